@@ -1,0 +1,16 @@
+module github.com/flake-triage/flake-triage
+
+go 1.26.0
+
+require (
+	github.com/bmatcuk/doublestar/v4 v4.10.4 // indirect
+	github.com/getkin/kin-openapi v0.153.0 // indirect
+	github.com/google/go-cmp v0.7.0 // indirect
+	github.com/google/go-github/v57 v57.0.0 // indirect
+	github.com/hmarr/codeowners v1.2.1 // indirect
+	github.com/joshdk/go-junit v1.0.0 // indirect
+	github.com/orisano/gosax v1.1.4 // indirect
+	github.com/sethvargo/go-githubactions v1.3.0 // indirect
+	go.yaml.in/yaml/v3 v3.0.6 // indirect
+	golang.org/x/tools v0.52.0 // indirect
+)

@@ -1,0 +1,65 @@
+// Package report discovers JUnit XML reports, reads every common dialect of
+// them and folds the attempts of each test into failing and flaky tests.
+package report
+
+import "github.com/joshdk/go-junit"
+
+// A Kind says whether a test failed every attempt of a run or failed and
+// then passed (a flake).
+type Kind string
+
+const (
+	// Failure is a test whose every attempt failed or errored.
+	Failure Kind = "failure"
+	// Flake is a test with at least one failed and one passing attempt.
+	Flake Kind = "flake"
+)
+
+// A Test is one failing or flaky test of a run. Within a run a test is
+// identified by its innermost suite name, classname and name; every
+// testcase element with that identity, in one report or several, is an
+// attempt of it.
+type Test struct {
+	// Report is the '/'-separated path of the report that holds the
+	// test's first failed attempt, as discovered (relative to the root
+	// the reports were read from).
+	Report string
+	// Suite is the innermost testsuite of the first failed attempt:
+	// Name, Package, Properties (the suite's attributes, e.g. "file",
+	// "timestamp", merged with its <properties>), SystemOut and SystemErr
+	// (bounded). Its Tests and Suites are always empty.
+	Suite     junit.Suite
+	Classname string
+	Name      string
+	Kind      Kind
+	// Failed are the failed attempts in report order: Status is
+	// junit.StatusFailed or junit.StatusError, Error is a junit.Error
+	// (Message, Type, Body), Properties are the testcase's attributes
+	// (e.g. "file", "line"), SystemOut/SystemErr the attempt's output.
+	// Text is bounded.
+	Failed []junit.Test
+	// Passed counts the passing attempts.
+	Passed int
+}
+
+// A File is the outcome of reading one report file.
+type File struct {
+	Path   string `json:"path"`
+	Tests  int    `json:"tests"`
+	Failed int    `json:"failed"`
+	Flaky  int    `json:"flaky"`
+	Error  string `json:"error"`
+}
+
+// A Set is everything read from the reports of one run.
+type Set struct {
+	Files []File
+	// Tests are the failing and flaky tests, in the order their first
+	// failed attempt was read.
+	Tests []Test
+	// Total, Failed and Flaky count distinct tests over all files.
+	Total, Failed, Flaky int
+	// Errors are problems that did not stop the reading, each naming
+	// its file (and line where known), e.g. a glob that matched nothing.
+	Errors []string
+}

@@ -1,0 +1,119 @@
+// Package triage turns the failing tests of a run into findings: where each
+// failed, who owns that code and what the issue tracker should do about it.
+// Its Result is the machine-readable contract of SPEC.md ("The JSON
+// result"): fields may be added, never renamed.
+package triage
+
+// A Result is the JSON result of one triage run (--json).
+type Result struct {
+	Version  int       `json:"version"`
+	Mode     string    `json:"mode"` // "file", "annotate" or "dry-run"
+	Reports  Reports   `json:"reports"`
+	Findings []Finding `json:"findings"`
+	Errors   []string  `json:"errors"`
+}
+
+// Reports summarises the report files read.
+type Reports struct {
+	Files  []ReportFile `json:"files"`
+	Tests  int          `json:"tests"`
+	Failed int          `json:"failed"`
+	Flaky  int          `json:"flaky"`
+}
+
+// A ReportFile is one report file and what it held.
+type ReportFile struct {
+	Path   string `json:"path"`
+	Tests  int    `json:"tests"`
+	Failed int    `json:"failed"`
+	Flaky  int    `json:"flaky"`
+	Error  string `json:"error"`
+}
+
+// A Finding is one failing or flaky test with everything known about it.
+type Finding struct {
+	// ID identifies the test across runs: the same test gives the same ID.
+	ID           string       `json:"id"`
+	Kind         string       `json:"kind"` // "failure" or "flake"
+	Test         Test         `json:"test"`
+	Location     *Location    `json:"location"`
+	TestLocation *Location    `json:"test_location"`
+	Related      []Location   `json:"related"`
+	References   []Reference  `json:"references"`
+	Message      string       `json:"message"`
+	Signature    string       `json:"signature"`
+	Owners       Owners       `json:"owners"`
+	Assignees    []string     `json:"assignees"`
+	Mentions     []string     `json:"mentions"`
+	Labels       []string     `json:"labels"`
+	Issue        Issue        `json:"issue"`
+	Correlated   []Correlated `json:"correlated"`
+
+	// Time is when the failure happened, when the report says (RFC 3339,
+	// empty when unknown).
+	Time string `json:"time,omitempty"`
+	// Provenance says which ownership file and line produced each owner.
+	Provenance []Provenance `json:"provenance,omitempty"`
+}
+
+// Test names a test as its report does.
+type Test struct {
+	Name      string `json:"name"`
+	Classname string `json:"classname"`
+	Suite     string `json:"suite"`
+	Report    string `json:"report"`
+}
+
+// A Location is a repo-relative, '/'-separated file path and 1-based line.
+type Location struct {
+	Path string `json:"path"`
+	Line int    `json:"line"`
+}
+
+// A Reference is in-repo code that the failing test's own function calls.
+type Reference struct {
+	Path   string `json:"path"`
+	Symbol string `json:"symbol"`
+}
+
+// Owners are the owners of a finding's location.
+type Owners struct {
+	Approvers []string `json:"approvers"`
+	Reviewers []string `json:"reviewers"`
+	Labels    []string `json:"labels"`
+	Files     []string `json:"files"`
+	// Fallback is true when nobody owned the path and the maintainers or
+	// the on-duty rotation were used instead.
+	Fallback bool `json:"fallback"`
+}
+
+// A Provenance names the ownership file line that made Login an owner.
+type Provenance struct {
+	Login string `json:"login"`
+	File  string `json:"file"`
+	Line  int    `json:"line,omitempty"`
+	Role  string `json:"role"` // "approver", "reviewer", "codeowner", "fallback", "rotation"
+}
+
+// Issue is what happens, or would happen in a dry run, to the finding's
+// issue.
+type Issue struct {
+	// Action is "create", "update", "reopen", "known", "storm" or "none".
+	Action string `json:"action"`
+	Number int    `json:"number,omitempty"`
+	URL    string `json:"url,omitempty"`
+	// Reason explains the action in a sentence.
+	Reason string `json:"reason,omitempty"`
+}
+
+// Correlated is a group of controller log errors logged around the failure.
+type Correlated struct {
+	Log        string    `json:"log"`
+	Source     *Location `json:"source"`
+	Candidates []string  `json:"candidates"`
+	Count      int       `json:"count"`
+	First      string    `json:"first"`
+	Last       string    `json:"last"`
+	Sample     string    `json:"sample"`
+	Owners     Owners    `json:"owners"`
+}
