@@ -1,0 +1,224 @@
+// Package config reads the repository's flake-triage configuration file
+// (by default .github/flake-triage.yaml): labels, titles, ownership
+// fallbacks, the test-maintainer rotation and the policy limits.
+//
+// Parse is strict: an unknown key or a value of the wrong type is an error
+// naming the file and line, so that a typo never silently turns a policy
+// off.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// DefaultPath is where the configuration file is looked up, relative to the
+// repository root.
+const DefaultPath = ".github/flake-triage.yaml"
+
+// A Config is the repository configuration. The zero value is not useful;
+// start from Default.
+type Config struct {
+	// Labels put on issues.
+	Labels Labels `yaml:"labels"`
+	// Titles are the issue title templates per kind; "{name}" is replaced
+	// by the test name.
+	Titles Titles `yaml:"titles"`
+	// MaxNewIssues is the storm guard: a run bringing more new failing
+	// tests than this files one issue for the broken run instead.
+	MaxNewIssues int `yaml:"max-new-issues"`
+	// MaxAssignees caps the assignees of an issue; the other owners are
+	// mentioned.
+	MaxAssignees int `yaml:"max-assignees"`
+	// CommentInterval is the least time between two routine comments on
+	// one issue.
+	CommentInterval Duration `yaml:"comment-interval"`
+	// ReopenWindow is how long after closing an issue a new failure
+	// reopens it; later ones get a new issue linking the old.
+	ReopenWindow Duration `yaml:"reopen-window"`
+	// ConsistentAfter is the number of consecutive failing runs, with no
+	// pass, after which a test is reported as consistently failing.
+	ConsistentAfter int `yaml:"consistent-after"`
+	// QuietLabel on an issue stops the tool's comments (it keeps counting).
+	QuietLabel string `yaml:"quiet-label"`
+	// IgnoreLabel on an issue makes the tool leave it and its test alone.
+	IgnoreLabel string `yaml:"ignore-label"`
+	// Owners says where ownership comes from and who the fallback is.
+	Owners Owners `yaml:"owners"`
+	// Rotation is the on-duty test-maintainer rotation.
+	Rotation Rotation `yaml:"rotation"`
+	// Logs are globs of controller logs to correlate (as --logs).
+	Logs []string `yaml:"logs"`
+}
+
+// Labels configures the labels of new issues.
+type Labels struct {
+	Failure string   `yaml:"failure"`
+	Flake   string   `yaml:"flake"`
+	Extra   []string `yaml:"extra"`
+}
+
+// Titles are issue title templates.
+type Titles struct {
+	Failure string `yaml:"failure"`
+	Flake   string `yaml:"flake"`
+}
+
+// Owners configures ownership resolution.
+type Owners struct {
+	// Source is "auto" (OWNERS where the path has OWNERS coverage, else
+	// CODEOWNERS), "owners" or "codeowners".
+	Source string `yaml:"source"`
+	// Maintainers are assigned when nobody owns the failing code.
+	Maintainers []string `yaml:"maintainers"`
+}
+
+// Rotation is a test-maintainer rotation: Members take turns of Period
+// starting at Start; the member on duty at the failure's time is assigned
+// in addition to the owners.
+type Rotation struct {
+	Members []string `yaml:"members"`
+	Start   Time     `yaml:"start"`
+	Period  Duration `yaml:"period"`
+}
+
+// Default returns the configuration used when the file is absent, and the
+// base that the file overrides.
+func Default() Config {
+	return Config{
+		Labels:          Labels{Failure: "kind/failing-test", Flake: "kind/flake"},
+		Titles:          Titles{Failure: "[Failing test] {name}", Flake: "[Flaky test] {name}"},
+		MaxNewIssues:    10,
+		MaxAssignees:    3,
+		CommentInterval: Duration(24 * time.Hour),
+		ReopenWindow:    Duration(30 * 24 * time.Hour),
+		ConsistentAfter: 3,
+		QuietLabel:      "flake-triage/quiet",
+		IgnoreLabel:     "flake-triage/ignore",
+		Owners:          Owners{Source: "auto"},
+		Rotation:        Rotation{Period: Duration(7 * 24 * time.Hour)},
+	}
+}
+
+// Parse reads a configuration file's content over the defaults. name is
+// used in error messages.
+func Parse(name string, data []byte) (Config, error) {
+	c := Default()
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+		return Config{}, fmt.Errorf("config %s: %s", name, yamlMessage(err))
+	}
+	if err := c.Validate(); err != nil {
+		return Config{}, fmt.Errorf("config %s: %w", name, err)
+	}
+	return c, nil
+}
+
+// yamlMessage drops yaml.v3's "yaml: unmarshal errors:" preamble so that
+// each problem reads "line N: ...".
+func yamlMessage(err error) string {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		return strings.Join(te.Errors, "; ")
+	}
+	return strings.TrimPrefix(err.Error(), "yaml: ")
+}
+
+// Validate checks values that YAML types alone cannot.
+func (c Config) Validate() error {
+	var errs []error
+	if c.MaxNewIssues < 1 {
+		errs = append(errs, fmt.Errorf("max-new-issues must be at least 1, got %d", c.MaxNewIssues))
+	}
+	if c.MaxAssignees < 0 || c.MaxAssignees > 10 {
+		errs = append(errs, fmt.Errorf("max-assignees must be between 0 and 10 (GitHub's limit), got %d", c.MaxAssignees))
+	}
+	if c.CommentInterval < 0 {
+		errs = append(errs, fmt.Errorf("comment-interval must not be negative"))
+	}
+	if c.ReopenWindow < 0 {
+		errs = append(errs, fmt.Errorf("reopen-window must not be negative"))
+	}
+	if c.ConsistentAfter < 1 {
+		errs = append(errs, fmt.Errorf("consistent-after must be at least 1, got %d", c.ConsistentAfter))
+	}
+	switch c.Owners.Source {
+	case "auto", "owners", "codeowners":
+	default:
+		errs = append(errs, fmt.Errorf("owners.source must be auto, owners or codeowners, got %q", c.Owners.Source))
+	}
+	if c.Labels.Failure == "" || c.Labels.Flake == "" {
+		errs = append(errs, fmt.Errorf("labels.failure and labels.flake must not be empty"))
+	}
+	if len(c.Rotation.Members) > 0 && c.Rotation.Period <= 0 {
+		errs = append(errs, fmt.Errorf("rotation.period must be positive"))
+	}
+	if len(c.Rotation.Members) > 0 && time.Time(c.Rotation.Start).IsZero() {
+		errs = append(errs, fmt.Errorf("rotation.start is required when rotation.members is set"))
+	}
+	return errors.Join(errs...)
+}
+
+// A Duration is a time.Duration written as Go writes durations ("36h",
+// "90m") or as a number of days ("30d").
+type Duration time.Duration
+
+// ParseDuration parses "30d", "1w" or any time.ParseDuration string.
+func ParseDuration(s string) (Duration, error) {
+	s = strings.TrimSpace(s)
+	for suffix, unit := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour} {
+		if n, ok := strings.CutSuffix(s, suffix); ok {
+			v, err := strconv.ParseFloat(n, 64)
+			if err != nil {
+				return 0, fmt.Errorf("invalid duration %q", s)
+			}
+			return Duration(v * float64(unit)), nil
+		}
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("invalid duration %q (use e.g. 24h, 90m or 30d)", s)
+	}
+	return Duration(d), nil
+}
+
+// UnmarshalYAML implements yaml.Unmarshaler.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := ParseDuration(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %w", n.Line, err)
+	}
+	*d = v
+	return nil
+}
+
+// Std returns d as a time.Duration.
+func (d Duration) Std() time.Duration { return time.Duration(d) }
+
+// A Time is a date ("2026-01-05") or an RFC 3339 time.
+type Time time.Time
+
+// UnmarshalYAML implements yaml.Unmarshaler.
+func (t *Time) UnmarshalYAML(n *yaml.Node) error {
+	for _, layout := range []string{time.RFC3339, "2006-01-02"} {
+		if v, err := time.Parse(layout, n.Value); err == nil {
+			*t = Time(v)
+			return nil
+		}
+	}
+	return fmt.Errorf("line %d: invalid time %q (use 2006-01-02 or RFC 3339)", n.Line, n.Value)
+}
+
+// Std returns t as a time.Time.
+func (t Time) Std() time.Time { return time.Time(t) }
+
+// Equal reports whether t and u are the same instant.
+func (t Time) Equal(u Time) bool { return time.Time(t).Equal(time.Time(u)) }
