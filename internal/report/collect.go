@@ -26,18 +26,13 @@ const (
 	bitSkip
 )
 
-// A runState is what a Collector knows of one test over all files.
-type runState struct {
-	entry  int32 // index in Collector.tests, or -1 when the test never failed
+// A state is what is known of one test: over all files (idx is then an
+// index in Collector.tests) or in the file being read (idx is an index in
+// parser.pending); idx is -1 while the test has no failed attempt.
+type state struct {
+	idx    int32
 	passed int32
 	bits   uint8
-}
-
-// A fileState is what the file being read says of one test.
-type fileState struct {
-	pending int32 // index in collectorFile.pending, or -1
-	passed  int32
-	bits    uint8
 }
 
 // A Collector ingests reports one after another and folds the attempts of
@@ -45,7 +40,7 @@ type fileState struct {
 // value is not usable; call NewCollector.
 type Collector struct {
 	seeds [2]maphash.Seed
-	run   map[key]runState
+	run   map[key]state
 	tests []Test
 	files []File
 	errs  []string
@@ -56,7 +51,7 @@ type Collector struct {
 func NewCollector() *Collector {
 	return &Collector{
 		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
-		run:   make(map[key]runState),
+		run:   make(map[key]state),
 	}
 }
 
@@ -77,7 +72,27 @@ func (c *Collector) Add(name string, r io.Reader) error {
 		return err
 	}
 	// Commit the file: its outcomes join the run's, its failed attempts
-	// join their tests in the order they were read.
+	// join their tests in the order they were read. The first file's map
+	// becomes the run's: a single huge report needs one map, not two.
+	if len(c.run) == 0 && len(c.tests) == 0 {
+		for _, st := range c.p.seen {
+			f.Tests++
+			switch {
+			case st.bits&bitFail != 0 && st.bits&bitPass != 0:
+				f.Flaky++
+			case st.bits&bitFail != 0:
+				f.Failed++
+			}
+		}
+		c.run, c.p.seen = c.p.seen, c.run
+		for i := range c.p.pending {
+			c.tests = append(c.tests, c.p.pending[i].test)
+			c.tests[i].Report = name
+		}
+		c.files = append(c.files, f)
+		c.p.reset()
+		return nil
+	}
 	for k, fs := range c.p.seen {
 		f.Tests++
 		switch {
@@ -88,7 +103,7 @@ func (c *Collector) Add(name string, r io.Reader) error {
 		}
 		rs, ok := c.run[k]
 		if !ok {
-			rs.entry = -1
+			rs.idx = -1
 		}
 		rs.bits |= fs.bits
 		rs.passed += fs.passed
@@ -96,15 +111,15 @@ func (c *Collector) Add(name string, r io.Reader) error {
 	}
 	for _, pt := range c.p.pending {
 		rs := c.run[pt.key]
-		if rs.entry < 0 {
-			rs.entry = int32(len(c.tests))
+		if rs.idx < 0 {
+			rs.idx = int32(len(c.tests))
 			c.run[pt.key] = rs
 			t := pt.test
 			t.Report = name
 			c.tests = append(c.tests, t)
 			continue
 		}
-		t := &c.tests[rs.entry]
+		t := &c.tests[rs.idx]
 		room := maxAttempts - len(t.Failed)
 		t.Failed = append(t.Failed, pt.test.Failed[:min(room, len(pt.test.Failed))]...)
 	}

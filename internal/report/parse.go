@@ -111,7 +111,7 @@ type parser struct {
 	caseErr   []byte
 	ginkgoOut []byte // scratch for Ginkgo retries
 
-	seen    map[key]fileState
+	seen    map[key]state
 	pending []pendingTest
 }
 
@@ -133,7 +133,7 @@ func (p *parser) parseFile(c *Collector, name string, r io.Reader) (err error) {
 		}
 	}()
 	if p.seen == nil {
-		p.seen = make(map[key]fileState)
+		p.seen = make(map[key]state)
 	}
 	p.reset()
 	p.line = 1
@@ -615,7 +615,7 @@ func (p *parser) closeCase(c *Collector) {
 	k := c.keyOfBytes(suite, classname, name)
 	st, ok := p.seen[k]
 	if !ok {
-		st.pending = -1
+		st.idx = -1
 	}
 
 	final := p.mainAt < 0 // the last attempt passed or was skipped
@@ -641,8 +641,8 @@ func (p *parser) closeCase(c *Collector) {
 
 	// Keep the failed attempts: Ginkgo's retried ones first, then the
 	// elements in document order.
-	if st.pending < 0 {
-		st.pending = int32(len(p.pending))
+	if st.idx < 0 {
+		st.idx = int32(len(p.pending))
 		pt := pendingTest{key: k, test: Test{Classname: string(classname), Name: string(name)}}
 		if f != nil {
 			pt.test.Suite = junit.Suite{Name: f.suite.Name, Package: f.suite.Package, Properties: f.suite.Properties}
@@ -651,7 +651,7 @@ func (p *parser) closeCase(c *Collector) {
 		p.pending = append(p.pending, pt)
 	}
 	p.seen[k] = st
-	t := &p.pending[st.pending].test
+	t := &p.pending[st.idx].test
 	var props map[string]string
 	keep := func(a *attempt) {
 		if len(t.Failed) >= maxAttempts {
@@ -678,8 +678,8 @@ func (p *parser) closeCase(c *Collector) {
 			Message:    bound(a.message),
 			Error:      junit.Error{Message: bound(a.message), Type: bound(a.typ), Body: bound(a.body)},
 			Properties: props,
-			SystemOut:  bound(out),
-			SystemErr:  bound(errText),
+			SystemOut:  boundOutput(out),
+			SystemErr:  boundOutput(errText),
 		})
 	}
 	for i := range retries {

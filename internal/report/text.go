@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"fmt"
 	"unicode/utf8"
 )
@@ -15,6 +16,8 @@ import (
 const (
 	maxField   = 64 << 10
 	fieldHead  = 48 << 10
+	maxOutput  = 8 << 10
+	outputHead = 4 << 10
 	maxCapture = 16 << 20
 	maxToken   = 32 << 20
 )
@@ -31,15 +34,53 @@ func appendCapped(dst, src []byte) []byte {
 // the tail of b around a note naming how many bytes were cut. Cuts fall on
 // UTF-8 boundaries, and invalid UTF-8 is replaced so the text is safe to
 // render and marshal.
-func bound(b []byte) string {
-	if len(b) <= maxField {
-		return validUTF8(b)
+func bound(b []byte) string { return boundTo(b, maxField, fieldHead) }
+
+// boundOutput bounds a test's or suite's output more tightly than a failure
+// (output is kept for every failed attempt, and a huge report may have
+// thousands), keeping Ginkgo's "> Enter [" lines from the part cut out:
+// they declare where the spec's nodes are.
+func boundOutput(b []byte) string {
+	s := boundTo(b, maxOutput, outputHead)
+	if len(b) <= maxOutput {
+		return s
 	}
-	head := fieldHead
+	mid := b[outputHead : len(b)-(maxOutput-outputHead)]
+	var keep []byte
+	for n := 0; n < 16; n++ {
+		i := indexAtLineStart(mid, ginkgoEnter)
+		if i < 0 {
+			break
+		}
+		line := mid[i:]
+		if j := bytes.IndexByte(line, '\n'); j >= 0 {
+			line = line[:j+1]
+		}
+		keep = append(keep, line...)
+		mid = mid[i+len(line):]
+	}
+	if len(keep) == 0 {
+		return s
+	}
+	head := outputHead
 	for head > 0 && !utf8.RuneStart(b[head]) {
 		head--
 	}
-	tail := len(b) - (maxField - fieldHead)
+	h := validUTF8(b[:head])
+	return h + "\n[... flake-triage kept these lines of the cut text:]\n" + validUTF8(keep) + s[len(h):]
+}
+
+var ginkgoEnter = []byte("> Enter [")
+
+func boundTo(b []byte, limit, headLen int) string {
+	if len(b) <= limit {
+		return validUTF8(b)
+	}
+	head := headLen
+	for head > 0 && !utf8.RuneStart(b[head]) {
+		head--
+	}
+	tail := len(b) - (limit - headLen)
 	for tail < len(b) && !utf8.RuneStart(b[tail]) {
 		tail++
 	}
