@@ -46,6 +46,9 @@ func (g *guard) Read(p []byte) (int, error) {
 	}
 	n, err := g.r.Read(p)
 	g.since += n
+	if g.since > maxToken {
+		return n, errTooLarge
+	}
 	return n, err
 }
 
@@ -181,6 +184,9 @@ func (p *parser) parseFile(c *Collector, name string, r io.Reader) (err error) {
 			p.line += bytes.Count(e.Bytes, nl)
 			err = p.end(c, e.Bytes)
 		case gosax.EventText:
+			if len(p.target) == 0 { // outside the root: name the line of any junk
+				line += bytes.Count(e.Bytes[:len(e.Bytes)-len(bytes.TrimLeft(e.Bytes, " \t\r\n"))], nl)
+			}
 			p.line += bytes.Count(e.Bytes, nl)
 			err = p.text(e.Bytes, true)
 		case gosax.EventCData:
