@@ -6,8 +6,6 @@ import (
 	"hash/maphash"
 	"io"
 	"strings"
-
-	"github.com/joshdk/go-junit"
 )
 
 // maxAttempts is how many failed attempts of one test are kept with their
@@ -210,7 +208,7 @@ func writeFieldBytes(h *maphash.Hash, b []byte) {
 	h.Write(b)
 }
 
-// statusFromAttr reports whether a testcase's status attribute (Ginkgo,
+// notRun reports whether a testcase's status attribute (Ginkgo,
 // tst-cpp, Catch2 and others write one) says it did not run.
 func notRun(status []byte) bool {
 	switch strings.ToLower(string(status)) {
@@ -219,5 +217,3 @@ func notRun(status []byte) bool {
 	}
 	return false
 }
-
-var _ = junit.StatusPassed

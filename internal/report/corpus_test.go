@@ -113,3 +113,34 @@ func TestCorpus(t *testing.T) {
 		})
 	}
 }
+
+// TestSharedCorpusLarge reads the corpus reports too large to copy into
+// testdata (listed in testdata/corpus/LARGE.tsv) from ../shared/corpus
+// beside the checkout, and skips when it is absent.
+func TestSharedCorpusLarge(t *testing.T) {
+	var dir string
+	for _, d := range []string{filepath.Join("..", "..", "..", "shared", "corpus"), filepath.Join("..", "..", "..", "..", "shared", "corpus")} {
+		if _, err := os.Stat(filepath.Join(d, "MANIFEST.tsv")); err == nil {
+			dir = d
+			break
+		}
+	}
+	if dir == "" {
+		t.Skip("../shared/corpus is not beside the checkout")
+	}
+	for name, want := range readCounts(t, filepath.Join("testdata", "corpus", "LARGE.tsv")) {
+		t.Run(name, func(t *testing.T) {
+			f, err := os.Open(filepath.Join(dir, filepath.FromSlash(name)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			set := Ingest(name, f)
+			file := set.Files[0]
+			got := corpusCount{Tests: file.Tests, Failed: file.Failed, Flaky: file.Flaky, Error: file.Error != ""}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("counts (-want +got):\n%s\nerror: %s", diff, file.Error)
+			}
+		})
+	}
+}

@@ -111,7 +111,7 @@ func TestIngestDialects(t *testing.T) {
 		tests: 4, fail: 2,
 		want: []testSummary{
 			{Suite: "s", Classname: "c", Name: "err", Kind: Failure, Failed: []attemptSummary{{Status: junit.StatusError, Message: "boom", Type: "E", Body: "trace & more", File: "a.py", Line: "3"}}},
-			{Suite: "s", Classname: "c", Name: "two", Kind: Failure, Failed: []attemptSummary{{Status: junit.StatusFailed, Message: "one", Body: "first\n\nsecond"}}},
+			{Suite: "s", Classname: "c", Name: "two", Kind: Failure, Failed: []attemptSummary{{Status: junit.StatusFailed, Message: "two", Body: "first\n\nsecond"}}},
 		},
 	}, {
 		name: "gotestsum rerun-fails: failed first, passed later, file order not attempt order",

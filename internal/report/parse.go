@@ -164,6 +164,9 @@ func (p *parser) parseFile(c *Collector, name string, r io.Reader) (err error) {
 			if errors.Is(err, errTooLarge) {
 				return fmt.Errorf("line %d: %w", p.line, err)
 			}
+			if strings.Contains(err.Error(), "unknown bang type") {
+				return fmt.Errorf("line %d: malformed XML: a markup declaration (<!...) outside a document type declaration", p.line)
+			}
 			return fmt.Errorf("line %d: malformed XML: %w", p.line, err)
 		}
 		line := p.line
@@ -589,18 +592,17 @@ func attemptAttrs(a *attempt, rest []byte) error {
 }
 
 // failure starts the failed attempt of a <failure> or <error>. Several of
-// them in one testcase are one attempt: their bodies are joined, the first
-// one's message and type are kept.
+// them in one testcase are one attempt: their bodies are joined and, as in
+// go-junit, the last one's status, message and type are kept.
 func (p *parser) failure(rest []byte, st junit.Status) (*attempt, error) {
 	if p.mainAt >= 0 {
 		a := &p.atts[p.mainAt]
 		if len(a.body) > 0 {
 			a.body = append(a.body, "\n\n"...)
 		}
-		if len(a.message) == 0 && len(a.typ) == 0 {
-			return a, attemptAttrs(a, rest)
-		}
-		return a, checkAttrs(rest)
+		a.status = st
+		a.message, a.typ = a.message[:0], a.typ[:0]
+		return a, attemptAttrs(a, rest)
 	}
 	p.mainAt = p.nAtts
 	a := p.newAttempt()
@@ -663,7 +665,7 @@ func (p *parser) closeCase(c *Collector) {
 		if len(t.Failed) >= maxAttempts {
 			return
 		}
-		if props == nil {
+		if props == nil && len(p.attrs) > 0 {
 			props = make(map[string]string, len(p.attrs))
 			for _, at := range p.attrs {
 				props[string(p.attrBuf[at.k0:at.k1])] = string(p.attrBuf[at.v0:at.v1])
