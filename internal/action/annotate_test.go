@@ -137,12 +137,12 @@ func TestAnnotateHostileOutput(t *testing.T) {
 	// Test output that tries to run workflow commands, ping people and
 	// forge properties through the title.
 	f := triage.Finding{
-		Kind: "failure",
-		Test: triage.Test{Name: "TestX::error file=a,line=1::pwned", Classname: "pkg"},
+		Kind:     "failure",
+		Test:     triage.Test{Name: "TestX::error file=a,line=1::pwned", Classname: "pkg"},
 		Location: &triage.Location{Path: "pkg/x_test.go", Line: 12},
-		Message: "expected 100% ok\r\n::add-mask::secret\n  ::set-output name=failed::0\n##[error]legacy\ncc @octocat and @org/team, see #12\nmail bob@example.com",
-		Owners:  triage.Owners{Approvers: []string{"alice", "bob"}, Files: []string{"pkg/OWNERS"}},
-		Issue:   triage.Issue{Action: "known", Number: 42, URL: "https://github.com/o/r/issues/42"},
+		Message:  "expected 100% ok\r\n::add-mask::secret\n  ::set-output name=failed::0\n##[error]legacy\ncc @octocat and @org/team, see #12\nmail bob@example.com",
+		Owners:   triage.Owners{Approvers: []string{"alice", "bob"}, Files: []string{"pkg/OWNERS"}},
+		Issue:    triage.Issue{Action: "known", Number: 42, URL: "https://github.com/o/r/issues/42"},
 	}
 	a, out := newAction(nil)
 	if n := Annotate(a, []triage.Finding{f}); n != 0 {
