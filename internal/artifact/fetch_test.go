@@ -3,6 +3,7 @@ package artifact
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
 	"context"
 	"fmt"
@@ -415,6 +416,58 @@ func TestExtractHostile(t *testing.T) {
 				t.Errorf("files on disk (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// lyingZip returns an archive whose one entry, name, says it holds 100
+// bytes but inflates to n.
+func lyingZip(t testing.TB, name string, n int) []byte {
+	t.Helper()
+	var comp bytes.Buffer
+	fw, _ := flate.NewWriter(&comp, flate.BestCompression)
+	fw.Write(make([]byte, n))
+	fw.Close()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	h := &zip.FileHeader{Name: name, Method: zip.Deflate, UncompressedSize64: 100, CompressedSize64: uint64(comp.Len())}
+	w, err := zw.CreateRaw(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(comp.Bytes())
+	zw.Close()
+	return buf.Bytes()
+}
+
+func TestExtractLyingHeader(t *testing.T) {
+	z := lyingZip(t, "bomb.xml", 16<<20)
+	base, dst := hostileDir(t)
+	root, err := os.OpenRoot(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	budget := &Budget{Left: 1 << 20}
+	reports, refused, err := Extract(bytes.NewReader(z), int64(len(z)), root, "d", Limits{MaxEntries: 10, MaxTotalBytes: 1 << 20}, budget)
+	// archive/zip stops reading past the declared size; the budget would
+	// stop it past 1 MiB otherwise. Either way nothing big stays on disk.
+	if len(reports) != 0 || (len(refused) == 0 && err == nil) {
+		t.Errorf("Extract = %v, %v, %v; want the entry refused or an error", reports, refused, err)
+	}
+	t.Logf("refused %q, err %v", refused, err)
+	if used := int64(1<<20) - budget.Left; used > 1<<20 {
+		t.Errorf("extracted %d bytes", used)
+	}
+	assertOnly(t, base, "dst")
+	var size int64
+	filepath.WalkDir(dst, func(p string, d fs.DirEntry, err error) error {
+		if fi, err := d.Info(); err == nil && fi.Mode().IsRegular() {
+			size += fi.Size()
+		}
+		return nil
+	})
+	if size != 0 {
+		t.Errorf("%d bytes of the refused entry stayed on disk", size)
 	}
 }
 
