@@ -330,3 +330,17 @@ func parseOutputFile(t *testing.T, s string) map[string]string {
 	}
 	return got
 }
+
+func BenchmarkSummary(b *testing.B) {
+	findings := sampleFindings(b)
+	var many []triage.Finding
+	for range 50 {
+		many = append(many, findings...)
+	}
+	r := triage.Result{Version: 1, Mode: "file", Reports: triage.Reports{Tests: len(many), Failed: len(many)}, Findings: many}
+	run := SummaryRun{ServerURL: "https://github.com", Repo: "o/r", SHA: "abc"}
+	b.ReportAllocs()
+	for b.Loop() {
+		Summary(r, run, 0)
+	}
+}

@@ -43,8 +43,12 @@ func Neutralise(s string) string {
 		}
 	}
 	s = strings.Join(lines, "\n")
-	s = mentionRE.ReplaceAllString(s, "${1}@"+zwsp+"${2}")
-	s = refRE.ReplaceAllString(s, "${1}#"+zwsp+"${2}")
+	if strings.Contains(s, "@") {
+		s = mentionRE.ReplaceAllString(s, "${1}@"+zwsp+"${2}")
+	}
+	if strings.Contains(s, "#") {
+		s = refRE.ReplaceAllString(s, "${1}#"+zwsp+"${2}")
+	}
 	return s
 }
 
@@ -85,16 +89,17 @@ func truncateUTF8(s string, max int) string {
 // neutralised.
 func markdownCell(s string) string {
 	s = Neutralise(s)
-	s = strings.NewReplacer(
-		"\\", "\\\\",
-		"&", "&amp;",
-		"<", "&lt;",
-		">", "&gt;",
-		"|", "\\|",
-		"`", "\\`",
-		"[", "\\[",
-		"]", "\\]",
-		"\n", "<br>",
-	).Replace(s)
-	return s
+	return cellReplacer.Replace(s)
 }
+
+var cellReplacer = strings.NewReplacer(
+	"\\", "\\\\",
+	"&", "&amp;",
+	"<", "&lt;",
+	">", "&gt;",
+	"|", "\\|",
+	"`", "\\`",
+	"[", "\\[",
+	"]", "\\]",
+	"\n", "<br>",
+)

@@ -508,3 +508,24 @@ func FuzzExtract(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkExtract(b *testing.B) {
+	var es []entry
+	for name, data := range sampleReports(b) {
+		es = append(es, entry{name: name, data: data})
+	}
+	z := makeZip(b, es...)
+	b.SetBytes(int64(len(z)))
+	b.ReportAllocs()
+	for b.Loop() {
+		dir := b.TempDir()
+		root, err := os.OpenRoot(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, _, err := Extract(bytes.NewReader(z), int64(len(z)), root, "d", DefaultLimits, &Budget{Left: DefaultLimits.MaxTotalBytes}); err != nil {
+			b.Fatal(err)
+		}
+		root.Close()
+	}
+}
