@@ -7,6 +7,7 @@ require (
 	github.com/getkin/kin-openapi v0.153.0 // indirect
 	github.com/google/go-cmp v0.7.0 // indirect
 	github.com/google/go-github/v57 v57.0.0 // indirect
+	github.com/google/go-querystring v1.1.0 // indirect
 	github.com/hmarr/codeowners v1.2.1 // indirect
 	github.com/joshdk/go-junit v1.0.0 // indirect
 	github.com/orisano/gosax v1.1.4 // indirect

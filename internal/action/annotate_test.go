@@ -1,0 +1,346 @@
+package action
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/sethvargo/go-githubactions"
+	"golang.org/x/tools/txtar"
+
+	"github.com/flake-triage/flake-triage/internal/triage"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// sampleFindings returns the findings the bundled capi-like sample expects
+// (its EXPECTED.json ground truth), as triage would report them.
+func sampleFindings(t testing.TB) []triage.Finding {
+	t.Helper()
+	a, err := txtar.ParseFile(filepath.Join("..", "..", "testdata", "capi-like.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw []byte
+	for _, f := range a.Files {
+		if f.Name == "EXPECTED.json" {
+			raw = f.Data
+		}
+	}
+	var exp struct {
+		Tests []struct {
+			Report, Name, Classname, Kind string
+			Location                      *triage.Location
+			TestLocation                  *triage.Location `json:"test_location"`
+			Approvers                     []string         `json:"owners_approvers"`
+			Reviewers                     []string         `json:"owners_reviewers"`
+		}
+	}
+	if err := json.Unmarshal(raw, &exp); err != nil {
+		t.Fatalf("read EXPECTED.json: %v", err)
+	}
+	var out []triage.Finding
+	for _, e := range exp.Tests {
+		out = append(out, triage.Finding{
+			Kind: e.Kind, Test: triage.Test{Name: e.Name, Classname: e.Classname, Report: e.Report},
+			Location: e.Location, TestLocation: e.TestLocation,
+			Owners: triage.Owners{Approvers: e.Approvers, Reviewers: e.Reviewers},
+		})
+	}
+	if len(out) == 0 {
+		t.Fatal("EXPECTED.json has no tests")
+	}
+	return out
+}
+
+// newAction returns an Action writing to a buffer, with env as its
+// environment.
+func newAction(env map[string]string) (*githubactions.Action, *bytes.Buffer) {
+	var buf bytes.Buffer
+	return githubactions.New(githubactions.WithWriter(&buf), githubactions.WithGetenv(func(k string) string { return env[k] })), &buf
+}
+
+func TestAnnotateSample(t *testing.T) {
+	findings := sampleFindings(t)
+	a, out := newAction(nil)
+	omitted := Annotate(a, findings)
+
+	var failures, flakes int
+	for _, f := range findings {
+		if f.Kind == "flake" {
+			flakes++
+		} else {
+			failures++
+		}
+	}
+	wantOmitted := max(0, failures-MaxErrorAnnotations) + max(0, flakes-MaxWarningAnnotations)
+	if omitted != wantOmitted {
+		t.Errorf("Annotate omitted %d, want %d (%d failures, %d flakes)", omitted, wantOmitted, failures, flakes)
+	}
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	var levels []string
+	for _, l := range lines {
+		level, _, _ := strings.Cut(strings.TrimPrefix(l, "::"), " ")
+		levels = append(levels, level)
+	}
+	var want []string
+	for range min(failures, MaxErrorAnnotations) {
+		want = append(want, "error")
+	}
+	for range min(flakes, MaxWarningAnnotations) {
+		want = append(want, "warning")
+	}
+	if diff := cmp.Diff(want, levels); diff != "" {
+		t.Errorf("annotation levels (-want +got):\n%s\n%s", diff, out)
+	}
+	// The first annotation is the first failure of the sample, at its location.
+	first := findings[0]
+	wantFirst := "::error file=" + first.Location.Path + ",line=" + strconv.Itoa(first.Location.Line) + ",title="
+	if !strings.HasPrefix(lines[0], wantFirst) {
+		t.Errorf("first annotation = %q, want prefix %q", lines[0], wantFirst)
+	}
+}
+
+func jsonInt(n int) string { return strconv.Itoa(n) }
+
+func TestAnnotationsOrder(t *testing.T) {
+	known := triage.Owners{Approvers: []string{"alice"}, Files: []string{"test/OWNERS"}}
+	fallback := triage.Owners{Approvers: []string{"maint"}, Fallback: true}
+	findings := []triage.Finding{
+		{Kind: "flake", Test: triage.Test{Name: "flake-fallback"}, Owners: fallback},
+		{Kind: "failure", Test: triage.Test{Name: "fail-nobody"}},
+		{Kind: "flake", Test: triage.Test{Name: "flake-known"}, Owners: known},
+		{Kind: "failure", Test: triage.Test{Name: "fail-known"}, Owners: known},
+		{Kind: "failure", Test: triage.Test{Name: "fail-fallback"}, Owners: fallback},
+		{Kind: "failure", Test: triage.Test{Name: "fail-known-2"}, Owners: known},
+	}
+	var got []string
+	for _, an := range Annotations(findings) {
+		got = append(got, an.Level+" "+an.Title)
+	}
+	want := []string{
+		"error fail-known", "error fail-known-2", "error fail-nobody", "error fail-fallback",
+		"warning flaky: flake-known", "warning flaky: flake-fallback",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Annotations order (-want +got):\n%s", diff)
+	}
+}
+
+func TestAnnotateHostileOutput(t *testing.T) {
+	// Test output that tries to run workflow commands, ping people and
+	// forge properties through the title.
+	f := triage.Finding{
+		Kind:     "failure",
+		Test:     triage.Test{Name: "TestX::error file=a,line=1::pwned", Classname: "pkg"},
+		Location: &triage.Location{Path: "pkg/x_test.go", Line: 12},
+		Message:  "expected 100% ok\r\n::add-mask::secret\n  ::set-output name=failed::0\n##[error]legacy\ncc @octocat and @org/team, see #12\nmail bob@example.com",
+		Owners:   triage.Owners{Approvers: []string{"alice", "bob"}, Files: []string{"pkg/OWNERS"}},
+		Issue:    triage.Issue{Action: "known", Number: 42, URL: "https://github.com/o/r/issues/42"},
+	}
+	a, out := newAction(nil)
+	if n := Annotate(a, []triage.Finding{f}); n != 0 {
+		t.Fatalf("Annotate omitted %d of 1", n)
+	}
+	got := out.String()
+	want := "::error file=pkg/x_test.go,line=12,title=TestX%3A%3Aerror file=a%2Cline=1%3A%3Apwned::" +
+		"expected 100%25 ok%0A:\u200b:add-mask::secret%0A  :\u200b:set-output name=failed::0%0A#\u200b#[error]legacy%0A" +
+		"cc @\u200boctocat and @\u200borg/team, see #\u200b12%0Amail bob@example.com%0A%0A" +
+		"owners: alice, bob (pkg/OWNERS)%0Aknown flake #42 https://github.com/o/r/issues/42\n"
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("annotation (-want +got):\n%s", diff)
+	}
+	if strings.Count(got, "\n") != 1 {
+		t.Errorf("annotation spans %d lines, want 1", strings.Count(got, "\n"))
+	}
+}
+
+func FuzzNeutralise(f *testing.F) {
+	f.Add("::error::x\n@a #1")
+	f.Add("  ##[group]x\r::stop-commands::t")
+	f.Add("a@b @@c #1#2 x#3")
+	f.Fuzz(func(t *testing.T, s string) {
+		got := Neutralise(s)
+		for _, l := range strings.Split(got, "\n") {
+			tl := strings.TrimLeft(l, " \t")
+			if strings.HasPrefix(tl, "::") || strings.HasPrefix(tl, "##") {
+				t.Errorf("Neutralise(%q) left a command line %q", s, l)
+			}
+		}
+		if strings.Contains(got, "\r") {
+			t.Errorf("Neutralise(%q) kept a carriage return", s)
+		}
+		if m := mentionRE.FindString(got); m != "" {
+			t.Errorf("Neutralise(%q) left a mention %q", s, m)
+		}
+		if m := refRE.FindString(got); m != "" {
+			t.Errorf("Neutralise(%q) left a reference %q", s, m)
+		}
+		if again := Neutralise(got); again != got {
+			t.Errorf("Neutralise is not idempotent on %q: %q then %q", s, got, again)
+		}
+	})
+}
+
+func TestSummaryGolden(t *testing.T) {
+	findings := sampleFindings(t)
+	// What a file-mode run would have done with the sample's findings.
+	actions := []triage.Issue{
+		{Action: "create", Number: 101, URL: "https://github.com/o/capi-like/issues/101"},
+		{Action: "update", Number: 7, URL: "https://github.com/o/capi-like/issues/7"},
+		{Action: "known", Number: 8, URL: "https://github.com/o/capi-like/issues/8"},
+		{Action: "reopen", Number: 9, URL: "https://github.com/o/capi-like/issues/9"},
+	}
+	for i := range findings {
+		findings[i].Issue = actions[i%len(actions)]
+	}
+	findings[len(findings)-1].Owners = triage.Owners{Approvers: []string{"maint-a"}, Fallback: true}
+	r := triage.Result{
+		Version: 1, Mode: "file",
+		Reports: triage.Reports{
+			Files: []triage.ReportFile{
+				{Path: "reports/ginkgo-e2e.xml", Tests: 6, Failed: 3, Flaky: 1},
+				{Path: "reports/broken.xml", Error: "parse reports/broken.xml: XML syntax error on line 3: unexpected EOF\n<script>@alice</script>"},
+			},
+			Tests: 40, Failed: 17, Flaky: 2,
+		},
+		Findings: findings,
+		Errors:   []string{"update issue #7: 502 Bad Gateway | retry later"},
+	}
+	a, _ := newAction(nil)
+	omitted := Annotate(a, findings)
+	got := Summary(r, SummaryRun{ServerURL: "https://github.com", Repo: "o/capi-like", SHA: "0123456789abcdef0123456789abcdef01234567"}, omitted)
+	golden := filepath.Join("testdata", "summary.golden.md")
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := string(readTestdata(t, "summary.golden.md"))
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Summary (-want +got), run with -update to accept:\n%s", diff)
+	}
+}
+
+func TestSummaryStormAndDryRun(t *testing.T) {
+	var findings []triage.Finding
+	for i := range 30 {
+		findings = append(findings, triage.Finding{Kind: "failure", Test: triage.Test{Name: "TestN" + jsonInt(i)},
+			Issue: triage.Issue{Action: "storm", Number: 5}})
+	}
+	r := triage.Result{Version: 1, Mode: "dry-run", Reports: triage.Reports{Tests: 30, Failed: 30}, Findings: findings}
+	got := Summary(r, SummaryRun{}, 20)
+	for _, want := range []string{
+		"The storm guard fired: 30 failing tests",
+		"| TestN0 | ❌ failure | unknown | none found | #5 would file storm issue |",
+		"20 annotations were left out",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("summary lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+func TestSummaryUnderLimit(t *testing.T) {
+	// 3,000 failing tests with long hostile names: the summary must stay
+	// under GitHub's limit and say how many rows it left out.
+	long := strings.Repeat("|<@x>", 100)
+	var findings []triage.Finding
+	for i := range 3000 {
+		findings = append(findings, triage.Finding{Kind: "failure", Test: triage.Test{Name: jsonInt(i) + long},
+			Location: &triage.Location{Path: "test/e2e/x_test.go", Line: i + 1}})
+	}
+	r := triage.Result{Version: 1, Mode: "annotate", Reports: triage.Reports{Tests: 3000, Failed: 3000}, Findings: findings}
+	got := Summary(r, SummaryRun{ServerURL: "https://github.com", Repo: "o/r", SHA: "abc"}, 2990)
+	if len(got) >= MaxSummaryBytes {
+		t.Fatalf("summary is %d bytes, limit %d", len(got), MaxSummaryBytes)
+	}
+	rows := strings.Count(got, "\n| ") - 1 // minus the header row
+	if !strings.Contains(got, jsonInt(3000-rows)+" more failing tests are not listed") {
+		t.Errorf("summary with %d rows does not count the %d left out", rows, 3000-rows)
+	}
+}
+
+func TestOutputs(t *testing.T) {
+	dir := t.TempDir()
+	outFile := filepath.Join(dir, "output")
+	env := map[string]string{"GITHUB_OUTPUT": outFile}
+	a, _ := newAction(env)
+	r := triage.Result{Mode: "file", Reports: triage.Reports{Failed: 3, Flaky: 1}, Findings: []triage.Finding{
+		{Issue: triage.Issue{Action: "create"}}, {Issue: triage.Issue{Action: "update"}},
+		{Issue: triage.Issue{Action: "reopen"}}, {Issue: triage.Issue{Action: "known"}},
+	}}
+	if err := Outputs(a, r, "flake-triage.json"); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(outFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := parseOutputFile(t, string(b))
+	want := map[string]string{"failed": "3", "flaky": "1", "issues-created": "1", "issues-updated": "2", "result-json": "flake-triage.json"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("outputs (-want +got):\n%s", diff)
+	}
+
+	r.Mode = "dry-run"
+	if diff := cmp.Diff("0", OutputValues(r, "")["issues-created"]); diff != "" {
+		t.Errorf("dry-run issues-created (-want +got):\n%s", diff)
+	}
+	if err := Outputs(a, r, "x\nfailed<<EOF"); err == nil {
+		t.Error("Outputs accepted a path with a line break")
+	}
+	noEnv, _ := newAction(nil)
+	if err := Outputs(noEnv, r, "x"); err == nil {
+		t.Error("Outputs without GITHUB_OUTPUT returned no error")
+	}
+	bad, _ := newAction(map[string]string{"GITHUB_OUTPUT": filepath.Join(dir, "missing", "output")})
+	if err := Outputs(bad, r, "x"); err == nil {
+		t.Error("Outputs to an unwritable file returned no error")
+	}
+	if err := WriteSummary(bad, "x"); err == nil {
+		t.Error("WriteSummary without GITHUB_STEP_SUMMARY returned no error")
+	}
+}
+
+// parseOutputFile reads a GITHUB_OUTPUT file of name<<DELIM blocks.
+func parseOutputFile(t *testing.T, s string) map[string]string {
+	t.Helper()
+	got := map[string]string{}
+	lines := strings.Split(s, "\n")
+	for i := 0; i < len(lines); i++ {
+		if lines[i] == "" {
+			continue
+		}
+		name, delim, ok := strings.Cut(lines[i], "<<")
+		if !ok {
+			t.Fatalf("output line %q is not name<<delimiter", lines[i])
+		}
+		var val []string
+		for i++; i < len(lines) && lines[i] != delim; i++ {
+			val = append(val, lines[i])
+		}
+		got[name] = strings.Join(val, "\n")
+	}
+	return got
+}
+
+func BenchmarkSummary(b *testing.B) {
+	findings := sampleFindings(b)
+	var many []triage.Finding
+	for range 50 {
+		many = append(many, findings...)
+	}
+	r := triage.Result{Version: 1, Mode: "file", Reports: triage.Reports{Tests: len(many), Failed: len(many)}, Findings: many}
+	run := SummaryRun{ServerURL: "https://github.com", Repo: "o/r", SHA: "abc"}
+	b.ReportAllocs()
+	for b.Loop() {
+		Summary(r, run, 0)
+	}
+}

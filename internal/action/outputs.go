@@ -1,0 +1,83 @@
+package action
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/sethvargo/go-githubactions"
+
+	"github.com/flake-triage/flake-triage/internal/triage"
+)
+
+// OutputValues returns the step outputs of a run: failed and flaky test
+// counts, the issues created and updated (reopened ones count as updated;
+// nothing counts outside --mode file, since nothing was written), and the
+// path of the JSON result.
+func OutputValues(r triage.Result, resultPath string) map[string]string {
+	var created, updated int
+	if r.Mode == ModeFile {
+		for _, f := range r.Findings {
+			switch f.Issue.Action {
+			case "create":
+				created++
+			case "update", "reopen":
+				updated++
+			}
+		}
+	}
+	return map[string]string{
+		"failed":         strconv.Itoa(r.Reports.Failed),
+		"flaky":          strconv.Itoa(r.Reports.Flaky),
+		"issues-created": strconv.Itoa(created),
+		"issues-updated": strconv.Itoa(updated),
+		"result-json":    resultPath,
+	}
+}
+
+// outputNames are the outputs of action.yml, in the order they are written.
+var outputNames = []string{"failed", "flaky", "issues-created", "issues-updated", "result-json"}
+
+// Outputs sets the step outputs failed, flaky, issues-created,
+// issues-updated and result-json (see OutputValues) in the file at
+// GITHUB_OUTPUT. It returns an error, instead of go-githubactions' panic,
+// when that file is not set or cannot be written, and refuses a result path
+// holding a line break, which could forge other outputs.
+func Outputs(a *githubactions.Action, r triage.Result, resultPath string) (err error) {
+	if a.Getenv("GITHUB_OUTPUT") == "" {
+		return fmt.Errorf("set step outputs: GITHUB_OUTPUT is not set")
+	}
+	if strings.ContainsAny(resultPath, "\r\n") {
+		return fmt.Errorf("set step output result-json: path %q holds a line break", resultPath)
+	}
+	defer recoverWrite(&err, "set step outputs")
+	vals := OutputValues(r, resultPath)
+	for _, k := range outputNames {
+		a.SetOutput(k, vals[k])
+	}
+	return nil
+}
+
+// WriteSummary appends markdown to the job summary, the file at
+// GITHUB_STEP_SUMMARY. It returns an error, instead of go-githubactions'
+// panic, when that file is not set or cannot be written.
+func WriteSummary(a *githubactions.Action, markdown string) (err error) {
+	if a.Getenv("GITHUB_STEP_SUMMARY") == "" {
+		return fmt.Errorf("write job summary: GITHUB_STEP_SUMMARY is not set")
+	}
+	defer recoverWrite(&err, "write job summary")
+	a.AddStepSummary(markdown)
+	return nil
+}
+
+// recoverWrite turns the panic go-githubactions raises when a command file
+// cannot be written into an error.
+func recoverWrite(err *error, op string) {
+	if p := recover(); p != nil {
+		if e, ok := p.(error); ok {
+			*err = fmt.Errorf("%s: %w", op, e)
+			return
+		}
+		*err = fmt.Errorf("%s: %v", op, p)
+	}
+}

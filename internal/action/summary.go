@@ -1,0 +1,224 @@
+package action
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/flake-triage/flake-triage/internal/triage"
+)
+
+// MaxSummaryBytes is the size GitHub accepts for one step's job summary:
+// "the maximum size is 1MiB", and a larger one fails the step
+// (https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands#adding-a-job-summary).
+// Summary stays below it, with room for what other tools append.
+const MaxSummaryBytes = 1 << 20
+
+// summaryBudget is what Summary allows itself of MaxSummaryBytes.
+const summaryBudget = MaxSummaryBytes - 64<<10
+
+// A SummaryRun says where the run's code lives, to link locations at the
+// commit the tests ran on.
+type SummaryRun struct {
+	// ServerURL is GITHUB_SERVER_URL ("https://github.com").
+	ServerURL string
+	// Repo is "owner/name" of the code (GITHUB_REPOSITORY).
+	Repo string
+	// SHA is the commit the reports were produced from.
+	SHA string
+	// RunURL links the workflow run the reports came from (--from-run),
+	// empty for the current run.
+	RunURL string
+}
+
+// blobURL links path at line in the run's commit, or returns "" when the
+// run does not say where the code lives.
+func (r SummaryRun) blobURL(l *triage.Location) string {
+	if l == nil || r.ServerURL == "" || r.Repo == "" || r.SHA == "" {
+		return ""
+	}
+	u := strings.TrimRight(r.ServerURL, "/") + "/" + r.Repo + "/blob/" + url.PathEscape(r.SHA) + "/" + escapePath(l.Path)
+	if l.Line > 0 {
+		u += "#L" + strconv.Itoa(l.Line)
+	}
+	return u
+}
+
+func escapePath(p string) string {
+	parts := strings.Split(p, "/")
+	for i, s := range parts {
+		parts[i] = url.PathEscape(s)
+	}
+	return strings.Join(parts, "/")
+}
+
+// Summary renders the job summary of a triage run in Markdown: totals, a
+// table of the failing tests (kind, location linked at the commit, owners,
+// the issue and what was done to it), reports that could not be read, the
+// storm guard, problems, and how many annotations GitHub would not show
+// (omitted, as Annotate returned). It stays under MaxSummaryBytes: when the
+// table would not fit, the rest of the rows are counted instead of listed.
+func Summary(r triage.Result, run SummaryRun, omitted int) string {
+	dry := r.Mode == "dry-run"
+	var head strings.Builder
+	head.WriteString("## flake-triage\n\n")
+	fmt.Fprintf(&head, "**%d failed**, **%d flaky** of %d tests in %d %s", r.Reports.Failed, r.Reports.Flaky,
+		r.Reports.Tests, len(r.Reports.Files), plural(len(r.Reports.Files), "report", "reports"))
+	if run.RunURL != "" {
+		fmt.Fprintf(&head, " of [this run](%s)", run.RunURL)
+	}
+	fmt.Fprintf(&head, " · mode: `%s`", r.Mode)
+	if c := countIssues(r); c != "" {
+		head.WriteString(" · " + c)
+	}
+	head.WriteString("\n")
+
+	if storm := stormCount(r.Findings); storm > 0 {
+		fmt.Fprintf(&head, "\n> [!WARNING]\n> The storm guard fired: %d failing tests in one run are more than the new-issue limit, "+
+			"so they are tracked by one issue for the broken run instead of one each.\n", storm)
+	}
+
+	var tail strings.Builder
+	var unreadable []triage.ReportFile
+	for _, f := range r.Reports.Files {
+		if f.Error != "" {
+			unreadable = append(unreadable, f)
+		}
+	}
+	if len(unreadable) > 0 {
+		tail.WriteString("\n### Reports that could not be read\n\n")
+		for _, f := range unreadable {
+			fmt.Fprintf(&tail, "- `%s`: %s\n", codeSpan(f.Path), markdownCell(firstLines(f.Error, 3, 500)))
+		}
+	}
+	if len(r.Errors) > 0 {
+		tail.WriteString("\n### Problems\n\n")
+		for _, e := range r.Errors {
+			fmt.Fprintf(&tail, "- %s\n", markdownCell(firstLines(e, 3, 500)))
+		}
+	}
+	if omitted > 0 {
+		fmt.Fprintf(&tail, "\n%d %s left out: GitHub shows at most %d error and %d warning annotations per step. "+
+			"Every failing test is listed here; `annotations: checks` annotates them all.\n",
+			omitted, plural(omitted, "annotation was", "annotations were"), MaxErrorAnnotations, MaxWarningAnnotations)
+	}
+
+	var body strings.Builder
+	if len(r.Findings) > 0 {
+		body.WriteString("\n| test | kind | location | owners | issue |\n|---|---|---|---|---|\n")
+		budget := summaryBudget - head.Len() - tail.Len() - 512
+		for i, f := range orderFindings(r.Findings) {
+			row := summaryRow(f, run, dry)
+			if body.Len()+len(row) > budget {
+				fmt.Fprintf(&body, "\n%d more failing tests are not listed, to keep this summary under GitHub's 1 MiB limit; "+
+					"the JSON result (`result-json`) has them all.\n", len(r.Findings)-i)
+				break
+			}
+			body.WriteString(row)
+		}
+	} else if r.Reports.Failed+r.Reports.Flaky == 0 {
+		body.WriteString("\nNo failing or flaky tests.\n")
+	}
+	return head.String() + body.String() + tail.String()
+}
+
+func summaryRow(f triage.Finding, run SummaryRun, dry bool) string {
+	kind := "❌ failure"
+	if f.Kind == "flake" {
+		kind = "⚠️ flake"
+	}
+	loc := f.Location
+	if loc == nil {
+		loc = f.TestLocation
+	}
+	where := "unknown"
+	if loc != nil {
+		text := loc.Path
+		if loc.Line > 0 {
+			text += ":" + strconv.Itoa(loc.Line)
+		}
+		text = markdownCell(text)
+		if u := run.blobURL(loc); u != "" {
+			where = "[" + text + "](" + u + ")"
+		} else {
+			where = text
+		}
+	}
+	owners := "none found"
+	if p := f.Owners.Approvers; len(p) > 0 {
+		owners = strings.Join(p, ", ")
+	} else if p := f.Owners.Reviewers; len(p) > 0 {
+		owners = strings.Join(p, ", ")
+	}
+	if f.Owners.Fallback {
+		owners += " (fallback)"
+	}
+	issue := issueCell(f.Issue, dry)
+	return fmt.Sprintf("| %s | %s | %s | %s | %s |\n",
+		markdownCell(truncateUTF8(testTitle(f.Test), 300)), kind, where, markdownCell(owners), issue)
+}
+
+// issueCell is the issue column: a link to the issue and what was (or in a
+// dry run would be) done.
+func issueCell(is triage.Issue, dry bool) string {
+	what := map[string]string{"create": "created", "update": "updated", "reopen": "reopened",
+		"known": "known flake", "storm": "storm issue", "none": "none"}[is.Action]
+	if dry {
+		what = map[string]string{"create": "would create", "update": "would update", "reopen": "would reopen",
+			"known": "known flake", "storm": "would file storm issue", "none": "none"}[is.Action]
+	}
+	if what == "" {
+		what = markdownCell(is.Action)
+	}
+	if is.Number > 0 {
+		ref := "#" + strconv.Itoa(is.Number)
+		if is.URL != "" && strings.HasPrefix(is.URL, "https://") {
+			ref = "[" + ref + "](" + is.URL + ")"
+		}
+		return ref + " " + what
+	}
+	return what
+}
+
+func countIssues(r triage.Result) string {
+	var created, updated int
+	for _, f := range r.Findings {
+		switch f.Issue.Action {
+		case "create":
+			created++
+		case "update", "reopen":
+			updated++
+		}
+	}
+	if created+updated == 0 {
+		return ""
+	}
+	verb := "issues: %d created, %d updated"
+	if r.Mode == "dry-run" {
+		verb = "issues: %d would be created, %d updated"
+	}
+	return fmt.Sprintf(verb, created, updated)
+}
+
+func stormCount(fs []triage.Finding) int {
+	n := 0
+	for _, f := range fs {
+		if f.Issue.Action == "storm" {
+			n++
+		}
+	}
+	return n
+}
+
+// codeSpan makes s safe inside a one-backtick code span.
+func codeSpan(s string) string {
+	return strings.NewReplacer("`", "'", "\n", " ", "\r", " ").Replace(s)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
