@@ -87,6 +87,9 @@ func Extract(text string) []Frame {
 			frames = append(frames, f)
 			continue
 		}
+		if strings.HasPrefix(t, "< Exit [") {
+			continue // repeats its "> Enter [" line
+		}
 		frames = plainFrames(frames, t, block)
 	}
 	return frames
@@ -313,7 +316,7 @@ func plainFrames(frames []Frame, t string, block int) []Frame {
 			start -= 2
 		}
 		p, n, _, ok := pathLine(t[start:])
-		if ok && looksLikeFile(p) {
+		if ok && looksLikeFile(p) && sourceExt(p) && !strings.Contains(p, "://") {
 			frames = append(frames, Frame{Kind: Plain, Path: p, Line: n, Block: block})
 		}
 		t = t[i+1:]
@@ -339,4 +342,20 @@ func looksLikeFile(p string) bool {
 	}
 	dot := strings.LastIndexByte(base, '.')
 	return dot > 0 && dot < len(base)-1 && !strings.ContainsAny(base, " :")
+}
+
+// sourceExt reports whether p has the extension of a programming
+// language's source file, so that "host.example.com:443" is not a file.
+func sourceExt(p string) bool {
+	i := strings.LastIndexByte(p, '.')
+	if i < 0 {
+		return false
+	}
+	switch p[i+1:] {
+	case "go", "py", "js", "jsx", "mjs", "cjs", "ts", "tsx", "mts", "cts", "java", "kt", "kts", "scala", "groovy",
+		"php", "rb", "rs", "c", "cc", "cpp", "cxx", "h", "hpp", "cs", "fs", "swift", "m", "mm", "dart", "ex", "exs",
+		"erl", "lua", "pl", "pm", "sh", "bash", "feature", "robot", "yaml", "yml", "vue", "svelte", "clj", "hs", "zig":
+		return true
+	}
+	return false
 }

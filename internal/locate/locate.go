@@ -378,6 +378,9 @@ func (l *locator) testLocation(a junit.Test, frames []resolved) (*Location, []Re
 	if f := t.Suite.Properties["file"]; f != "" {
 		add(l.resolveRef(f))
 	}
+	if looksLikeFile(t.Suite.Name) && strings.ContainsAny(t.Suite.Name, "/\\") {
+		add(l.resolveRef(t.Suite.Name)) // jest-junit's suiteNameTemplate "{filepath}"
+	}
 	for _, p := range l.classFiles() {
 		add(p)
 	}
@@ -472,6 +475,9 @@ func (l *locator) ginkgoEnter(a junit.Test) *Location {
 // classes (com.acme.FooTest).
 func (l *locator) classFiles() []string {
 	cn := l.t.Classname
+	if cn == "" {
+		cn = l.t.Suite.Name // Surefire reports may leave classname out
+	}
 	if cn == "" || strings.ContainsAny(cn, " /\\") {
 		return nil
 	}

@@ -3,6 +3,7 @@ package locate
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/joshdk/go-junit"
 
@@ -68,4 +69,27 @@ func readTests(tb testing.TB, name string, data []byte) []report.Test {
 		out = append(out, *rt)
 	}
 	return out
+}
+
+// testWithFailure builds a failing test whose one failed attempt has text
+// as its failure body.
+func testWithFailure(classname, name, text string) report.Test {
+	return report.Test{
+		Classname: classname,
+		Name:      name,
+		Kind:      report.Failure,
+		Failed: []junit.Test{{
+			Name: name, Classname: classname, Status: junit.StatusFailed,
+			Error: junit.Error{Message: "Failed", Body: text},
+		}},
+	}
+}
+
+func mustTime(tb testing.TB, s string) time.Time {
+	tb.Helper()
+	tm, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return tm
 }
