@@ -64,7 +64,7 @@ const maxFramesPerText = 2000
 // Extract returns every source position that a runner printed in text, in
 // order. It never fails: text it does not understand yields nothing.
 func Extract(text string) []Frame {
-	var frames []Frame
+	frames := make([]Frame, 0, min(strings.Count(text, "\n")+1, 64))
 	block := 0
 	var prev string // the previous non-empty line, trimmed: a Go frame's function
 	for len(text) > 0 && len(frames) < maxFramesPerText {
@@ -92,6 +92,9 @@ func Extract(text string) []Frame {
 		}
 		frames = plainFrames(frames, t, block)
 	}
+	if len(frames) == 0 {
+		return nil
+	}
 	return frames
 }
 
@@ -113,22 +116,37 @@ func frameOf(t string, indented bool, prev string, block *int) (Frame, bool) {
 		return pythonFrame(t)
 	case strings.HasPrefix(t, "at "):
 		return stackFrame(t[3:])
-	case t[0] == '/' || (len(t) > 2 && t[1] == ':' && (t[2] == '/' || t[2] == '\\')):
-		if f, ok := goFrame(t, prev); ok {
-			return f, true
-		}
 	}
-	if indented && strings.Contains(t, ".go:") {
-		if f, ok := goLog(t); ok {
-			return f, true
-		}
+	// Lines that start with a position: Go trace frames, t.Log lines and
+	// pytest entries. A line with no ":<digit>" holds no position at all.
+	p, n, rest, ok := pathLine(t)
+	if !ok || strings.ContainsAny(p, " \t") {
+		return Frame{}, false
 	}
-	if strings.Contains(t, ".py:") {
-		if f, ok := pytestEntry(t); ok {
-			return f, true
+	switch {
+	case strings.HasSuffix(p, ".go"):
+		if t[0] == '/' || (len(t) > 2 && t[1] == ':' && (t[2] == '/' || t[2] == '\\')) {
+			if rest == "" || strings.HasPrefix(rest, " +0x") {
+				return Frame{Kind: GoFrame, Path: p, Line: n, Func: goFunc(prev)}, true
+			}
+		} else if indented && !strings.ContainsAny(p, "/\\") && (rest == ":" || strings.HasPrefix(rest, ": ")) {
+			return Frame{Kind: GoLog, Path: p, Line: n, Func: strings.TrimSpace(rest[1:])}, true
+		}
+	case strings.HasSuffix(p, ".py"):
+		if (rest == ":" || strings.HasPrefix(rest, ": ")) && !strings.ContainsAny(p, "\"'(") {
+			return Frame{Kind: Pytest, Path: p, Line: n, Func: strings.TrimSpace(rest[1:])}, true
 		}
 	}
 	return Frame{}, false
+}
+
+// goFunc returns the function of a Go trace frame from the line before
+// its position: "pkg.(*T).M(0xc000123456, ...)" -> "pkg.(*T).M".
+func goFunc(prev string) string {
+	if i := strings.LastIndexByte(prev, '('); i > 0 {
+		return prev[:i]
+	}
+	return prev
 }
 
 // pathLine splits "path:line<rest>" where path may start with a Windows
@@ -139,7 +157,12 @@ func pathLine(s string) (p string, line int, rest string, ok bool) {
 		from = 2
 	}
 	for i := from; i < len(s)-1; i++ {
-		if s[i] != ':' || !isDigit(s[i+1]) {
+		k := strings.IndexByte(s[i:], ':')
+		if k < 0 {
+			break
+		}
+		i += k
+		if i+1 >= len(s) || !isDigit(s[i+1]) {
 			continue
 		}
 		j := i + 1
@@ -202,32 +225,6 @@ func ginkgoEnter(t string) (Frame, bool) {
 	return Frame{Kind: GinkgoEnter, Path: p, Line: n, Func: "[" + node + "] " + text[:i], Time: ginkgoTime(rest)}, true
 }
 
-func goFrame(t, prev string) (Frame, bool) {
-	p, n, rest, ok := pathLine(t)
-	if !ok || !strings.HasSuffix(p, ".go") {
-		return Frame{}, false
-	}
-	if rest != "" && !strings.HasPrefix(rest, " +0x") {
-		return Frame{}, false
-	}
-	fn := prev
-	if i := strings.LastIndexByte(fn, '('); i > 0 {
-		fn = fn[:i]
-	}
-	return Frame{Kind: GoFrame, Path: p, Line: n, Func: fn}, true
-}
-
-func goLog(t string) (Frame, bool) {
-	p, n, rest, ok := pathLine(t)
-	if !ok || !strings.HasSuffix(p, ".go") || strings.ContainsAny(p, "/\\ \t") {
-		return Frame{}, false
-	}
-	if rest != ":" && !strings.HasPrefix(rest, ": ") {
-		return Frame{}, false
-	}
-	return Frame{Kind: GoLog, Path: p, Line: n, Func: strings.TrimSpace(rest[1:])}, true
-}
-
 func pythonFrame(t string) (Frame, bool) {
 	s := t[len("File \""):]
 	p, s, ok := strings.Cut(s, "\"")
@@ -248,17 +245,6 @@ func pythonFrame(t string) (Frame, bool) {
 	}
 	fn, _ := strings.CutPrefix(s[j:], ", in ")
 	return Frame{Kind: Python, Path: p, Line: n, Func: strings.TrimSpace(fn)}, true
-}
-
-func pytestEntry(t string) (Frame, bool) {
-	p, n, rest, ok := pathLine(t)
-	if !ok || !strings.HasSuffix(p, ".py") || strings.ContainsAny(p, " \t\"'(") {
-		return Frame{}, false
-	}
-	if rest != ":" && !strings.HasPrefix(rest, ": ") {
-		return Frame{}, false
-	}
-	return Frame{Kind: Pytest, Path: p, Line: n, Func: strings.TrimSpace(rest[1:])}, true
 }
 
 // stackFrame parses a JavaScript or JVM frame after its "at ".

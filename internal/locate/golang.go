@@ -1,10 +1,10 @@
 package locate
 
 import (
+	"bytes"
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"io/fs"
 	"path"
 	"strconv"
 	"strings"
@@ -17,20 +17,43 @@ type goFile struct {
 	funcs map[string]*ast.FuncDecl // top-level functions without receiver
 }
 
-// goSource parses the repo file p, caching the result (nil when it cannot
-// be read or parsed).
+// goSource parses the whole repo file p, caching the result (nil when it
+// cannot be read or parsed).
 func (ix *Index) goSource(p string) *goFile {
+	return ix.goParse(p, "")
+}
+
+// goFunc parses the package clause, the imports and the top-level function
+// name of the repo file p, with every other declaration blanked out (lines
+// kept), caching the result: a test's file need not be parsed whole.
+func (ix *Index) goFunc(p, name string) (*goFile, *ast.FuncDecl) {
+	gf := ix.goParse(p, name)
+	if gf == nil {
+		return nil, nil
+	}
+	fd, ok := gf.funcs[name]
+	if !ok {
+		return nil, nil
+	}
+	return gf, fd
+}
+
+func (ix *Index) goParse(p, name string) *goFile {
+	key := p + "\x00" + name
 	ix.mu.Lock()
-	gf, ok := ix.parsed[p]
+	gf, ok := ix.parsed[key]
 	ix.mu.Unlock()
 	if ok {
 		return gf
 	}
-	src, err := fs.ReadFile(ix.fsys, p)
-	if err == nil {
+	src := ix.source(p)
+	if src != nil && name != "" {
+		src = ix.onlyFunc(p, src, name)
+	}
+	if src != nil {
 		fset := token.NewFileSet()
-		f, perr := parser.ParseFile(fset, p, src, parser.SkipObjectResolution)
-		if perr == nil {
+		f, err := parser.ParseFile(fset, p, src, parser.SkipObjectResolution)
+		if err == nil {
 			gf = &goFile{fset: fset, file: f, funcs: make(map[string]*ast.FuncDecl)}
 			for _, d := range f.Decls {
 				if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil {
@@ -40,9 +63,73 @@ func (ix *Index) goSource(p string) *goFile {
 		}
 	}
 	ix.mu.Lock()
-	ix.parsed[p] = gf
+	ix.parsed[key] = gf
 	ix.mu.Unlock()
 	return gf
+}
+
+// funcOffset returns the offset of the top-level `func name(` (or a
+// generic `func name[`) in gofmt-ed Go source, or -1.
+func funcOffset(src []byte, name string) int {
+	for from := 0; ; {
+		i := bytes.Index(src[from:], []byte("func "))
+		if i < 0 {
+			return -1
+		}
+		i += from
+		end := i + len("func ") + len(name)
+		if (i == 0 || src[i-1] == '\n') && end < len(src) && string(src[i+len("func "):end]) == name && (src[end] == '(' || src[end] == '[') {
+			return i
+		}
+		from = i + len("func ")
+	}
+}
+
+// onlyFunc returns the source of a file that keeps the package clause,
+// the imports and the function name, with blank lines in place of
+// everything else (so that lines do not move), or nil when src does not
+// declare it.
+func (ix *Index) onlyFunc(p string, src []byte, name string) []byte {
+	start := funcOffset(src, name)
+	if start < 0 {
+		return nil
+	}
+	head := ix.headerEnd(p, src)
+	if head > start {
+		return src
+	}
+	end := len(src)
+	if i := bytes.Index(src[start:], []byte("\n}")); i >= 0 {
+		end = start + i + 2
+	}
+	out := make([]byte, 0, head+(end-start)+bytes.Count(src[head:start], []byte("\n")))
+	out = append(out, src[:head]...)
+	for range bytes.Count(src[head:start], []byte("\n")) {
+		out = append(out, '\n')
+	}
+	// Keep the function's column: it starts a line.
+	return append(out, src[start:end]...)
+}
+
+// headerEnd returns the offset where the package clause and imports of a
+// Go file end, cached per file.
+func (ix *Index) headerEnd(p string, src []byte) int {
+	ix.mu.Lock()
+	head, ok := ix.heads[p]
+	ix.mu.Unlock()
+	if ok {
+		return head
+	}
+	if f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.ImportsOnly|parser.SkipObjectResolution); err == nil {
+		head = int(f.Name.End()) - 1
+		for _, d := range f.Decls {
+			head = max(head, int(d.End())-1)
+		}
+	}
+	ix.mu.Lock()
+	ix.heads[p] = head
+	ix.mu.Unlock()
+	return head
 }
 
 func (gf *goFile) line(pos token.Pos) int { return gf.fset.Position(pos).Line }
@@ -50,15 +137,14 @@ func (gf *goFile) line(pos token.Pos) int { return gf.fset.Position(pos).Line }
 // goTestDecl finds a go test's declaration: `func TestX(` and, for
 // "TestX/sub_name", the `t.Run(` of each subtest level. It returns the file,
 // the line and the function whose calls are the test's own.
-func (ix *Index) goTestDecl(dir, name string) (string, int, ast.Node) {
+func (ix *Index) goTestDecl(dir, name string) (*goFile, string, int, ast.Node) {
 	top, sub, _ := strings.Cut(name, "/")
 	for _, p := range ix.filesIn(dir, "_test.go") {
-		gf := ix.goSource(p)
-		if gf == nil {
+		if funcOffset(ix.source(p), top) < 0 {
 			continue
 		}
-		fd, ok := gf.funcs[top]
-		if !ok {
+		gf, fd := ix.goFunc(p, top)
+		if fd == nil {
 			continue
 		}
 		line, body := gf.line(fd.Pos()), ast.Node(fd)
@@ -77,9 +163,9 @@ func (ix *Index) goTestDecl(dir, name string) (string, int, ast.Node) {
 				body, fnBody = lit, lit.Body
 			}
 		}
-		return p, line, body
+		return gf, p, line, body
 	}
-	return "", 0, nil
+	return nil, "", 0, nil
 }
 
 // findRun finds the `x.Run("name", ...)` call in body whose name, as go
@@ -237,8 +323,7 @@ const maxReferences = 20
 // calls, one level deep: pkg.F of imported repo packages, F of the same
 // package and of dot-imported repo packages. Method calls need type
 // information and are skipped.
-func (ix *Index) goReferences(p string, body ast.Node) []Reference {
-	gf := ix.goSource(p)
+func (ix *Index) goReferences(gf *goFile, p string, body ast.Node) []Reference {
 	if gf == nil || body == nil {
 		return nil
 	}
@@ -306,11 +391,7 @@ func (ix *Index) goReferences(p string, body ast.Node) []Reference {
 func (ix *Index) funcFile(dir, fn string) string {
 	var inTest string
 	for _, f := range ix.filesIn(dir, ".go") {
-		gf := ix.goSource(f)
-		if gf == nil {
-			continue
-		}
-		if _, ok := gf.funcs[fn]; !ok {
+		if funcOffset(ix.source(f), fn) < 0 {
 			continue
 		}
 		if !strings.HasSuffix(f, "_test.go") {

@@ -47,6 +47,8 @@ type Index struct {
 	norm   map[string]string   // raw path -> Normalize result
 	parsed map[string]*goFile  // Go files parsed for declarations
 	texts  map[string][]string // source files split in lines
+	srcs   map[string][]byte   // source files read
+	heads  map[string]int      // end of a Go file's package clause and imports
 }
 
 // normCacheMax bounds the memo of Normalize so that a run over unbounded
@@ -74,6 +76,8 @@ func NewIndex(fsys fs.FS, opts Options) (*Index, error) {
 		norm:   make(map[string]string),
 		parsed: make(map[string]*goFile),
 		texts:  make(map[string][]string),
+		srcs:   make(map[string][]byte),
+		heads:  make(map[string]int),
 	}
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -121,6 +125,20 @@ func NewIndex(fsys fs.FS, opts Options) (*Index, error) {
 	// The well-known checkout of Docker actions.
 	ix.prefixes = append(ix.prefixes, "/github/workspace/")
 	return ix, nil
+}
+
+// withoutCaches returns a copy of the index sharing its file lists but
+// with empty caches, as NewIndex returns it.
+func (ix *Index) withoutCaches() *Index {
+	return &Index{
+		fsys: ix.fsys, files: ix.files, dirs: ix.dirs, byBase: ix.byBase, byDir: ix.byDir,
+		modules: ix.modules, prefixes: ix.prefixes,
+		norm:   make(map[string]string),
+		parsed: make(map[string]*goFile),
+		texts:  make(map[string][]string),
+		srcs:   make(map[string][]byte),
+		heads:  make(map[string]int),
+	}
 }
 
 // modulePath returns the module path declared by a go.mod file, or "".
@@ -257,12 +275,12 @@ func (ix *Index) normalize(raw string) string {
 // Resolve maps a source reference as logs print it ("controllers/x.go", a bare "x.go",
 // an absolute CI path) to a repo path, or to candidates when ambiguous.
 func (ix *Index) Resolve(ref string) (string, []string) {
+	if p := ix.Normalize(ref); p != "" {
+		return p, nil
+	}
 	ref = slash(strings.TrimSpace(ref))
 	if ref == "" || outside(ref) {
 		return "", nil
-	}
-	if p := ix.Normalize(ref); p != "" {
-		return p, nil
 	}
 	ref = strings.TrimPrefix(path.Clean(ref), "/")
 	if ref == "." || ref == "" {

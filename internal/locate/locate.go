@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -67,9 +68,10 @@ func failureText(a junit.Test) string {
 	return body
 }
 
-// A resolved frame is a Frame whose Path maps onto a repo file.
+// A resolved frame is a Frame whose Path maps onto the repo file repo.
 type resolved struct {
-	Frame
+	Kind Kind
+	Line int
 	repo string
 }
 
@@ -83,6 +85,9 @@ type locator struct {
 
 func (l *locator) note(format string, args ...any) {
 	s := fmt.Sprintf(format, args...)
+	if l.noted == nil {
+		l.noted = make(map[string]bool)
+	}
 	if !l.noted[s] {
 		l.noted[s] = true
 		l.notes = append(l.notes, s)
@@ -92,7 +97,7 @@ func (l *locator) note(format string, args ...any) {
 // Locate finds where the failing test t failed, where it is declared, the
 // related code on its stack and the in-repo functions it calls.
 func (ix *Index) Locate(t report.Test) Result {
-	l := &locator{ix: ix, t: t, noted: make(map[string]bool)}
+	l := &locator{ix: ix, t: t}
 	var r Result
 	var frames []resolved
 	for i, a := range t.Failed {
@@ -134,7 +139,10 @@ func (l *locator) resolveAll(frames []Frame, keepEnter bool) []resolved {
 			continue
 		}
 		if p := l.resolve(f); p != "" {
-			out = append(out, resolved{Frame: f, repo: p})
+			if out == nil {
+				out = make([]resolved, 0, len(frames))
+			}
+			out = append(out, resolved{Kind: f.Kind, Line: f.Line, repo: p})
 		}
 	}
 	return out
@@ -282,12 +290,10 @@ func errType(a junit.Test) string {
 // file at its first line, in order.
 func related(frames []resolved) []Location {
 	var out []Location
-	seen := make(map[string]bool)
 	for _, f := range frames {
-		if f.Kind == GinkgoEnter || IsTestFile(f.repo) || seen[f.repo] {
+		if f.Kind == GinkgoEnter || IsTestFile(f.repo) || slices.ContainsFunc(out, func(l Location) bool { return l.Path == f.repo }) {
 			continue
 		}
-		seen[f.repo] = true
 		out = append(out, Location{Path: f.repo, Line: f.Line})
 	}
 	return out
@@ -362,8 +368,8 @@ func (l *locator) testLocation(a junit.Test, frames []resolved) (*Location, []Re
 	if isGoTestName(t.Name) {
 		for _, pkg := range []string{t.Classname, t.Suite.Name} {
 			if dir, ok := ix.packageDir(pkg); ok {
-				if p, n, body := ix.goTestDecl(dir, t.Name); p != "" {
-					return &Location{Path: p, Line: n}, ix.goReferences(p, body)
+				if gf, p, n, body := ix.goTestDecl(dir, t.Name); p != "" {
+					return &Location{Path: p, Line: n}, ix.goReferences(gf, p, body)
 				}
 			}
 		}
@@ -442,15 +448,18 @@ func (l *locator) resolveRef(ref string) string {
 
 // ginkgoEnter finds the "> Enter [It] ..." line of the attempt's spec.
 func (l *locator) ginkgoEnter(a junit.Test) *Location {
-	text := a.SystemErr + "\n" + a.SystemOut + "\n" + failureText(a)
-	if !strings.Contains(text, "> Enter [") {
-		return nil
+	var enters []Frame
+	for _, text := range []string{a.SystemErr, a.SystemOut, failureText(a)} {
+		if strings.Contains(text, "> Enter [") {
+			for _, f := range Extract(text) {
+				if f.Kind == GinkgoEnter {
+					enters = append(enters, f)
+				}
+			}
+		}
 	}
 	var fallback *Location
-	for _, f := range Extract(text) {
-		if f.Kind != GinkgoEnter {
-			continue
-		}
+	for _, f := range enters {
 		node, spec, _ := strings.Cut(strings.TrimPrefix(f.Func, "["), "] ")
 		if !ginkgoLeaves[node] {
 			continue
@@ -505,10 +514,8 @@ func (l *locator) declIn(p string) *Location {
 	switch {
 	case strings.HasSuffix(p, ".go"):
 		if fn, _, _ := strings.Cut(t.Name, "/"); fn != "" {
-			if gf := ix.goSource(p); gf != nil {
-				if fd, ok := gf.funcs[fn]; ok {
-					return &Location{Path: p, Line: gf.line(fd.Pos())}
-				}
+			if gf, fd := ix.goFunc(p, fn); fd != nil {
+				return &Location{Path: p, Line: gf.line(fd.Pos())}
 			}
 		}
 		return nil
@@ -532,6 +539,25 @@ func (l *locator) declIn(p string) *Location {
 	return &Location{Path: p, Line: n}
 }
 
+// source returns the content of the repo file p (nil when unreadable),
+// cached.
+func (ix *Index) source(p string) []byte {
+	ix.mu.Lock()
+	src, ok := ix.srcs[p]
+	ix.mu.Unlock()
+	if ok {
+		return src
+	}
+	src, err := fs.ReadFile(ix.fsys, p)
+	if err != nil {
+		src = nil
+	}
+	ix.mu.Lock()
+	ix.srcs[p] = src
+	ix.mu.Unlock()
+	return src
+}
+
 // lines returns the repo file p split in lines, cached.
 func (ix *Index) lines(p string) []string {
 	ix.mu.Lock()
@@ -540,7 +566,7 @@ func (ix *Index) lines(p string) []string {
 	if ok {
 		return ls
 	}
-	if data, err := fs.ReadFile(ix.fsys, p); err == nil {
+	if data := ix.source(p); data != nil {
 		ls = strings.Split(string(data), "\n")
 	}
 	ix.mu.Lock()
@@ -630,18 +656,24 @@ func (ix *Index) referencesAt(p string, line int, ginkgo bool) []Reference {
 		return nil
 	}
 	if ginkgo {
-		return ix.goReferences(p, ix.ginkgoSpecBody(p, line))
+		return ix.goReferences(ix.goSource(p), p, ix.ginkgoSpecBody(p, line))
 	}
-	gf := ix.goSource(p)
-	if gf == nil {
+	lines := ix.lines(p)
+	if line > len(lines) {
 		return nil
 	}
-	for _, fd := range gf.funcs {
-		if gf.line(fd.Pos()) == line {
-			return ix.goReferences(p, fd)
-		}
+	name, ok := strings.CutPrefix(lines[line-1], "func ")
+	if !ok {
+		return nil
 	}
-	return nil
+	if i := strings.IndexAny(name, "([ "); i > 0 {
+		name = name[:i]
+	}
+	gf, fd := ix.goFunc(p, name)
+	if fd == nil {
+		return nil
+	}
+	return ix.goReferences(gf, p, fd)
 }
 
 // failureTime returns when the failure happened, when the report says:
