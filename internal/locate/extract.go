@@ -120,7 +120,7 @@ func frameOf(t string, indented bool, prev string, block *int) (Frame, bool) {
 	// Lines that start with a position: Go trace frames, t.Log lines and
 	// pytest entries. A line with no ":<digit>" holds no position at all.
 	p, n, rest, ok := pathLine(t)
-	if !ok || strings.ContainsAny(p, " \t") {
+	if !ok || strings.IndexByte(p, ' ') >= 0 || strings.IndexByte(p, '\t') >= 0 {
 		return Frame{}, false
 	}
 	switch {
@@ -129,7 +129,7 @@ func frameOf(t string, indented bool, prev string, block *int) (Frame, bool) {
 			if rest == "" || strings.HasPrefix(rest, " +0x") {
 				return Frame{Kind: GoFrame, Path: p, Line: n, Func: goFunc(prev)}, true
 			}
-		} else if indented && !strings.ContainsAny(p, "/\\") && (rest == ":" || strings.HasPrefix(rest, ": ")) {
+		} else if indented && strings.IndexByte(p, '/') < 0 && strings.IndexByte(p, '\\') < 0 && (rest == ":" || strings.HasPrefix(rest, ": ")) {
 			return Frame{Kind: GoLog, Path: p, Line: n, Func: strings.TrimSpace(rest[1:])}, true
 		}
 	case strings.HasSuffix(p, ".py"):

@@ -71,18 +71,20 @@ func (ix *Index) goParse(p, name string) *goFile {
 // funcOffset returns the offset of the top-level `func name(` (or a
 // generic `func name[`) in gofmt-ed Go source, or -1.
 func funcOffset(src []byte, name string) int {
-	for from := 0; ; {
-		i := bytes.Index(src[from:], []byte("func "))
+	needle := "func " + name
+	for from := 0; from < len(src); {
+		i := bytes.Index(src[from:], []byte(needle))
 		if i < 0 {
 			return -1
 		}
 		i += from
-		end := i + len("func ") + len(name)
-		if (i == 0 || src[i-1] == '\n') && end < len(src) && string(src[i+len("func "):end]) == name && (src[end] == '(' || src[end] == '[') {
+		end := i + len(needle)
+		if (i == 0 || src[i-1] == '\n') && end < len(src) && (src[end] == '(' || src[end] == '[') {
 			return i
 		}
-		from = i + len("func ")
+		from = end
 	}
+	return -1
 }
 
 // onlyFunc returns the source of a file that keeps the package clause,
