@@ -25,7 +25,7 @@ func TestLocateAmbiguous(t *testing.T) {
 	want := Result{
 		// The classname a.test_machine names hack/a/test_machine.py alone.
 		TestLocation: &Location{Path: "hack/a/test_machine.py", Line: 7},
-		Notes: []string{"machine.py:3 matches several files: hack/a/machine.py, tools/b/machine.py"},
+		Notes:        []string{"machine.py:3 matches several files: hack/a/machine.py, tools/b/machine.py"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Locate (-want +got):\n%s", diff)
