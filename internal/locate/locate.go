@@ -1,0 +1,725 @@
+package locate
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/joshdk/go-junit"
+
+	"github.com/flake-triage/flake-triage/internal/report"
+)
+
+// A Location is a repo-relative, '/'-separated file path and 1-based line.
+type Location struct {
+	Path string `json:"path"`
+	Line int    `json:"line"`
+}
+
+// A Reference is in-repo code that the failing test's own function calls.
+type Reference struct {
+	Path   string `json:"path"`
+	Symbol string `json:"symbol"`
+}
+
+// A Result is what is known about where one failing test failed.
+type Result struct {
+	// Location is where the failure was raised: the first frame inside the
+	// repository nearest the failure (nil when unknown).
+	Location *Location
+	// TestLocation is where the test or spec is declared (nil when unknown).
+	TestLocation *Location
+	// Related is the other in-repo non-test code on the failure's stack
+	// or printed by it, one entry per file, including Location's file when
+	// that is not a test file.
+	Related []Location
+	// References are the in-repo functions the test's own function calls
+	// (Go, go/parser, one level, ≤20).
+	References []Reference
+	// Time is the failure time when the report carries it (zero otherwise).
+	Time time.Time
+	// Notes are ambiguities worth telling the user (several candidate files, ...).
+	Notes []string
+}
+
+// failureText is the text of a failed attempt: its body, or its message
+// when the body is empty.
+func failureText(a junit.Test) string {
+	var e junit.Error
+	switch v := a.Error.(type) {
+	case junit.Error:
+		e = v
+	case *junit.Error:
+		if v != nil {
+			e = *v
+		}
+	}
+	body := e.Body
+	if strings.TrimSpace(body) == "" {
+		body = e.Message
+	}
+	if strings.TrimSpace(body) == "" {
+		body = a.Message
+	}
+	return body
+}
+
+// A resolved frame is a Frame whose Path maps onto the repo file repo.
+type resolved struct {
+	Kind Kind
+	Line int
+	repo string
+}
+
+// locator holds the state of one Locate call.
+type locator struct {
+	ix    *Index
+	t     report.Test
+	notes []string
+	noted map[string]bool
+}
+
+func (l *locator) note(format string, args ...any) {
+	s := fmt.Sprintf(format, args...)
+	if l.noted == nil {
+		l.noted = make(map[string]bool)
+	}
+	if !l.noted[s] {
+		l.noted[s] = true
+		l.notes = append(l.notes, s)
+	}
+}
+
+// Locate finds where the failing test t failed, where it is declared, the
+// related code on its stack and the in-repo functions it calls.
+func (ix *Index) Locate(t report.Test) Result {
+	l := &locator{ix: ix, t: t}
+	var r Result
+	var frames []resolved
+	for i, a := range t.Failed {
+		text := failureText(a)
+		raw := Extract(text)
+		frames = l.resolveAll(raw, false)
+		r.Location = l.location(frames, text, a)
+		if r.Location == nil {
+			// The attempt's own output (Ginkgo repeats its failure there).
+			out := l.resolveAll(Extract(a.SystemErr+"\n"+a.SystemOut), false)
+			if loc := l.location(out, text, a); loc != nil {
+				r.Location, frames = loc, append(frames, out...)
+			}
+		}
+		if r.Location == nil {
+			// go-junit-report leaves the panicking test's failure empty and
+			// writes the trace in the suite's output.
+			out := l.suiteTrace()
+			if loc := l.location(out, text, a); loc != nil {
+				r.Location, frames = loc, append(frames, out...)
+			}
+		}
+		if r.Location != nil || i == len(t.Failed)-1 {
+			r.TestLocation, r.References = l.testLocation(a, frames)
+			r.Time = l.failureTime(a, raw)
+			break
+		}
+	}
+	r.Related = related(frames)
+	r.Notes = l.notes
+	return r
+}
+
+// resolveAll maps the frames' paths onto repo files, dropping the others.
+func (l *locator) resolveAll(frames []Frame, keepEnter bool) []resolved {
+	var out []resolved
+	for _, f := range frames {
+		if f.Kind == GinkgoEnter && !keepEnter {
+			continue
+		}
+		if p := l.resolve(f); p != "" {
+			if out == nil {
+				out = make([]resolved, 0, len(frames))
+			}
+			out = append(out, resolved{Kind: f.Kind, Line: f.Line, repo: p})
+		}
+	}
+	return out
+}
+
+// resolve maps one frame's path onto a repo file, or "".
+func (l *locator) resolve(f Frame) string {
+	ix := l.ix
+	switch f.Kind {
+	case GoLog:
+		// go test prints the basename only: the test's package directory
+		// comes from its import path (the classname) and go.mod.
+		for _, pkg := range []string{l.t.Classname, l.t.Suite.Name} {
+			if dir, ok := ix.packageDir(pkg); ok {
+				p := path.Join(dir, f.Path)
+				if ix.Has(p) {
+					return p
+				}
+			}
+		}
+	case Java:
+		return l.javaFile(f)
+	}
+	p, cands := ix.Resolve(f.Path)
+	if len(cands) > 0 {
+		l.note("%s:%d matches several files: %s", f.Path, f.Line, strings.Join(cands, ", "))
+	}
+	return p
+}
+
+// javaFile resolves a JVM frame through its class's package path:
+// com.acme.FooTest$Inner.bar(FooTest.java:42) -> .../com/acme/FooTest.java.
+func (l *locator) javaFile(f Frame) string {
+	class := f.Func
+	if i := strings.LastIndexByte(class, '.'); i >= 0 {
+		class = class[:i]
+	}
+	pkg := ""
+	if i := strings.LastIndexByte(class, '.'); i >= 0 {
+		pkg = class[:i]
+	}
+	if i := strings.IndexByte(pkg, '/'); i >= 0 { // "app//com.acme..." module prefix
+		pkg = pkg[i+1:]
+	}
+	ref := f.Path
+	if pkg != "" {
+		ref = strings.ReplaceAll(pkg, ".", "/") + "/" + f.Path
+	}
+	p, cands := l.ix.Resolve(ref)
+	if len(cands) > 0 {
+		l.note("%s:%d matches several files: %s", ref, f.Line, strings.Join(cands, ", "))
+	}
+	return p
+}
+
+// suiteTrace returns the in-repo frames of the goroutine traces in the
+// suite's output that run the test's own function (go-junit-report).
+func (l *locator) suiteTrace() []resolved {
+	text := l.t.Suite.SystemOut + "\n" + l.t.Suite.SystemErr
+	if strings.TrimSpace(text) == "" {
+		return nil
+	}
+	top, _, _ := strings.Cut(l.t.Name, "/")
+	all := Extract(text)
+	blocks := make(map[int]bool)
+	for _, f := range all {
+		if f.Kind == GoFrame && (strings.HasSuffix(f.Func, "."+top) || strings.Contains(f.Func, "."+top+".func")) {
+			blocks[f.Block] = true
+		}
+	}
+	var mine []Frame
+	for _, f := range all {
+		if f.Kind == GoFrame && blocks[f.Block] {
+			mine = append(mine, f)
+		}
+	}
+	return l.resolveAll(mine, false)
+}
+
+// location picks where the failure was raised from the in-repo frames of
+// one failure text, by the conventions of the runner that printed them.
+func (l *locator) location(frames []resolved, text string, a junit.Test) *Location {
+	if len(frames) == 0 {
+		return nil
+	}
+	first := func(kinds ...Kind) *resolved {
+		for i := range frames {
+			for _, k := range kinds {
+				if frames[i].Kind == k {
+					return &frames[i]
+				}
+			}
+		}
+		return nil
+	}
+	last := func(kinds ...Kind) *resolved {
+		for i := len(frames) - 1; i >= 0; i-- {
+			for _, k := range kinds {
+				if frames[i].Kind == k {
+					return &frames[i]
+				}
+			}
+		}
+		return nil
+	}
+	var pick *resolved
+	panicked := strings.Contains(text, "[PANICKED]") || a.Status == junit.StatusError && errType(a) == "panicked"
+	switch {
+	case panicked && first(GoFrame) != nil:
+		pick = first(GoFrame)
+	case first(GinkgoAt) != nil:
+		pick = first(GinkgoAt)
+	case first(GoFrame) != nil:
+		// Frames are printed deepest first; the first goroutine is the one
+		// that panicked.
+		pick = first(GoFrame)
+	case last(GoLog) != nil:
+		// t.Fatal ends a test, and t.Errorf lines come in order: the last
+		// logged position is the one that failed it.
+		pick = last(GoLog)
+	case last(Python, Pytest) != nil:
+		// Python prints the most recent call last.
+		pick = last(Python, Pytest)
+	case first(JS, Java) != nil:
+		pick = first(JS, Java)
+	default:
+		pick = &frames[0]
+	}
+	return &Location{Path: pick.repo, Line: pick.Line}
+}
+
+func errType(a junit.Test) string {
+	switch v := a.Error.(type) {
+	case junit.Error:
+		return v.Type
+	case *junit.Error:
+		if v != nil {
+			return v.Type
+		}
+	}
+	return ""
+}
+
+// related lists the non-test repo files among the frames, one entry per
+// file at its first line, in order.
+func related(frames []resolved) []Location {
+	var out []Location
+	for _, f := range frames {
+		if f.Kind == GinkgoEnter || IsTestFile(f.repo) || slices.ContainsFunc(out, func(l Location) bool { return l.Path == f.repo }) {
+			continue
+		}
+		out = append(out, Location{Path: f.repo, Line: f.Line})
+	}
+	return out
+}
+
+// IsTestFile reports whether the repo path p holds tests or test support
+// by the naming conventions of Go, JavaScript/TypeScript, Python, Java,
+// Ruby and PHP.
+func IsTestFile(p string) bool {
+	base := path.Base(p)
+	switch {
+	case strings.HasSuffix(base, "_test.go"),
+		base == "conftest.py",
+		strings.HasPrefix(base, "test_") && strings.HasSuffix(base, ".py"),
+		strings.HasSuffix(base, "_test.py"),
+		strings.HasSuffix(base, "_spec.rb"), strings.HasSuffix(base, "_test.rb"),
+		strings.HasSuffix(base, "Test.php"),
+		strings.HasSuffix(base, "Test.java"), strings.HasSuffix(base, "Tests.java"),
+		strings.HasSuffix(base, "Test.kt"), strings.HasSuffix(base, "Tests.kt"):
+		return true
+	}
+	for _, m := range [...]string{".test.", ".spec."} {
+		if i := strings.Index(base, m); i > 0 {
+			switch base[i+len(m):] {
+			case "js", "jsx", "ts", "tsx", "mjs", "cjs", "mts", "cts":
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// testLocation finds where the test is declared, and for Go the in-repo
+// functions its own function calls.
+func (l *locator) testLocation(a junit.Test, frames []resolved) (*Location, []Reference) {
+	ix := l.ix
+	t := l.t
+	// 1. The report's own attributes (jest-junit, PHPUnit, pytest xunit1, ...).
+	file := a.Properties["file"]
+	if file != "" {
+		if p := l.resolveRef(file); p != "" {
+			if n, err := strconv.Atoi(a.Properties["line"]); err == nil && n >= 0 {
+				if zeroBasedLines(t) {
+					n++
+				}
+				if n > 0 {
+					return &Location{Path: p, Line: n}, ix.referencesAt(p, n, false)
+				}
+			}
+			if loc := l.declIn(p); loc != nil {
+				return loc, ix.referencesAt(loc.Path, loc.Line, false)
+			}
+		}
+	}
+	// 2. Ginkgo: "> Enter [It] text - path:line" in the attempt's output.
+	if loc := l.ginkgoEnter(a); loc != nil {
+		return loc, ix.referencesAt(loc.Path, loc.Line, true)
+	}
+	if strings.HasPrefix(t.Name, "[It] ") {
+		dir, ok := ix.packageDir(t.Suite.Package)
+		if !ok {
+			dir = l.dirOf(t.Suite.Package)
+			ok = dir != ""
+		}
+		if ok {
+			if p, n, ok := ix.ginkgoSpecByText(dir, t.Name); ok {
+				return &Location{Path: p, Line: n}, ix.referencesAt(p, n, true)
+			}
+		}
+	}
+	// 3. Go: the classname is the import path.
+	if isGoTestName(t.Name) {
+		for _, pkg := range []string{t.Classname, t.Suite.Name} {
+			if dir, ok := ix.packageDir(pkg); ok {
+				if gf, p, n, body := ix.goTestDecl(dir, t.Name); p != "" {
+					return &Location{Path: p, Line: n}, ix.goReferences(gf, p, body)
+				}
+			}
+		}
+	}
+	// 4. Other languages: search the candidate test files for the test.
+	var cands []string
+	add := func(p string) {
+		if p != "" && !contains(cands, p) {
+			cands = append(cands, p)
+		}
+	}
+	if f := t.Suite.Properties["file"]; f != "" {
+		add(l.resolveRef(f))
+	}
+	if looksLikeFile(t.Suite.Name) && strings.ContainsAny(t.Suite.Name, "/\\") {
+		add(l.resolveRef(t.Suite.Name)) // jest-junit's suiteNameTemplate "{filepath}"
+	}
+	for _, p := range l.classFiles() {
+		add(p)
+	}
+	for _, f := range frames {
+		if IsTestFile(f.repo) {
+			add(f.repo)
+		}
+	}
+	for _, p := range cands {
+		if loc := l.declIn(p); loc != nil {
+			return loc, nil
+		}
+	}
+	return nil, nil
+}
+
+// dirOf maps an absolute directory of the machine that wrote the report
+// (Ginkgo's <testsuite package=...>) onto a repo directory.
+func (l *locator) dirOf(abs string) string {
+	if abs == "" {
+		return ""
+	}
+	abs = strings.TrimRight(slash(abs), "/")
+	for i := 0; i < len(abs); i++ {
+		if abs[i] != '/' {
+			continue
+		}
+		if _, ok := l.ix.dirs[abs[i+1:]]; ok && abs[i+1:] != "" {
+			return abs[i+1:]
+		}
+	}
+	return ""
+}
+
+// isGoTestName reports whether name is a go test function or one of its subtests.
+func isGoTestName(name string) bool {
+	for _, p := range [...]string{"Test", "Example", "Fuzz"} {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// zeroBasedLines reports whether the report's line attributes count from 0:
+// pytest writes the 0-based line of the test function's def.
+func zeroBasedLines(t report.Test) bool {
+	return t.Suite.Name == "pytest"
+}
+
+// resolveRef resolves a file attribute, noting ambiguities.
+func (l *locator) resolveRef(ref string) string {
+	p, cands := l.ix.Resolve(ref)
+	if len(cands) > 0 {
+		l.note("%s matches several files: %s", ref, strings.Join(cands, ", "))
+	}
+	return p
+}
+
+// ginkgoEnter finds the "> Enter [It] ..." line of the attempt's spec.
+func (l *locator) ginkgoEnter(a junit.Test) *Location {
+	var enters []Frame
+	for _, text := range []string{a.SystemErr, a.SystemOut, failureText(a)} {
+		if strings.Contains(text, "> Enter [") {
+			for _, f := range Extract(text) {
+				if f.Kind == GinkgoEnter {
+					enters = append(enters, f)
+				}
+			}
+		}
+	}
+	var fallback *Location
+	for _, f := range enters {
+		node, spec, _ := strings.Cut(strings.TrimPrefix(f.Func, "["), "] ")
+		if !ginkgoLeaves[node] {
+			continue
+		}
+		p := l.resolve(f)
+		if p == "" {
+			continue
+		}
+		loc := &Location{Path: p, Line: f.Line}
+		if strings.Contains(l.t.Name, spec) {
+			return loc
+		}
+		if fallback == nil {
+			fallback = loc
+		}
+	}
+	return fallback
+}
+
+// classFiles maps a dotted classname onto repo files: Python modules
+// (hack.python.tests.test_notes, optionally followed by a class) and JVM
+// classes (com.acme.FooTest).
+func (l *locator) classFiles() []string {
+	cn := l.t.Classname
+	if cn == "" {
+		cn = l.t.Suite.Name // Surefire reports may leave classname out
+	}
+	if cn == "" || strings.ContainsAny(cn, " /\\") {
+		return nil
+	}
+	var out []string
+	parts := strings.Split(cn, ".")
+	for n := len(parts); n > 0 && len(out) == 0; n-- {
+		base := strings.Join(parts[:n], "/")
+		for _, ext := range [...]string{".py", ".java", ".kt", ".scala", ".groovy"} {
+			if p := l.resolveRef(base + ext); p != "" {
+				out = append(out, p)
+			}
+		}
+		if n <= len(parts)-2 {
+			break // module, then module.Class: no deeper nesting
+		}
+	}
+	return out
+}
+
+// declIn finds the test's declaration in the repo file p by the idioms of
+// its language.
+func (l *locator) declIn(p string) *Location {
+	ix := l.ix
+	t := l.t
+	switch {
+	case strings.HasSuffix(p, ".go"):
+		if fn, _, _ := strings.Cut(t.Name, "/"); fn != "" {
+			if gf, fd := ix.goFunc(p, fn); fd != nil {
+				return &Location{Path: p, Line: gf.line(fd.Pos())}
+			}
+		}
+		return nil
+	}
+	lines := ix.lines(p)
+	if lines == nil {
+		return nil
+	}
+	var n int
+	switch path.Ext(p) {
+	case ".py":
+		n = pythonDecl(lines, t.Name)
+	case ".java", ".kt", ".scala", ".groovy":
+		n = jvmDecl(lines, t.Name)
+	case ".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".mts", ".cts":
+		n = jsDecl(lines, t.Name, t.Classname)
+	}
+	if n == 0 {
+		return nil
+	}
+	return &Location{Path: p, Line: n}
+}
+
+// source returns the content of the repo file p (nil when unreadable),
+// cached.
+func (ix *Index) source(p string) []byte {
+	ix.mu.Lock()
+	src, ok := ix.srcs[p]
+	ix.mu.Unlock()
+	if ok {
+		return src
+	}
+	src, err := fs.ReadFile(ix.fsys, p)
+	if err != nil {
+		src = nil
+	}
+	ix.mu.Lock()
+	ix.srcs[p] = src
+	ix.mu.Unlock()
+	return src
+}
+
+// lines returns the repo file p split in lines, cached.
+func (ix *Index) lines(p string) []string {
+	ix.mu.Lock()
+	ls, ok := ix.texts[p]
+	ix.mu.Unlock()
+	if ok {
+		return ls
+	}
+	if data := ix.source(p); data != nil {
+		ls = strings.Split(string(data), "\n")
+	}
+	ix.mu.Lock()
+	ix.texts[p] = ls
+	ix.mu.Unlock()
+	return ls
+}
+
+// pythonDecl finds `def name(` (pytest strips parameters "[...]" from
+// the function name).
+func pythonDecl(lines []string, name string) int {
+	if i := strings.IndexByte(name, '['); i > 0 {
+		name = name[:i]
+	}
+	if name == "" {
+		return 0
+	}
+	for i, s := range lines {
+		s = strings.TrimLeft(s, " \t")
+		s = strings.TrimPrefix(s, "async ")
+		if rest, ok := strings.CutPrefix(s, "def "+name); ok && strings.HasPrefix(strings.TrimLeft(rest, " "), "(") {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// jvmDecl finds the method name (before any "(" or "[" of parameterised
+// names) declared in a Java or Kotlin file.
+func jvmDecl(lines []string, name string) int {
+	if i := strings.IndexAny(name, "(["); i > 0 {
+		name = name[:i]
+	}
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return 0
+	}
+	for i, s := range lines {
+		if strings.Contains(s, "fun `"+name+"`(") || strings.Contains(s, "fun "+name+"(") {
+			return i + 1
+		}
+		if j := strings.Index(s, " "+name+"("); j >= 0 && !strings.Contains(s[:j], "=") && !strings.Contains(s[:j], ".") && strings.ContainsAny(strings.TrimSpace(s[:j]), " ") {
+			return i + 1 // "public void name(" and the like, not a call
+		}
+	}
+	return 0
+}
+
+// jsTestCalls are the Jest, Mocha, Jasmine and Vitest calls that declare a test.
+var jsTestCalls = []string{"it", "test", "specify", "it.only", "test.only", "it.skip", "test.skip", "test.concurrent", "it.concurrent", "fit", "xit"}
+
+// jsDecl finds `test('title'` / `it('title'` whose title ends the test's
+// name ("<describe> <title>") or is its classname (Mocha).
+func jsDecl(lines []string, name, classname string) int {
+	best, bestLen := 0, 0
+	for i, s := range lines {
+		for _, call := range jsTestCalls {
+			j := strings.Index(s, call+"(")
+			if j < 0 || (j > 0 && (isLetter(s[j-1]) || s[j-1] == '.' || s[j-1] == '_')) {
+				continue
+			}
+			rest := strings.TrimLeft(s[j+len(call)+1:], " ")
+			if rest == "" || !strings.ContainsRune("'\"`", rune(rest[0])) {
+				continue
+			}
+			q := rest[0]
+			end := strings.IndexByte(rest[1:], q)
+			if end < 0 {
+				continue
+			}
+			title := rest[1 : 1+end]
+			if title == "" {
+				continue
+			}
+			if (title == name || strings.HasSuffix(name, " "+title) || title == classname) && len(title) > bestLen {
+				best, bestLen = i+1, len(title)
+			}
+		}
+	}
+	return best
+}
+
+// referencesAt returns the in-repo functions called by the test declared
+// at p:line, for Go files: the Ginkgo spec's function, or a `func Test`.
+func (ix *Index) referencesAt(p string, line int, ginkgo bool) []Reference {
+	if !strings.HasSuffix(p, ".go") {
+		return nil
+	}
+	if ginkgo {
+		return ix.goReferences(ix.goSource(p), p, ix.ginkgoSpecBody(p, line))
+	}
+	lines := ix.lines(p)
+	if line > len(lines) {
+		return nil
+	}
+	name, ok := strings.CutPrefix(lines[line-1], "func ")
+	if !ok {
+		return nil
+	}
+	if i := strings.IndexAny(name, "([ "); i > 0 {
+		name = name[:i]
+	}
+	gf, fd := ix.goFunc(p, name)
+	if fd == nil {
+		return nil
+	}
+	return ix.goReferences(gf, p, fd)
+}
+
+// failureTime returns when the failure happened, when the report says:
+// Ginkgo's "@ 11/27/26 14:55:20.842" (the runner's local time, read as
+// UTC), a testcase timestamp plus its duration, or the end of the suite
+// (its timestamp plus its time), which bounds the failure from above.
+func (l *locator) failureTime(a junit.Test, frames []Frame) time.Time {
+	for _, f := range frames {
+		if f.Kind == GinkgoAt && f.Time != "" {
+			if tm, err := time.Parse("01/02/06 15:04:05.000", f.Time); err == nil {
+				return tm
+			}
+		}
+	}
+	if tm, ok := parseTimestamp(a.Properties["timestamp"]); ok {
+		return tm.Add(a.Duration)
+	}
+	if tm, ok := parseTimestamp(l.t.Suite.Properties["timestamp"]); ok {
+		if secs, err := strconv.ParseFloat(l.t.Suite.Properties["time"], 64); err == nil && secs > 0 && secs < 1e7 {
+			tm = tm.Add(time.Duration(secs * float64(time.Second)))
+		}
+		return tm
+	}
+	return time.Time{}
+}
+
+// parseTimestamp reads the timestamp attributes of JUnit dialects:
+// RFC 3339 with or without a zone or fraction (UTC when none is given).
+func parseTimestamp(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, false
+	}
+	for _, layout := range [...]string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999"} {
+		if tm, err := time.Parse(layout, s); err == nil {
+			return tm, true
+		}
+	}
+	return time.Time{}, false
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
