@@ -87,6 +87,11 @@ func parseCodeOwners(data []byte) (codeowners.Ruleset, []error) {
 			continue
 		}
 		for _, r := range rs {
+			if r.RawPattern() == "/" {
+				// The library panics matching a bare "/"; like gitignore, it matches nothing.
+				warnings = append(warnings, fmt.Errorf("line %d: pattern \"/\" matches nothing: skipped", i+1))
+				continue
+			}
 			r.LineNumber = i + 1
 			rules = append(rules, r)
 		}

@@ -329,6 +329,10 @@ func parseAliases(data []byte) (map[string]alias, []error, error) {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], deref(m.Content[i+1])
 		name := normLogin(k.Value)
+		if name == "" {
+			warnings = append(warnings, fmt.Errorf("line %d: alias with an empty name skipped", k.Line))
+			continue
+		}
 		var members []string
 		switch {
 		case isNull(v):
