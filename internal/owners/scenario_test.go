@@ -1,0 +1,117 @@
+package owners
+
+import (
+	"encoding/json"
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// TestScenarios runs each testdata/scenarios/*.txtar: a repository tree with
+// want.json (the expected ownership of paths, each with why) and
+// warnings.txt (one expected warning fragment per line).
+func TestScenarios(t *testing.T) {
+	files, err := filepath.Glob("testdata/scenarios/*.txtar")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no scenarios: %v", err)
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			fsys := loadTxtar(t, file)
+			r, warnings := Load(fsys)
+
+			data, err := fs.ReadFile(fsys, "want.json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var cases []struct {
+				Why   string `json:"why"`
+				Input string `json:"input"`
+				Owners
+			}
+			if err := json.Unmarshal(data, &cases); err != nil {
+				t.Fatalf("want.json: %v", err)
+			}
+			for _, c := range cases {
+				in := c.Input
+				if in == "" {
+					in = c.Path
+				}
+				got := r.Owners(in)
+				if diff := cmp.Diff(c.Owners, got, cmpopts.EquateEmpty(), cmpopts.IgnoreFields(Owners{}, "Sources")); diff != "" {
+					t.Errorf("Owners(%q) (%s) (-want +got):\n%s", in, c.Why, diff)
+				}
+			}
+
+			wdata, _ := fs.ReadFile(fsys, "warnings.txt")
+			var want []string
+			for _, l := range strings.Split(strings.TrimSpace(string(wdata)), "\n") {
+				if l != "" {
+					want = append(want, l)
+				}
+			}
+			var got []string
+			for _, w := range warnings {
+				got = append(got, w.Error())
+			}
+			if len(got) != len(want) {
+				t.Errorf("got %d warnings, want %d:\n%s", len(got), len(want), strings.Join(got, "\n"))
+			}
+			for _, w := range want {
+				found := false
+				for _, g := range got {
+					found = found || strings.Contains(g, w)
+				}
+				if !found {
+					t.Errorf("no warning contains %q; got:\n%s", w, strings.Join(got, "\n"))
+				}
+			}
+		})
+	}
+}
+
+// TestSources checks the provenance of each name: file, line and alias.
+func TestSources(t *testing.T) {
+	r, _ := Load(loadTxtar(t, "testdata/scenarios/aliases.txtar"))
+	got := r.Owners("sub/x.go").Sources
+	want := []Source{
+		{Name: "alice", Role: "reviewer", File: "sub/OWNERS", Line: 1, Alias: "team-a"},
+		{Name: "bob", Role: "reviewer", File: "sub/OWNERS", Line: 1, Alias: "team-a"},
+		{Name: "alice", Role: "approver", File: "OWNERS", Line: 2, Alias: "team-a"},
+		{Name: "bob", Role: "approver", File: "OWNERS", Line: 2, Alias: "team-a"},
+		{Name: "carol", Role: "approver", File: "OWNERS", Line: 3, Alias: "team-b"},
+		{Name: "team-a", Role: "approver", File: "OWNERS", Line: 3, Alias: "team-b"},
+		{Name: "dave", Role: "reviewer", File: "OWNERS", Line: 5, Alias: "team-c"},
+		{Name: "erin", Role: "reviewer", File: "OWNERS", Line: 5, Alias: "team-c"},
+		{Name: "team-d", Role: "reviewer", File: "OWNERS", Line: 6},
+		{Name: "frank", Role: "reviewer", File: "OWNERS", Line: 7},
+		{Name: "grace", Role: "required_reviewer", File: "OWNERS", Line: 9},
+		{Name: "Area/Mixed-Case", Role: "label", File: "OWNERS", Line: 11},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Sources (-want +got):\n%s", diff)
+	}
+}
+
+// TestOwnersJSON checks the `owners --json` shape of SPEC: field names,
+// empty lists as [], codeowners null when nothing matches.
+func TestOwnersJSON(t *testing.T) {
+	r, _ := Load(loadTxtar(t, "testdata/scenarios/codeowners-docs.txtar"))
+	b, err := json.Marshal(r.Owners("src/a.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"path":"src/a.go","approvers":[],"reviewers":[],"leaf_approvers":[],"leaf_reviewers":[],"required_reviewers":[],"labels":[],"files":[],"codeowners":null,"approvers_file":"","reviewers_file":"","sources":[]}`
+	if diff := cmp.Diff(want, string(b)); diff != "" {
+		t.Errorf("JSON (-want +got):\n%s", diff)
+	}
+	b, _ = json.Marshal(r.Owners("docs/a.md").CodeOwners)
+	want = `{"file":"docs/CODEOWNERS","line":1,"pattern":"/docs/","owners":["@docs-file"]}`
+	if diff := cmp.Diff(want, string(b)); diff != "" {
+		t.Errorf("codeowners JSON (-want +got):\n%s", diff)
+	}
+}
