@@ -1,0 +1,33 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+
+	"golang.org/x/tools/txtar"
+)
+
+// runDemo is the main job, as a dry run, over the sample repository
+// embedded in the binary: no token, no network, no files needed.
+func runDemo(ctx context.Context, args []string, env Env) (int, error) {
+	fs := flag.NewFlagSet("flake-triage demo", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	jsonOut := fs.String("json", "", "also write the JSON result to this file; - for stdout")
+	if err := fs.Parse(args); err != nil {
+		return ExitUsage, UsageError{err}
+	}
+	fsys, err := txtar.FS(txtar.Parse(env.Demo))
+	if err != nil {
+		return ExitFailed, fmt.Errorf("open the embedded sample: %w", err)
+	}
+	o, err := parseTriage([]string{"--dry-run", "--reports", "reports/*.xml", "--json", *jsonOut}, func(string) string { return "" }, env.Stderr)
+	if err != nil {
+		return ExitUsage, err
+	}
+	if *jsonOut != "-" {
+		fmt.Fprintln(env.Stdout, "Dry run over the bundled capi-like sample (a Cluster-API-like monorepo with real Ginkgo, gotestsum, go-junit-report, Jest, Mocha and pytest reports). Nothing is written anywhere.")
+		fmt.Fprintln(env.Stdout)
+	}
+	return triageRepo(ctx, o, repo{fsys: fsys}, env)
+}

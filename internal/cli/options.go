@@ -1,0 +1,308 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/sethvargo/go-githubactions"
+
+	"github.com/flake-triage/flake-triage/internal/config"
+)
+
+// Options are the inputs of `flake-triage triage`, read once from the
+// command line, the action's INPUT_* variables and the environment, in
+// that order of precedence.
+type Options struct {
+	Reports           []string
+	RepoRoot          string
+	Repo              string
+	Token             string
+	APIURL            string
+	Mode              string
+	DryRun            bool
+	Config            string
+	ConfigSet         bool // --config was given: a missing file is then an error
+	Logs              []string
+	FromRun           int64
+	Annotations       string
+	PathPrefixes      []string
+	FailOnReportError bool
+	JSON              string
+
+	// Policy knobs that override the repo config when given.
+	MaxNewIssues    *int
+	MaxAssignees    *int
+	CommentInterval *config.Duration
+	ReopenWindow    *config.Duration
+}
+
+// A UsageError is a problem with the command line or the inputs: exit code
+// 2, nothing was done.
+type UsageError struct{ Err error }
+
+func (e UsageError) Error() string { return e.Err.Error() }
+func (e UsageError) Unwrap() error { return e.Err }
+
+func usagef(format string, args ...any) error {
+	return UsageError{fmt.Errorf(format, args...)}
+}
+
+// inputNames are the triage inputs, each a flag, an action input and an
+// INPUT_<NAME> variable of the same name.
+var inputNames = []string{
+	"reports", "repo-root", "repo", "token", "api-url", "mode", "dry-run", "config", "logs",
+	"from-run", "annotations", "path-prefix", "fail-on-report-error", "json",
+	"max-new-issues", "max-assignees", "comment-interval", "reopen-window",
+}
+
+// listFlag is a repeatable flag whose values may also hold several
+// newline-separated entries.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, "\n") }
+func (l *listFlag) Set(v string) error {
+	*l = append(*l, splitList(v)...)
+	return nil
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, line := range strings.Split(v, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// parseTriage reads the triage options. getenv is the process
+// environment; stderr receives flag usage.
+func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (Options, error) {
+	fs := flag.NewFlagSet("flake-triage triage", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	raw := map[string]*string{}
+	var lists = map[string]*listFlag{"reports": {}, "logs": {}, "path-prefix": {}}
+	for _, name := range inputNames {
+		if l, ok := lists[name]; ok {
+			fs.Var(l, name, usage[name])
+			continue
+		}
+		if name == "dry-run" || name == "fail-on-report-error" {
+			raw[name] = new(string)
+			fs.Func(name, usage[name], boolFunc(raw[name]))
+			continue
+		}
+		raw[name] = fs.String(name, "", usage[name])
+	}
+	// Boolean flags are given without a value.
+	for i, a := range args {
+		if a == "--dry-run" || a == "-dry-run" {
+			args[i] = "--dry-run=true"
+		}
+		if a == "--fail-on-report-error" || a == "-fail-on-report-error" {
+			args[i] = "--fail-on-report-error=true"
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		return Options{}, UsageError{err}
+	}
+	if fs.NArg() > 0 {
+		return Options{}, usagef("unexpected argument %q (report globs go in --reports)", fs.Arg(0))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+
+	gha := githubactions.New(githubactions.WithGetenv(getenv))
+	// value returns the flag when given, else the action input.
+	value := func(name string) string {
+		if set[name] {
+			if l, ok := lists[name]; ok {
+				return l.String()
+			}
+			return *raw[name]
+		}
+		return strings.TrimSpace(gha.GetInput(name))
+	}
+
+	o := Options{
+		Reports:      splitList(value("reports")),
+		RepoRoot:     value("repo-root"),
+		Repo:         value("repo"),
+		Token:        value("token"),
+		APIURL:       value("api-url"),
+		Mode:         value("mode"),
+		Config:       value("config"),
+		Logs:         splitList(value("logs")),
+		Annotations:  value("annotations"),
+		PathPrefixes: splitList(value("path-prefix")),
+		JSON:         value("json"),
+	}
+	o.ConfigSet = o.Config != ""
+	var errs []string
+	bools := map[string]*bool{"dry-run": &o.DryRun, "fail-on-report-error": &o.FailOnReportError}
+	for name, dst := range bools {
+		if v := value(name); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				errs = append(errs, fmt.Sprintf("%s must be true or false, got %q", name, v))
+			}
+			*dst = b
+		}
+	}
+	if v := value("from-run"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			errs = append(errs, fmt.Sprintf("from-run must be a workflow run id (a positive number), got %q", v))
+		}
+		o.FromRun = id
+	}
+	for name, dst := range map[string]**int{"max-new-issues": &o.MaxNewIssues, "max-assignees": &o.MaxAssignees} {
+		if v := value(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				errs = append(errs, fmt.Sprintf("%s must be a number, got %q", name, v))
+			}
+			*dst = &n
+		}
+	}
+	for name, dst := range map[string]**config.Duration{"comment-interval": &o.CommentInterval, "reopen-window": &o.ReopenWindow} {
+		if v := value(name); v != "" {
+			d, err := config.ParseDuration(v)
+			if err != nil {
+				errs = append(errs, fmt.Sprintf("%s: %v", name, err))
+			}
+			*dst = &d
+		}
+	}
+	if len(errs) > 0 {
+		return Options{}, usagef("%s", strings.Join(errs, "; "))
+	}
+
+	// Defaults from the environment, as SPEC lists them.
+	if len(o.Reports) == 0 {
+		o.Reports = []string{"**/junit*.xml"}
+	}
+	if o.RepoRoot == "" {
+		o.RepoRoot = getenv("GITHUB_WORKSPACE")
+	}
+	if o.RepoRoot == "" {
+		o.RepoRoot = "."
+	}
+	if o.Repo == "" {
+		o.Repo = getenv("GITHUB_REPOSITORY")
+	}
+	if o.Token == "" {
+		o.Token = getenv("GITHUB_TOKEN")
+	}
+	if o.APIURL == "" {
+		o.APIURL = getenv("GITHUB_API_URL")
+	}
+	if o.APIURL == "" {
+		o.APIURL = "https://api.github.com"
+	}
+	if o.Mode == "" {
+		o.Mode = "auto"
+	}
+	if o.Config == "" {
+		o.Config = config.DefaultPath
+	}
+	if o.Annotations == "" {
+		o.Annotations = "commands"
+	}
+	return o, o.Validate()
+}
+
+// Validate checks the options with sentences that name the input.
+func (o Options) Validate() error {
+	var errs []string
+	switch o.Mode {
+	case "auto", "file", "annotate":
+	default:
+		errs = append(errs, fmt.Sprintf("mode must be auto, file or annotate, got %q", o.Mode))
+	}
+	switch o.Annotations {
+	case "commands", "checks", "off":
+	default:
+		errs = append(errs, fmt.Sprintf("annotations must be commands, checks or off, got %q", o.Annotations))
+	}
+	if o.Repo != "" {
+		if owner, name, ok := strings.Cut(o.Repo, "/"); !ok || owner == "" || name == "" || strings.Contains(name, "/") {
+			errs = append(errs, fmt.Sprintf("repo must be owner/name, got %q", o.Repo))
+		}
+	}
+	if o.Mode == "file" && !o.DryRun {
+		if o.Token == "" {
+			errs = append(errs, "mode file needs a token (--token, the token input or GITHUB_TOKEN) with issues: write")
+		}
+		if o.Repo == "" {
+			errs = append(errs, "mode file needs the repository (--repo or GITHUB_REPOSITORY)")
+		}
+	}
+	if o.FromRun != 0 && (o.Token == "" || o.Repo == "") {
+		errs = append(errs, "from-run needs a token with actions: read and the repository (--repo)")
+	}
+	if o.MaxNewIssues != nil && *o.MaxNewIssues < 1 {
+		errs = append(errs, "max-new-issues must be at least 1")
+	}
+	if o.MaxAssignees != nil && (*o.MaxAssignees < 0 || *o.MaxAssignees > 10) {
+		errs = append(errs, "max-assignees must be between 0 and 10")
+	}
+	if len(errs) > 0 {
+		return usagef("%s", strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+// apply lays the options' policy overrides over the repo config.
+func (o Options) apply(c config.Config) config.Config {
+	if o.MaxNewIssues != nil {
+		c.MaxNewIssues = *o.MaxNewIssues
+	}
+	if o.MaxAssignees != nil {
+		c.MaxAssignees = *o.MaxAssignees
+	}
+	if o.CommentInterval != nil {
+		c.CommentInterval = *o.CommentInterval
+	}
+	if o.ReopenWindow != nil {
+		c.ReopenWindow = *o.ReopenWindow
+	}
+	if len(o.Logs) > 0 {
+		c.Logs = o.Logs
+	}
+	return c
+}
+
+func boolFunc(dst *string) func(string) error {
+	return func(v string) error {
+		if _, err := strconv.ParseBool(v); err != nil {
+			return fmt.Errorf("want true or false")
+		}
+		*dst = v
+		return nil
+	}
+}
+
+var usage = map[string]string{
+	"reports":              "report globs (doublestar, relative to --repo-root; repeatable or newline-separated; !glob excludes) (default **/junit*.xml)",
+	"repo-root":            "the checkout that the reports' paths refer to (default $GITHUB_WORKSPACE or .)",
+	"repo":                 "owner/name of the issue tracker (default $GITHUB_REPOSITORY)",
+	"token":                "API token (default $GITHUB_TOKEN); never printed",
+	"api-url":              "REST API base URL (default $GITHUB_API_URL or https://api.github.com)",
+	"mode":                 "auto, file (create/update issues) or annotate (no issue writes)",
+	"dry-run":              "compute and print the full plan; make no writes",
+	"config":               "repo config file (default .github/flake-triage.yaml)",
+	"logs":                 "globs of controller/component logs to correlate",
+	"from-run":             "a workflow run id: download that run's artifacts and triage their reports",
+	"annotations":          "commands, checks or off",
+	"path-prefix":          "extra absolute prefixes to strip from report paths (repeatable)",
+	"fail-on-report-error": "exit 1 when a report cannot be read",
+	"json":                 "write the JSON result to this file; - for stdout",
+	"max-new-issues":       "storm guard: most new issues per run (default 10)",
+	"max-assignees":        "most assignees per issue (default 3)",
+	"comment-interval":     "least time between routine comments on an issue (default 24h)",
+	"reopen-window":        "how long after closing a failure reopens an issue (default 30d)",
+}

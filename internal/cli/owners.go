@@ -1,0 +1,101 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/flake-triage/flake-triage/internal/owners"
+)
+
+// runOwners answers who owns each path, and why: which OWNERS files and
+// which CODEOWNERS line. Paths come as arguments or, when none are given,
+// one per line on stdin.
+func runOwners(args []string, env Env) error {
+	fs := flag.NewFlagSet("flake-triage owners", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	root := fs.String("repo-root", "", "the repository root (default $GITHUB_WORKSPACE or .)")
+	asJSON := fs.Bool("json", false, "print one JSON object per path, per line, in input order")
+	if err := fs.Parse(args); err != nil {
+		return UsageError{err}
+	}
+	if *root == "" {
+		*root = env.Getenv("GITHUB_WORKSPACE")
+	}
+	if *root == "" {
+		*root = "."
+	}
+	r, err := openRepo(*root)
+	if err != nil {
+		return err
+	}
+	paths := fs.Args()
+	if len(paths) == 0 && env.Stdin != nil {
+		sc := bufio.NewScanner(env.Stdin)
+		sc.Buffer(make([]byte, 64*1024), 1024*1024)
+		for sc.Scan() {
+			if p := strings.TrimSpace(sc.Text()); p != "" {
+				paths = append(paths, p)
+			}
+		}
+		if err := sc.Err(); err != nil {
+			return fmt.Errorf("read paths from stdin: %w", err)
+		}
+	}
+	if len(paths) == 0 {
+		return usagef("owners: no paths given (as arguments or on stdin)")
+	}
+	res, warnings := owners.Load(r.fsys)
+	for _, w := range warnings {
+		fmt.Fprintf(env.Stderr, "flake-triage: warning: %v\n", w)
+	}
+	enc := json.NewEncoder(env.Stdout)
+	enc.SetEscapeHTML(false)
+	for _, p := range paths {
+		o := res.Owners(repoPath(p))
+		o.Path = p
+		if *asJSON {
+			if err := enc.Encode(o); err != nil {
+				return err
+			}
+			continue
+		}
+		printOwners(env, o)
+	}
+	return nil
+}
+
+// repoPath turns a user's path into the '/'-separated repo-relative form.
+func repoPath(p string) string {
+	p = path.Clean(filepath.ToSlash(p))
+	return strings.TrimPrefix(p, "./")
+}
+
+func printOwners(env Env, o owners.Owners) {
+	w := env.Stdout
+	fmt.Fprintf(w, "%s\n", o.Path)
+	fmt.Fprintf(w, "  approvers:  %s\n", list(o.Approvers))
+	fmt.Fprintf(w, "  reviewers:  %s\n", list(o.Reviewers))
+	fmt.Fprintf(w, "  leaf:       approvers %s; reviewers %s\n", list(o.LeafApprovers), list(o.LeafReviewers))
+	if len(o.RequiredReviewers) > 0 {
+		fmt.Fprintf(w, "  required:   %s\n", list(o.RequiredReviewers))
+	}
+	if len(o.Labels) > 0 {
+		fmt.Fprintf(w, "  labels:     %s\n", list(o.Labels))
+	}
+	fmt.Fprintf(w, "  from:       %s\n", list(o.Files))
+	if c := o.CodeOwners; c != nil {
+		fmt.Fprintf(w, "  codeowners: %s:%d %s %s\n", c.File, c.Line, c.Pattern, list(c.Owners))
+	}
+}
+
+func list(s []string) string {
+	if len(s) == 0 {
+		return "none"
+	}
+	return strings.Join(s, ", ")
+}

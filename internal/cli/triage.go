@@ -1,0 +1,205 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/flake-triage/flake-triage/internal/config"
+	"github.com/flake-triage/flake-triage/internal/locate"
+	"github.com/flake-triage/flake-triage/internal/owners"
+	"github.com/flake-triage/flake-triage/internal/present"
+	"github.com/flake-triage/flake-triage/internal/report"
+	"github.com/flake-triage/flake-triage/internal/triage"
+)
+
+// A repo is the checkout being triaged: its files and where it lives.
+type repo struct {
+	fsys fs.FS
+	// dir is the root on disk; empty for the embedded demo sample.
+	dir string
+}
+
+func runTriage(ctx context.Context, args []string, env Env) (int, error) {
+	o, err := parseTriage(args, env.Getenv, env.Stderr)
+	if err != nil {
+		return ExitUsage, err
+	}
+	r, err := openRepo(o.RepoRoot)
+	if err != nil {
+		return ExitUsage, err
+	}
+	return triageRepo(ctx, o, r, env)
+}
+
+// openRepo opens the repository root so that no path read through it can
+// escape it, symlinks included.
+func openRepo(dir string) (repo, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return repo{}, usagef("repo-root: %v", err)
+	}
+	return repo{fsys: root.FS(), dir: dir}, nil
+}
+
+func triageRepo(ctx context.Context, o Options, r repo, env Env) (int, error) {
+	cfg, err := loadConfig(r, o)
+	if err != nil {
+		return ExitUsage, err
+	}
+	cfg = o.apply(cfg)
+
+	set, err := readReports(r, o.Reports)
+	if err != nil {
+		return ExitUsage, err
+	}
+	ix, err := locate.NewIndex(r.fsys, locate.Options{Prefixes: prefixes(o, r, env)})
+	if err != nil {
+		return ExitFailed, fmt.Errorf("index repository %s: %w", o.RepoRoot, err)
+	}
+	own, warnings := owners.Load(r.fsys)
+
+	res := triage.Analyze(set, ix, own, cfg)
+	for _, w := range warnings {
+		res.Errors = append(res.Errors, w.Error())
+	}
+	res.Mode = modeOf(o, env)
+
+	code := ExitOK
+	if o.FailOnReportError {
+		for _, f := range res.Reports.Files {
+			if f.Error != "" {
+				code = ExitFailed
+			}
+		}
+	}
+	if err := emit(res, o, env); err != nil {
+		return ExitFailed, err
+	}
+	return code, nil
+}
+
+// modeOf resolves --mode auto from the event that started the workflow:
+// pull requests and merge queues only annotate (a PR's failure may be the
+// PR's own doing); push, schedule, workflow_dispatch and workflow_run file.
+// Outside Actions (no event) auto never writes.
+func modeOf(o Options, env Env) string {
+	if o.DryRun {
+		return "dry-run"
+	}
+	if o.Mode != "auto" {
+		return o.Mode
+	}
+	switch env.Getenv("GITHUB_EVENT_NAME") {
+	case "push", "schedule", "workflow_dispatch", "workflow_run":
+		return "file"
+	default:
+		return "annotate"
+	}
+}
+
+// prefixes are the absolute paths at which the repository may appear in
+// the reports, besides what the locator finds by itself.
+func prefixes(o Options, r repo, env Env) []string {
+	p := append([]string{}, o.PathPrefixes...)
+	if ws := env.Getenv("GITHUB_WORKSPACE"); ws != "" {
+		p = append(p, ws)
+	}
+	if r.dir != "" {
+		if abs, err := filepath.Abs(r.dir); err == nil {
+			p = append(p, abs)
+		}
+	}
+	return p
+}
+
+func loadConfig(r repo, o Options) (config.Config, error) {
+	var data []byte
+	var err error
+	if filepath.IsAbs(o.Config) {
+		data, err = os.ReadFile(o.Config)
+	} else {
+		data, err = fs.ReadFile(r.fsys, filepath.ToSlash(filepath.Clean(o.Config)))
+	}
+	if errors.Is(err, fs.ErrNotExist) && !o.ConfigSet {
+		return config.Default(), nil
+	}
+	if err != nil {
+		return config.Config{}, usagef("config: %v", err)
+	}
+	c, err := config.Parse(o.Config, data)
+	if err != nil {
+		return config.Config{}, UsageError{err}
+	}
+	return c, nil
+}
+
+// readReports reads the reports matching the globs: relative globs (and
+// absolute ones inside the repository) against the repository root,
+// absolute globs elsewhere against the file system root.
+func readReports(r repo, patterns []string) (*report.Set, error) {
+	var rel, abs []string
+	absRoot := ""
+	if r.dir != "" {
+		absRoot, _ = filepath.Abs(r.dir)
+	}
+	for _, p := range patterns {
+		neg, body := "", p
+		if strings.HasPrefix(p, "!") {
+			neg, body = "!", p[1:]
+		}
+		if !filepath.IsAbs(body) {
+			rel = append(rel, neg+filepath.ToSlash(body))
+			continue
+		}
+		if absRoot != "" {
+			if inside, err := filepath.Rel(absRoot, body); err == nil && !strings.HasPrefix(inside, "..") {
+				rel = append(rel, neg+filepath.ToSlash(inside))
+				continue
+			}
+		}
+		abs = append(abs, neg+strings.TrimPrefix(filepath.ToSlash(body), "/"))
+	}
+	switch {
+	case len(abs) == 0:
+		return report.Read(r.fsys, rel), nil
+	case len(rel) == 0:
+		return report.Read(os.DirFS("/"), abs), nil
+	default:
+		return nil, usagef("reports: mix of globs inside the repository and absolute globs outside it (%s); give one kind", strings.Join(abs, ", "))
+	}
+}
+
+// emit writes the readable plan and the JSON result where the options say.
+func emit(res triage.Result, o Options, env Env) error {
+	plan := env.Stdout
+	if o.JSON == "-" {
+		plan = env.Stderr
+	}
+	present.Text(plan, res)
+	if o.JSON == "" {
+		return nil
+	}
+	var w io.Writer = env.Stdout
+	if o.JSON != "-" {
+		f, err := os.Create(o.JSON)
+		if err != nil {
+			return fmt.Errorf("write JSON result: %w", err)
+		}
+		defer f.Close()
+		w = f
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(res); err != nil {
+		return fmt.Errorf("write JSON result %s: %w", o.JSON, err)
+	}
+	return nil
+}

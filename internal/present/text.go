@@ -1,0 +1,105 @@
+// Package present renders a triage result for people: the readable plan
+// printed on the terminal.
+package present
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/flake-triage/flake-triage/internal/triage"
+)
+
+// Text writes the readable plan of r: totals, then for each failing test
+// its kind, location, owners (and which OWNERS files), labels, assignees
+// and the issue action, then the problems met on the way.
+func Text(w io.Writer, r triage.Result) {
+	fmt.Fprintf(w, "flake-triage (%s): %d report(s), %d test(s), %d failed, %d flaky\n",
+		r.Mode, len(r.Reports.Files), r.Reports.Tests, r.Reports.Failed, r.Reports.Flaky)
+	for _, f := range r.Reports.Files {
+		if f.Error != "" {
+			fmt.Fprintf(w, "  unreadable report %s: %s\n", f.Path, f.Error)
+		}
+	}
+	for i, f := range r.Findings {
+		fmt.Fprintf(w, "\n%d. %s  %s\n", i+1, strings.ToUpper(f.Kind), f.Test.Name)
+		row := func(k, v string) {
+			if v != "" {
+				fmt.Fprintf(w, "   %-10s %s\n", k+":", v)
+			}
+		}
+		suite := f.Test.Suite
+		if f.Test.Classname != "" && f.Test.Classname != f.Test.Name && f.Test.Classname != suite {
+			suite = strings.TrimPrefix(suite+" · "+f.Test.Classname, " · ")
+		}
+		row("report", fmt.Sprintf("%s (%s)", f.Test.Report, suite))
+		row("failed at", loc(f.Location))
+		row("declared", loc(f.TestLocation))
+		var rel []string
+		for _, l := range f.Related {
+			rel = append(rel, loc(&l))
+		}
+		row("related", strings.Join(rel, ", "))
+		var refs []string
+		for _, ref := range f.References {
+			refs = append(refs, ref.Symbol+" ("+ref.Path+")")
+		}
+		row("calls", strings.Join(refs, ", "))
+		if f.Owners.Fallback {
+			row("owners", "nobody owns this code; fallback maintainers: "+list(f.Owners.Approvers))
+		} else {
+			row("approvers", list(f.Owners.Approvers))
+			row("reviewers", list(f.Owners.Reviewers))
+			row("from", strings.Join(f.Owners.Files, ", "))
+		}
+		row("labels", strings.Join(f.Labels, ", "))
+		row("assign", list(f.Assignees))
+		row("mention", list(f.Mentions))
+		for _, c := range f.Correlated {
+			src := strings.Join(c.Candidates, " | ")
+			if c.Source != nil {
+				src = loc(c.Source)
+			}
+			row("log", fmt.Sprintf("%d× %s at %s (%s): %s", c.Count, c.Log, src, c.First, c.Sample))
+		}
+		row("issue", issue(f.Issue))
+		if f.Message != "" {
+			first, _, _ := strings.Cut(f.Message, "\n")
+			row("message", first)
+		}
+	}
+	if len(r.Errors) > 0 {
+		fmt.Fprintf(w, "\nproblems (%d):\n", len(r.Errors))
+		for _, e := range r.Errors {
+			fmt.Fprintf(w, "  - %s\n", e)
+		}
+	}
+}
+
+func loc(l *triage.Location) string {
+	if l == nil {
+		return "unknown"
+	}
+	return fmt.Sprintf("%s:%d", l.Path, l.Line)
+}
+
+func list(s []string) string {
+	if len(s) == 0 {
+		return "none"
+	}
+	return strings.Join(s, ", ")
+}
+
+func issue(i triage.Issue) string {
+	s := i.Action
+	if i.Number != 0 {
+		s += fmt.Sprintf(" #%d", i.Number)
+	}
+	if i.URL != "" {
+		s += " " + i.URL
+	}
+	if i.Reason != "" {
+		s += " (" + i.Reason + ")"
+	}
+	return s
+}

@@ -1,0 +1,252 @@
+package triage
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/flake-triage/flake-triage/internal/config"
+	"github.com/flake-triage/flake-triage/internal/locate"
+	"github.com/flake-triage/flake-triage/internal/owners"
+	"github.com/flake-triage/flake-triage/internal/report"
+)
+
+// maxMessageLines bounds Finding.Message: the first lines of the failure
+// are what a reader needs to recognise it; the issue body quotes more.
+const maxMessageLines = 12
+
+// maxMentions bounds the owners mentioned on one finding, so that a failure
+// deep in shared code does not notify half of the project.
+const maxMentions = 10
+
+// Analyze turns the tests read from the reports into findings: where each
+// failed, who owns that code, who is assigned and mentioned, and which
+// labels its issue carries. It does no I/O: the index and the ownership
+// resolver were built from the repository beforehand. Issue actions are
+// decided later, by the planner.
+func Analyze(set *report.Set, ix *locate.Index, own *owners.Resolver, cfg config.Config) Result {
+	r := Result{
+		Version: 1,
+		Reports: Reports{Tests: set.Total, Failed: set.Failed, Flaky: set.Flaky, Files: []ReportFile{}},
+		Errors:  append([]string{}, set.Errors...),
+	}
+	for _, f := range set.Files {
+		r.Reports.Files = append(r.Reports.Files, ReportFile(f))
+	}
+	r.Findings = []Finding{}
+	for _, t := range set.Tests {
+		f, notes := analyzeTest(t, ix, own, cfg)
+		r.Findings = append(r.Findings, f)
+		r.Errors = append(r.Errors, notes...)
+	}
+	return r
+}
+
+func analyzeTest(t report.Test, ix *locate.Index, own *owners.Resolver, cfg config.Config) (Finding, []string) {
+	loc := ix.Locate(t)
+	f := Finding{
+		ID:           ID(t.Suite.Name, t.Classname, t.Name),
+		Kind:         string(t.Kind),
+		Test:         Test{Name: t.Name, Classname: t.Classname, Suite: t.Suite.Name, Report: t.Report},
+		Location:     location(loc.Location),
+		TestLocation: location(loc.TestLocation),
+		Related:      []Location{},
+		References:   []Reference{},
+		Correlated:   []Correlated{},
+		Message:      Message(t),
+	}
+	f.Signature = Signature(f.Message)
+	if !loc.Time.IsZero() {
+		f.Time = loc.Time.UTC().Format(time.RFC3339)
+	}
+	for _, l := range loc.Related {
+		f.Related = append(f.Related, Location(l))
+	}
+	for _, ref := range loc.References {
+		f.References = append(f.References, Reference(ref))
+	}
+	var notes []string
+	for _, n := range loc.Notes {
+		notes = append(notes, t.Report+": "+t.Name+": "+n)
+	}
+
+	at := f.Location
+	if at == nil {
+		at = f.TestLocation
+	}
+	var candidates []string
+	if at != nil {
+		f.Owners, candidates, f.Provenance = ownersOf(own, at.Path, cfg.Owners.Source)
+	}
+	if len(f.Owners.Approvers)+len(f.Owners.Reviewers) == 0 {
+		f.Owners = Owners{Approvers: lower(cfg.Owners.Maintainers), Reviewers: []string{}, Labels: f.Owners.Labels, Files: []string{}, Fallback: true}
+		if f.Owners.Labels == nil {
+			f.Owners.Labels = []string{}
+		}
+		candidates = f.Owners.Approvers
+		for _, m := range f.Owners.Approvers {
+			f.Provenance = append(f.Provenance, Provenance{Login: m, File: "config owners.maintainers", Role: "fallback"})
+		}
+	}
+	f.Assignees, f.Mentions = owners.Assign(candidates, f.ID, cfg.MaxAssignees)
+	if duty := onDuty(cfg.Rotation, loc.Time); duty != "" && !slices.Contains(f.Assignees, duty) {
+		f.Assignees = append(f.Assignees, duty)
+		f.Mentions = slices.DeleteFunc(f.Mentions, func(s string) bool { return s == duty })
+		f.Provenance = append(f.Provenance, Provenance{Login: duty, File: "config rotation", Role: "rotation"})
+	}
+	// The owners of the other code on the failure's path are told too:
+	// related frames first, then the code the test calls.
+	var more []string
+	for _, l := range f.Related {
+		more = append(more, leafOwners(own, l.Path, cfg.Owners.Source)...)
+	}
+	for _, ref := range f.References {
+		more = append(more, leafOwners(own, ref.Path, cfg.Owners.Source)...)
+	}
+	for _, m := range more {
+		if len(f.Mentions) >= maxMentions {
+			break
+		}
+		if !slices.Contains(f.Assignees, m) && !slices.Contains(f.Mentions, m) {
+			f.Mentions = append(f.Mentions, m)
+		}
+	}
+	if f.Assignees == nil {
+		f.Assignees = []string{}
+	}
+	if f.Mentions == nil {
+		f.Mentions = []string{}
+	}
+
+	kindLabel := cfg.Labels.Failure
+	if t.Kind == report.Flake {
+		kindLabel = cfg.Labels.Flake
+	}
+	f.Labels = dedupe(append(append([]string{kindLabel}, f.Owners.Labels...), cfg.Labels.Extra...))
+	f.Issue = Issue{Action: "none"}
+	return f, notes
+}
+
+// ownersOf resolves the owners of path from OWNERS or CODEOWNERS as source
+// says, and the subject-matter experts to assign from: the nearest OWNERS
+// level (whose approvers and reviewers know that code best) or the matching
+// CODEOWNERS rule.
+func ownersOf(own *owners.Resolver, path, source string) (Owners, []string, []Provenance) {
+	o := own.Owners(path)
+	out := Owners{Approvers: []string{}, Reviewers: []string{}, Labels: nonNil(o.Labels), Files: []string{}}
+	experts, from := o.Experts(owners.Mode(source))
+	var prov []Provenance
+	switch from {
+	case "OWNERS":
+		out.Approvers, out.Reviewers, out.Files = nonNil(o.Approvers), nonNil(o.Reviewers), nonNil(o.Files)
+		for _, src := range o.Sources {
+			if src.Role == "approver" || src.Role == "reviewer" {
+				prov = append(prov, Provenance{Login: src.Name, File: src.File, Line: src.Line, Role: src.Role})
+			}
+		}
+	case "CODEOWNERS":
+		out.Approvers = lower(experts)
+		out.Files = []string{o.CodeOwners.File}
+		for _, l := range out.Approvers {
+			prov = append(prov, Provenance{Login: l, File: o.CodeOwners.File, Line: o.CodeOwners.Line, Role: "codeowner"})
+		}
+	}
+	return out, experts, prov
+}
+
+// leafOwners are the experts of another path on the failure's way.
+func leafOwners(own *owners.Resolver, path, source string) []string {
+	experts, _ := own.Owners(path).Experts(owners.Mode(source))
+	return lower(experts)
+}
+
+func onDuty(r config.Rotation, at time.Time) string {
+	if len(r.Members) == 0 {
+		return ""
+	}
+	if at.IsZero() {
+		at = time.Now()
+	}
+	return strings.ToLower(owners.OnDuty(r.Members, r.Start.Std(), r.Period.Std(), at))
+}
+
+func location(l *locate.Location) *Location {
+	if l == nil {
+		return nil
+	}
+	return &Location{Path: l.Path, Line: l.Line}
+}
+
+// ID is the stable identity of a test across runs: a hash of its innermost
+// suite name, classname and name, the identity SPEC gives a test within a
+// run. Report paths and attempt numbers are not part of it.
+func ID(suite, classname, name string) string {
+	h := sha256.Sum256([]byte(suite + "\x00" + classname + "\x00" + name))
+	return hex.EncodeToString(h[:8])
+}
+
+// Message returns the first lines of a test's first failed attempt: the
+// failure message, then its body when the message alone says little.
+func Message(t report.Test) string {
+	if len(t.Failed) == 0 {
+		return ""
+	}
+	a := t.Failed[0]
+	var text string
+	if e, ok := a.Error.(interface{ Error() string }); ok && e != nil {
+		text = e.Error()
+	}
+	if msg := strings.TrimSpace(a.Message); msg != "" && !strings.Contains(text, msg) {
+		text = msg + "\n" + text
+	}
+	if strings.TrimSpace(text) == "" {
+		text = a.SystemOut
+	}
+	lines := strings.Split(strings.TrimSpace(text), "\n")
+	if len(lines) > maxMessageLines {
+		lines = lines[:maxMessageLines]
+	}
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " \t\r")
+	}
+	return strings.Join(lines, "\n")
+}
+
+var volatile = regexp.MustCompile(`0x[0-9a-fA-F]+|[0-9]+(\.[0-9]+)?|@ [0-9/: .]+`)
+
+// Signature is a short hash of a failure's text with its volatile parts
+// (numbers, addresses, durations, timestamps) removed, so that the same
+// failure in two runs has the same signature.
+func Signature(message string) string {
+	norm := volatile.ReplaceAllString(message, "#")
+	h := sha256.Sum256([]byte(strings.Join(strings.Fields(norm), " ")))
+	return hex.EncodeToString(h[:6])
+}
+
+func lower(in []string) []string {
+	out := make([]string, 0, len(in))
+	for _, s := range in {
+		out = append(out, strings.ToLower(strings.TrimPrefix(s, "@")))
+	}
+	return dedupe(out)
+}
+
+func dedupe(in []string) []string {
+	out := []string{}
+	for _, s := range in {
+		if s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
