@@ -43,11 +43,11 @@ type expected struct {
 	Tests []struct {
 		Report, Name, Classname, Kind string
 		Location                      *triage.Location
-		TestLocation                  *triage.Location `json:"test_location"`
+		TestLocation                  *triage.Location   `json:"test_location"`
 		LocationAlternatives          []*triage.Location `json:"location_alternatives"`
-		RelatedPaths                  []string         `json:"related_paths"`
-		Approvers                     []string         `json:"owners_approvers"`
-		Reviewers                     []string         `json:"owners_reviewers"`
+		RelatedPaths                  []string           `json:"related_paths"`
+		Approvers                     []string           `json:"owners_approvers"`
+		Reviewers                     []string           `json:"owners_reviewers"`
 	}
 }
 
