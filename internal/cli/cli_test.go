@@ -247,3 +247,65 @@ func TestInputsFromActionEnvironment(t *testing.T) {
 		t.Errorf("flag did not override the input: %v %v", o.Reports, err)
 	}
 }
+
+// TestInsideActions runs the triage as the Docker action does: inputs as
+// INPUT_* variables, command files, a pull_request event.
+func TestInsideActions(t *testing.T) {
+	dir := extractSample(t)
+	tmp := t.TempDir()
+	outputs, summary := filepath.Join(tmp, "output"), filepath.Join(tmp, "summary")
+	for _, p := range []string{outputs, summary} {
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := map[string]string{
+		"GITHUB_ACTIONS":      "true",
+		"GITHUB_EVENT_NAME":   "pull_request",
+		"GITHUB_OUTPUT":       outputs,
+		"GITHUB_STEP_SUMMARY": summary,
+		"GITHUB_WORKSPACE":    dir,
+		"GITHUB_REPOSITORY":   "acme/capi-like",
+		"GITHUB_SERVER_URL":   "https://github.com",
+		"GITHUB_SHA":          "0123456789abcdef0123456789abcdef01234567",
+		"INPUT_REPORTS":       "reports/ginkgo-e2e.xml",
+		"INPUT_TOKEN":         "ghs_secretvalue",
+		"INPUT_JSON":          filepath.Join(tmp, "result.json"),
+	}
+	code, stdout, stderr := run(t, env, "triage")
+	if code != ExitOK {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	if !strings.HasPrefix(stdout, "::add-mask::ghs_secretvalue\n") {
+		t.Errorf("the token is not masked first; stdout starts %q", stdout[:min(len(stdout), 80)])
+	}
+	if strings.Count(stdout, "ghs_secretvalue") != 1 {
+		t.Errorf("the token appears outside its mask command")
+	}
+	for _, want := range []string{
+		"::error file=test/e2e/quick_start_test.go,line=26,",
+		"::error file=test/framework/cluster_helpers.go,line=45,",
+		"::warning file=test/e2e/quick_start_test.go,line=35,",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks the annotation %q", want)
+		}
+	}
+	out := string(mustRead(t, outputs))
+	for _, want := range []string{"failed<<", "\n3\n", "flaky<<", "\n1\n", "result-json<<"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("outputs file lacks %q:\n%s", want, out)
+		}
+	}
+	sum := string(mustRead(t, summary))
+	if !strings.Contains(sum, "https://github.com/acme/capi-like/blob/0123456789abcdef0123456789abcdef01234567/test/e2e/quick_start_test.go#L26") {
+		t.Errorf("summary does not link the failing line at the commit:\n%s", sum)
+	}
+	var res triage.Result
+	if err := json.Unmarshal(mustRead(t, env["INPUT_JSON"]), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Mode != "annotate" {
+		t.Errorf("mode %q on a pull_request, want annotate", res.Mode)
+	}
+}

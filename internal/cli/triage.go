@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/flake-triage/flake-triage/internal/action"
 	"github.com/flake-triage/flake-triage/internal/config"
 	"github.com/flake-triage/flake-triage/internal/locate"
 	"github.com/flake-triage/flake-triage/internal/owners"
@@ -49,6 +50,15 @@ func openRepo(dir string) (repo, error) {
 }
 
 func triageRepo(ctx context.Context, o Options, r repo, env Env) (int, error) {
+	out := env.Stdout
+	if o.JSON == "-" {
+		out = env.Stderr
+	}
+	gha := newActions(env, out)
+	if gha != nil && o.Token != "" {
+		// Before anything is printed: the runner masks it from then on.
+		gha.gha.AddMask(o.Token)
+	}
 	cfg, err := loadConfig(r, o)
 	if err != nil {
 		return ExitUsage, err
@@ -79,16 +89,18 @@ func triageRepo(ctx context.Context, o Options, r repo, env Env) (int, error) {
 			}
 		}
 	}
+	if gha != nil {
+		run := action.SummaryRun{ServerURL: env.Getenv("GITHUB_SERVER_URL"), Repo: env.Getenv("GITHUB_REPOSITORY"), SHA: env.Getenv("GITHUB_SHA")}
+		res.Errors = append(res.Errors, gha.present(res, o, run)...)
+	}
 	if err := emit(res, o, env); err != nil {
 		return ExitFailed, err
 	}
 	return code, nil
 }
 
-// modeOf resolves --mode auto from the event that started the workflow:
-// pull requests and merge queues only annotate (a PR's failure may be the
-// PR's own doing); push, schedule, workflow_dispatch and workflow_run file.
-// Outside Actions (no event) auto never writes.
+// modeOf resolves --mode auto from the event that started the workflow
+// (action.ModeFor). Outside Actions, with no event, auto never writes.
 func modeOf(o Options, env Env) string {
 	if o.DryRun {
 		return "dry-run"
@@ -96,21 +108,18 @@ func modeOf(o Options, env Env) string {
 	if o.Mode != "auto" {
 		return o.Mode
 	}
-	switch env.Getenv("GITHUB_EVENT_NAME") {
-	case "push", "schedule", "workflow_dispatch", "workflow_run":
-		return "file"
-	default:
-		return "annotate"
+	event := env.Getenv("GITHUB_EVENT_NAME")
+	if event == "" {
+		return action.ModeAnnotate
 	}
+	return action.ModeFor(event)
 }
 
 // prefixes are the absolute paths at which the repository may appear in
 // the reports, besides what the locator finds by itself.
 func prefixes(o Options, r repo, env Env) []string {
 	p := append([]string{}, o.PathPrefixes...)
-	if ws := env.Getenv("GITHUB_WORKSPACE"); ws != "" {
-		p = append(p, ws)
-	}
+	p = append(p, action.HostWorkspaces(env.Getenv)...)
 	if r.dir != "" {
 		if abs, err := filepath.Abs(r.dir); err == nil {
 			p = append(p, abs)
