@@ -1,0 +1,804 @@
+package logs
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// A Level is the severity of a log line.
+type Level uint8
+
+// The levels a line can have; LevelUnknown when the line names none.
+const (
+	LevelUnknown Level = iota
+	LevelDebug
+	LevelInfo
+	LevelWarning
+	LevelError
+)
+
+// String returns the level's lower-case name.
+func (l Level) String() string {
+	switch l {
+	case LevelDebug:
+		return "debug"
+	case LevelInfo:
+		return "info"
+	case LevelWarning:
+		return "warning"
+	case LevelError:
+		return "error"
+	}
+	return "unknown"
+}
+
+// A Format is the layout a log line was written in.
+type Format uint8
+
+// The formats ParseLine understands.
+const (
+	// FormatKlog is klog's text header: "E1117 11:42:05.123456 1 file.go:324] msg".
+	FormatKlog Format = iota + 1
+	// FormatJSON is one JSON object per line: zap, logr's zapr, klog's JSON
+	// format (k8s.io/component-base/logs/json), slog's JSONHandler.
+	FormatJSON
+	// FormatText is a line with a leading RFC 3339 timestamp and a level word
+	// (zap's console encoder, many others).
+	FormatText
+)
+
+// An Entry is what one log line says.
+type Entry struct {
+	Format Format
+	Level  Level
+	// Time is when the line was logged; zero when it does not say. For a
+	// klog text header, which carries no year and no zone, NoYear is true,
+	// Time's year is 0 and its clock is read as UTC.
+	Time   time.Time
+	NoYear bool
+	// Ref is the source reference as printed ("machine_controller.go:324",
+	// "machine/machine_controller.go:324", an absolute path), File and Line
+	// its parts; all empty when the line names no caller.
+	Ref  string
+	File string
+	Line int
+	// Logger is the logger's name (klog's logger= key, zap's logger field).
+	Logger string
+	// Controller is controller-runtime's controller= value, a hint to the
+	// package that logged.
+	Controller string
+	Msg        string
+	Err        string
+	// ErrContinues is true when klog printed the error as a multi-line
+	// value ("err=<") whose lines follow this one.
+	ErrContinues bool
+}
+
+// Reasons a line is not a log entry, reported as counts per file.
+var (
+	ErrNotLog    = errors.New("not a log line")
+	ErrTruncated = errors.New("truncated log line")
+	ErrBinary    = errors.New("binary data")
+)
+
+// ParseLine parses one log line (without its newline). It returns
+// ErrTruncated for a JSON object or klog header cut short, ErrBinary for
+// bytes that are not text and ErrNotLog for any other line in no known format.
+// It never panics, whatever the input.
+func ParseLine(line []byte) (Entry, error) {
+	line = trimEOL(line)
+	var e Entry
+	var err error
+	switch {
+	case len(line) == 0:
+		err = ErrNotLog
+	case line[0] == '{':
+		err = parseJSON(line, &e)
+	case isKlogHeader(line):
+		err = parseKlog(line, &e)
+	case startsWithDate(line):
+		err = parsePrefixed(line, &e)
+	case isKlogPrefix(line):
+		err = ErrTruncated
+	default:
+		err = ErrNotLog
+	}
+	if err != nil {
+		if bytes.IndexByte(line, 0) >= 0 || !utf8.Valid(line) {
+			return Entry{}, ErrBinary
+		}
+		return Entry{}, err
+	}
+	return e, nil
+}
+
+// quickLevel tells the level of a line without parsing all of it, so that
+// the scanner can drop the bulk of info lines cheaply. ok is false when the
+// line is in no known format (ParseLine then says why).
+func quickLevel(line []byte) (lvl Level, ok bool) {
+	switch {
+	case len(line) == 0:
+		return LevelUnknown, false
+	case line[0] == '{':
+		return jsonLevel(line)
+	case isKlogHeader(line):
+		return klogLevel(line[0]), true
+	case startsWithDate(line):
+		// Rare in bulk; the full parse is cheap enough.
+		e, err := ParseLine(line)
+		return e.Level, err == nil
+	}
+	return LevelUnknown, false
+}
+
+func trimEOL(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// ---- klog text ----
+
+func klogLevel(c byte) Level {
+	switch c {
+	case 'E', 'F':
+		return LevelError
+	case 'W':
+		return LevelWarning
+	case 'I':
+		return LevelInfo
+	}
+	return LevelUnknown
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// isKlogHeader reports whether b starts like "E1117 11:42:05.123456".
+func isKlogHeader(b []byte) bool {
+	if len(b) < 21 || klogLevel(b[0]) == LevelUnknown {
+		return false
+	}
+	return isDigit(b[1]) && isDigit(b[2]) && isDigit(b[3]) && isDigit(b[4]) && b[5] == ' ' &&
+		isDigit(b[6]) && isDigit(b[7]) && b[8] == ':' && isDigit(b[9]) && isDigit(b[10]) && b[11] == ':' &&
+		isDigit(b[12]) && isDigit(b[13]) && b[14] == '.'
+}
+
+// isKlogPrefix reports whether b is the start of a klog header cut short.
+func isKlogPrefix(b []byte) bool {
+	const pattern = "L0000 00:00:00."
+	if len(b) >= len(pattern) || len(b) < 5 || klogLevel(b[0]) == LevelUnknown {
+		return false
+	}
+	for i := 1; i < len(b); i++ {
+		switch pattern[i] {
+		case '0':
+			if !isDigit(b[i]) {
+				return false
+			}
+		default:
+			if b[i] != pattern[i] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// isStackFrame reports whether b looks like the function line of a Go
+// stack trace ("sigs.k8s.io/cluster-api/internal/controllers.(*Reconciler).Reconcile"),
+// which zap's console encoder and panics print between tab-indented file lines.
+func isStackFrame(b []byte) bool {
+	if bytes.HasPrefix(b, []byte("goroutine ")) || bytes.HasPrefix(b, []byte("panic: ")) {
+		return true
+	}
+	dot := false
+	for _, c := range b {
+		switch {
+		case c == '.':
+			dot = true
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
+			c == '/', c == '_', c == '-', c == '(', c == ')', c == '*', c == '[', c == ']', c == '{', c == '}', c == ',', c == '%', c == '~':
+		default:
+			return false
+		}
+	}
+	return dot
+}
+
+func atoi2(b []byte) int { return int(b[0]-'0')*10 + int(b[1]-'0') }
+
+// parseKlog parses klog's header
+//
+//	Lmmdd hh:mm:ss.uuuuuu threadid file:line] msg
+//
+// (https://github.com/kubernetes/klog/blob/main/klog.go, "Log lines have
+// this form") and the structured message after it.
+func parseKlog(b []byte, e *Entry) error {
+	e.Format = FormatKlog
+	e.Level = klogLevel(b[0])
+	month, day := atoi2(b[1:3]), atoi2(b[3:5])
+	hh, mm, ss := atoi2(b[6:8]), atoi2(b[9:11]), atoi2(b[12:14])
+	i := 15
+	frac, n := 0, 0
+	for ; i < len(b) && isDigit(b[i]) && n < 9; i, n = i+1, n+1 {
+		frac = frac*10 + int(b[i]-'0')
+	}
+	if n == 0 {
+		return ErrTruncated
+	}
+	for k := n; k < 9; k++ {
+		frac *= 10
+	}
+	if month < 1 || month > 12 || day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60 {
+		return ErrNotLog
+	}
+	// Year 0 is a leap year, so "0229" survives until a real year is chosen.
+	t := time.Date(0, time.Month(month), day, hh, mm, ss, frac, time.UTC)
+	if t.Day() != day {
+		return ErrNotLog
+	}
+	e.Time, e.NoYear = t, true
+
+	rest := b[i:]
+	rest = bytes.TrimLeft(rest, " ")
+	// Thread id.
+	j := 0
+	for j < len(rest) && isDigit(rest[j]) {
+		j++
+	}
+	if j == 0 || j >= len(rest) || rest[j] != ' ' {
+		return ErrTruncated
+	}
+	rest = rest[j+1:]
+	end := bytes.IndexByte(rest, ']')
+	if end < 0 {
+		return ErrTruncated
+	}
+	setRef(e, string(rest[:end]))
+	rest = rest[end+1:]
+	if len(rest) > 0 && rest[0] == ' ' {
+		rest = rest[1:]
+	}
+	return parseKlogMessage(rest, e)
+}
+
+// parseKlogMessage reads a structured message ("msg" key="value" ...) or
+// takes an unstructured one as is.
+func parseKlogMessage(rest []byte, e *Entry) error {
+	if len(rest) == 0 || rest[0] != '"' {
+		e.Msg = string(bytes.TrimSpace(rest))
+		return nil
+	}
+	q, err := strconv.QuotedPrefix(string(rest))
+	if err != nil {
+		// Not a quoted message after all (unstructured text starting with a quote).
+		e.Msg = string(bytes.TrimSpace(rest))
+		return nil
+	}
+	e.Msg, _ = strconv.Unquote(q)
+	kv := rest[len(q):]
+	for len(kv) > 0 {
+		kv = bytes.TrimLeft(kv, " ")
+		eq := bytes.IndexByte(kv, '=')
+		if eq <= 0 {
+			break
+		}
+		key := kv[:eq]
+		if bytes.IndexByte(key, ' ') >= 0 {
+			break
+		}
+		kv = kv[eq+1:]
+		var val string
+		switch {
+		case len(kv) > 0 && kv[0] == '"':
+			q, err := strconv.QuotedPrefix(string(kv))
+			if err != nil {
+				return nil // keep what was read: the value runs past this line
+			}
+			val, _ = strconv.Unquote(q)
+			kv = kv[len(q):]
+		case len(kv) > 0 && kv[0] == '<':
+			// A multi-line value follows on tab-indented continuation
+			// lines, closed by " >"; the scanner collects an error's.
+			if string(key) == "err" || string(key) == "error" {
+				e.ErrContinues = true
+			}
+			return nil
+		default:
+			sp := bytes.IndexByte(kv, ' ')
+			if sp < 0 {
+				sp = len(kv)
+			}
+			val = string(kv[:sp])
+			kv = kv[sp:]
+		}
+		switch string(key) {
+		case "err", "error":
+			e.Err = val
+		case "logger":
+			e.Logger = val
+		case "controller":
+			e.Controller = val
+		}
+	}
+	return nil
+}
+
+// setRef records a source reference "path:line" ("???" and the like are no
+// reference).
+func setRef(e *Entry, ref string) {
+	colon := strings.LastIndexByte(ref, ':')
+	if colon <= 0 {
+		return
+	}
+	n, err := strconv.Atoi(ref[colon+1:])
+	if err != nil || n <= 0 {
+		return
+	}
+	file := ref[:colon]
+	if file == "???" || strings.ContainsAny(file, " \t") {
+		return
+	}
+	e.Ref, e.File, e.Line = ref, file, n
+}
+
+// ---- leading timestamp ----
+
+func startsWithDate(b []byte) bool {
+	return len(b) >= 20 && isDigit(b[0]) && isDigit(b[1]) && isDigit(b[2]) && isDigit(b[3]) &&
+		b[4] == '-' && isDigit(b[5]) && isDigit(b[6]) && b[7] == '-' && isDigit(b[8]) && isDigit(b[9]) &&
+		(b[10] == 'T' || b[10] == ' ')
+}
+
+// parseTime reads RFC 3339 and the zone-without-colon variant of zap's
+// ISO8601TimeEncoder ("2006-01-02T15:04:05.000Z0700").
+func parseTime(s string) (time.Time, bool) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999Z0700", "2006-01-02 15:04:05.999999999Z07:00"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// parsePrefixed parses a line that starts with an RFC 3339 timestamp: a
+// klog or JSON line behind one (kubectl logs --timestamps, the CRI log
+// format "<time> stderr F <line>"), or zap's console encoder
+// ("<time>\tERROR\tlogger\tfile.go:12\tmsg\t{...}").
+func parsePrefixed(b []byte, e *Entry) error {
+	sep := bytes.IndexAny(b, " \t")
+	if sep < 0 {
+		return ErrTruncated
+	}
+	ts, ok := parseTime(string(b[:sep]))
+	if !ok {
+		return ErrNotLog
+	}
+	rest := b[sep+1:]
+	// CRI: "stdout F " / "stderr P ".
+	if len(rest) > 9 && (bytes.HasPrefix(rest, []byte("stdout ")) || bytes.HasPrefix(rest, []byte("stderr "))) &&
+		(rest[7] == 'F' || rest[7] == 'P') && rest[8] == ' ' {
+		rest = rest[9:]
+	}
+	switch {
+	case len(rest) > 0 && rest[0] == '{':
+		if err := parseJSON(rest, e); err != nil {
+			return err
+		}
+		if e.Time.IsZero() {
+			e.Time = ts
+		}
+		return nil
+	case isKlogHeader(rest):
+		if err := parseKlog(rest, e); err != nil {
+			return err
+		}
+		e.Time, e.NoYear = ts, false
+		return nil
+	}
+	e.Format = FormatText
+	e.Time = ts
+	var fields [][]byte
+	if bytes.IndexByte(rest, '\t') >= 0 {
+		fields = bytes.Split(rest, []byte{'\t'})
+	} else {
+		fields = bytes.SplitN(rest, []byte{' '}, 3)
+	}
+	if len(fields) == 0 {
+		return ErrNotLog
+	}
+	e.Level = levelWord(string(bytes.Trim(fields[0], "[]:")))
+	if e.Level == LevelUnknown {
+		return ErrNotLog
+	}
+	fields = fields[1:]
+	// zap console: optional logger name, optional caller, message, optional JSON context.
+	for k := 0; k < len(fields) && k < 2; k++ {
+		f := string(fields[k])
+		if looksLikeRef(f) {
+			setRef(e, f)
+			if k == 1 {
+				e.Logger = string(fields[0])
+			}
+			fields = fields[k+1:]
+			break
+		}
+	}
+	if len(fields) > 1 && len(fields[len(fields)-1]) > 0 && fields[len(fields)-1][0] == '{' {
+		_ = scanObject(fields[len(fields)-1], func(key, val []byte) bool {
+			switch {
+			case keyIs(key, "err", "error"):
+				e.Err, _ = jsonString(val)
+			case keyIs(key, "controller"):
+				e.Controller, _ = jsonString(val)
+			case keyIs(key, "logger") && e.Logger == "":
+				e.Logger, _ = jsonString(val)
+			}
+			return true
+		})
+		fields = fields[:len(fields)-1]
+	}
+	e.Msg = string(bytes.TrimSpace(bytes.Join(fields, []byte{' '})))
+	return nil
+}
+
+// looksLikeRef reports whether s is "path/file.ext:line".
+func looksLikeRef(s string) bool {
+	colon := strings.LastIndexByte(s, ':')
+	if colon <= 0 || colon == len(s)-1 || strings.ContainsAny(s, " \t") {
+		return false
+	}
+	for i := colon + 1; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	dot := strings.LastIndexByte(s[:colon], '.')
+	return dot > 0 && dot < colon-1
+}
+
+// levelWord maps level names of zap, logrus, slog, klog and syslog-ish
+// loggers to a Level.
+func levelWord(s string) Level {
+	// slog writes "ERROR+2" for levels above ERROR.
+	if i := strings.IndexAny(s, "+-"); i > 0 {
+		s = s[:i]
+	}
+	switch strings.ToLower(s) {
+	case "error", "err", "e", "fatal", "f", "panic", "dpanic", "critical", "crit", "alert", "emerg", "emergency":
+		return LevelError
+	case "warn", "warning", "w":
+		return LevelWarning
+	case "info", "i", "notice", "information":
+		return LevelInfo
+	case "debug", "d", "trace":
+		return LevelDebug
+	}
+	if strings.HasPrefix(s, "Level(") { // zap's name for a V-level below debug
+		return LevelDebug
+	}
+	return LevelUnknown
+}
+
+// ---- JSON ----
+
+// scanObject calls fn with each top-level key and raw value of the JSON
+// object b, until fn returns false. Values are checked only as far as is
+// needed to find where they end.
+func scanObject(b []byte, fn func(key, val []byte) bool) error {
+	i := skipSpace(b, 1)
+	if i < len(b) && b[i] == '}' {
+		return nil
+	}
+	for {
+		if i >= len(b) {
+			return ErrTruncated
+		}
+		if b[i] != '"' {
+			return ErrNotLog
+		}
+		end, err := stringEnd(b, i)
+		if err != nil {
+			return err
+		}
+		key := b[i+1 : end-1]
+		i = skipSpace(b, end)
+		if i >= len(b) {
+			return ErrTruncated
+		}
+		if b[i] != ':' {
+			return ErrNotLog
+		}
+		i = skipSpace(b, i+1)
+		vend, err := valueEnd(b, i)
+		if err != nil {
+			return err
+		}
+		if !fn(key, b[i:vend]) {
+			return nil
+		}
+		i = skipSpace(b, vend)
+		if i >= len(b) {
+			return ErrTruncated
+		}
+		switch b[i] {
+		case ',':
+			i = skipSpace(b, i+1)
+		case '}':
+			return nil
+		default:
+			return ErrNotLog
+		}
+	}
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// stringEnd returns the index after the closing quote of the string at b[i].
+func stringEnd(b []byte, i int) (int, error) {
+	j := i + 1
+	for {
+		k := bytes.IndexByte(b[j:], '"')
+		if k < 0 {
+			return 0, ErrTruncated
+		}
+		j += k
+		bs := 0
+		for p := j - 1; p > i && b[p] == '\\'; p-- {
+			bs++
+		}
+		j++
+		if bs%2 == 0 {
+			return j, nil
+		}
+	}
+}
+
+// valueEnd returns the index after the JSON value at b[i].
+func valueEnd(b []byte, i int) (int, error) {
+	if i >= len(b) {
+		return 0, ErrTruncated
+	}
+	switch b[i] {
+	case '"':
+		return stringEnd(b, i)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(b); j++ {
+			switch b[j] {
+			case '"':
+				end, err := stringEnd(b, j)
+				if err != nil {
+					return 0, err
+				}
+				j = end - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1, nil
+				}
+			}
+		}
+		return 0, ErrTruncated
+	}
+	j := i
+	for j < len(b) && b[j] != ',' && b[j] != '}' && b[j] != ']' && b[j] != ' ' && b[j] != '\t' {
+		j++
+	}
+	if j == i {
+		return 0, ErrNotLog
+	}
+	if j == len(b) {
+		return 0, ErrTruncated
+	}
+	return j, nil
+}
+
+// jsonString decodes a raw JSON string value as encoding/json does;
+// ok is false when raw is not a string.
+func jsonString(raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' {
+		return "", false
+	}
+	inner := raw[1 : len(raw)-1]
+	if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+		plain := true
+		for _, c := range inner {
+			if c < 0x20 {
+				plain = false
+				break
+			}
+		}
+		if plain {
+			return string(inner), true
+		}
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", false
+	}
+	return s, true
+}
+
+func keyIs(key []byte, names ...string) bool {
+	for _, n := range names {
+		if string(key) == n {
+			return true
+		}
+	}
+	return false
+}
+
+// jsonLevel finds the level of a JSON line from its "level" key (zap,
+// logrus, slog), its "v" key (klog's JSON format and zapr write "v" on info
+// lines only) or, failing both, treats a line that has "caller" and "msg"
+// as an error (klog's JSON error lines carry neither level nor v).
+func jsonLevel(b []byte) (Level, bool) {
+	lvl := LevelUnknown
+	var hasCaller, hasMsg bool
+	err := scanObject(b, func(key, val []byte) bool {
+		switch {
+		case keyIs(key, "level", "severity", "lvl"):
+			if s, ok := jsonString(val); ok {
+				lvl = levelWord(s)
+			} else if n, err := strconv.Atoi(string(val)); err == nil {
+				lvl = numericLevel(n)
+			}
+			return false
+		case keyIs(key, "v"):
+			lvl = LevelInfo
+			return false
+		case keyIs(key, "caller", "source"):
+			hasCaller = true
+		case keyIs(key, "msg", "message"):
+			hasMsg = true
+		}
+		return true
+	})
+	if err != nil {
+		return LevelUnknown, false
+	}
+	if lvl == LevelUnknown && hasCaller && hasMsg {
+		lvl = LevelError
+	}
+	return lvl, true
+}
+
+// numericLevel maps logrus/bunyan style numbers (pino: 50 error, 40 warn).
+func numericLevel(n int) Level {
+	switch {
+	case n >= 50:
+		return LevelError
+	case n >= 40:
+		return LevelWarning
+	case n >= 30:
+		return LevelInfo
+	}
+	return LevelDebug
+}
+
+func parseJSON(b []byte, e *Entry) error {
+	e.Format = FormatJSON
+	var hasLevel, hasV bool
+	var hasCaller, hasMsg bool
+	err := scanObject(b, func(key, val []byte) bool {
+		switch {
+		case keyIs(key, "level", "severity", "lvl"):
+			hasLevel = true
+			if s, ok := jsonString(val); ok {
+				e.Level = levelWord(s)
+			} else if n, err := strconv.Atoi(string(val)); err == nil {
+				e.Level = numericLevel(n)
+			}
+		case keyIs(key, "v"):
+			hasV = true
+		case keyIs(key, "ts", "time", "timestamp", "@timestamp"):
+			if t, ok := jsonTime(val); ok {
+				e.Time = t
+			}
+		case keyIs(key, "caller"):
+			hasCaller = true
+			if s, ok := jsonString(val); ok {
+				setRef(e, s)
+			}
+		case keyIs(key, "source"):
+			hasCaller = true
+			slogSource(val, e)
+		case keyIs(key, "msg", "message"):
+			hasMsg = true
+			e.Msg, _ = jsonString(val)
+		case keyIs(key, "err", "error"):
+			if s, ok := jsonString(val); ok {
+				e.Err = s
+			}
+		case keyIs(key, "logger"):
+			e.Logger, _ = jsonString(val)
+		case keyIs(key, "controller"):
+			e.Controller, _ = jsonString(val)
+		}
+		return true
+	})
+	if err != nil {
+		return err
+	}
+	switch {
+	case hasLevel:
+	case hasV:
+		e.Level = LevelInfo
+	case hasCaller && hasMsg:
+		e.Level = LevelError
+	}
+	if !hasLevel && !hasV && !hasMsg {
+		return ErrNotLog
+	}
+	return nil
+}
+
+// slogSource reads slog's {"function":..., "file":..., "line":...}.
+func slogSource(val []byte, e *Entry) {
+	if len(val) == 0 || val[0] != '{' {
+		return
+	}
+	var file string
+	var line int
+	_ = scanObject(val, func(key, v []byte) bool {
+		switch string(key) {
+		case "file":
+			file, _ = jsonString(v)
+		case "line":
+			line, _ = strconv.Atoi(string(v))
+		}
+		return true
+	})
+	if file != "" && line > 0 {
+		setRef(e, file+":"+strconv.Itoa(line))
+	}
+}
+
+// jsonTime reads a time as zap and klog write it: an RFC 3339 string, or
+// a number of seconds (zap's EpochTimeEncoder), milliseconds (klog's JSON
+// format), microseconds or nanoseconds since the epoch, told apart by size.
+func jsonTime(val []byte) (time.Time, bool) {
+	if len(val) > 0 && val[0] == '"' {
+		s, ok := jsonString(val)
+		if !ok {
+			return time.Time{}, false
+		}
+		return parseTime(s)
+	}
+	f, err := strconv.ParseFloat(string(val), 64)
+	if err != nil || f <= 0 || math.IsInf(f, 0) || math.IsNaN(f) {
+		return time.Time{}, false
+	}
+	scale := 1.0
+	switch {
+	case f > 1e17:
+		scale = 1e9
+	case f > 1e14:
+		scale = 1e6
+	case f > 1e11:
+		scale = 1e3
+	}
+	sec := math.Floor(f / scale)
+	nsec := math.Round((f/scale - sec) * 1e9)
+	if sec > 1<<40 {
+		return time.Time{}, false
+	}
+	// Round to microseconds: a float64 of seconds carries no more.
+	t := time.Unix(int64(sec), int64(nsec)).UTC().Round(time.Microsecond)
+	return t, true
+}
