@@ -336,10 +336,10 @@ func (c *correlator) line(name string, line []byte) {
 		// and the file lines of stack traces.
 		return
 	}
-	lvl, ok := quickLevel(line)
+	lvl, t, noYear, ok := peek(line)
 	if ok {
 		c.afterEntry = true
-		if lvl < c.minLevel {
+		if lvl < c.minLevel || !t.IsZero() && !c.inRange(t, noYear) {
 			return
 		}
 	}
@@ -394,6 +394,20 @@ func (c *correlator) accept(name string, e *Entry) {
 			c.add(w.key, name, t, e)
 		}
 	}
+}
+
+// inRange reports whether t may fall in a window.
+func (c *correlator) inRange(t time.Time, noYear bool) bool {
+	if !noYear {
+		return !t.Before(c.lo) && !t.After(c.hi)
+	}
+	for _, y := range c.years {
+		d := time.Date(y, t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), c.zone)
+		if !d.Before(c.lo) && !d.After(c.hi) {
+			return true
+		}
+	}
+	return false
 }
 
 // times returns the instants a line may mean: one, or for a yearless klog

@@ -118,23 +118,29 @@ func ParseLine(line []byte) (Entry, error) {
 	return e, nil
 }
 
-// quickLevel tells the level of a line without parsing all of it, so that
-// the scanner can drop the bulk of info lines cheaply. ok is false when the
-// line is in no known format (ParseLine then says why).
-func quickLevel(line []byte) (lvl Level, ok bool) {
+// peek tells the level and time of a line without parsing all of it, so
+// that the scanner drops info lines and lines outside every window cheaply,
+// without allocating. ok is false when the line is in no known format
+// (ParseLine then says why); t is zero when the line has no time.
+func peek(line []byte) (lvl Level, t time.Time, noYear, ok bool) {
 	switch {
 	case len(line) == 0:
-		return LevelUnknown, false
+		return LevelUnknown, t, false, false
 	case line[0] == '{':
-		return jsonLevel(line)
+		lvl, t, ok = jsonPeek(line)
+		return lvl, t, false, ok
 	case isKlogHeader(line):
-		return klogLevel(line[0]), true
+		var e Entry
+		if klogTime(line, &e) != nil {
+			return LevelUnknown, t, false, false
+		}
+		return klogLevel(line[0]), e.Time, true, true
 	case startsWithDate(line):
 		// Rare in bulk; the full parse is cheap enough.
 		e, err := ParseLine(line)
-		return e.Level, err == nil
+		return e.Level, e.Time, e.NoYear, err == nil
 	}
-	return LevelUnknown, false
+	return LevelUnknown, t, false, false
 }
 
 func trimEOL(b []byte) []byte {
@@ -212,17 +218,8 @@ func isStackFrame(b []byte) bool {
 	return dot
 }
 
-func atoi2(b []byte) int { return int(b[0]-'0')*10 + int(b[1]-'0') }
-
-// parseKlog parses klog's header
-//
-//	Lmmdd hh:mm:ss.uuuuuu threadid file:line] msg
-//
-// (https://github.com/kubernetes/klog/blob/main/klog.go, "Log lines have
-// this form") and the structured message after it.
-func parseKlog(b []byte, e *Entry) error {
-	e.Format = FormatKlog
-	e.Level = klogLevel(b[0])
+// klogTime reads the header's "mmdd hh:mm:ss.uuuuuu" into e.Time, year 0.
+func klogTime(b []byte, e *Entry) error {
 	month, day := atoi2(b[1:3]), atoi2(b[3:5])
 	hh, mm, ss := atoi2(b[6:8]), atoi2(b[9:11]), atoi2(b[12:14])
 	i := 15
@@ -245,7 +242,27 @@ func parseKlog(b []byte, e *Entry) error {
 		return ErrNotLog
 	}
 	e.Time, e.NoYear = t, true
+	return nil
+}
 
+func atoi2(b []byte) int { return int(b[0]-'0')*10 + int(b[1]-'0') }
+
+// parseKlog parses klog's header
+//
+//	Lmmdd hh:mm:ss.uuuuuu threadid file:line] msg
+//
+// (https://github.com/kubernetes/klog/blob/main/klog.go, "Log lines have
+// this form") and the structured message after it.
+func parseKlog(b []byte, e *Entry) error {
+	e.Format = FormatKlog
+	e.Level = klogLevel(b[0])
+	if err := klogTime(b, e); err != nil {
+		return err
+	}
+	i := 15
+	for i < len(b) && isDigit(b[i]) {
+		i++
+	}
 	rest := b[i:]
 	rest = bytes.TrimLeft(rest, " ")
 	// Thread id.
@@ -467,11 +484,29 @@ func looksLikeRef(s string) bool {
 // levelWord maps level names of zap, logrus, slog, klog and syslog-ish
 // loggers to a Level.
 func levelWord(s string) Level {
+	return levelBytes([]byte(s))
+}
+
+// levelBytes is levelWord without allocating.
+func levelBytes(b []byte) Level {
 	// slog writes "ERROR+2" for levels above ERROR.
-	if i := strings.IndexAny(s, "+-"); i > 0 {
-		s = s[:i]
+	if i := bytes.IndexAny(b, "+-"); i > 0 {
+		b = b[:i]
 	}
-	switch strings.ToLower(s) {
+	if bytes.HasPrefix(b, []byte("Level(")) { // zap's name for a V-level below debug
+		return LevelDebug
+	}
+	var buf [12]byte
+	if len(b) > len(buf) {
+		return LevelUnknown
+	}
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	switch string(buf[:len(b)]) {
 	case "error", "err", "e", "fatal", "f", "panic", "dpanic", "critical", "crit", "alert", "emerg", "emergency":
 		return LevelError
 	case "warn", "warning", "w":
@@ -479,9 +514,6 @@ func levelWord(s string) Level {
 	case "info", "i", "notice", "information":
 		return LevelInfo
 	case "debug", "d", "trace":
-		return LevelDebug
-	}
-	if strings.HasPrefix(s, "Level(") { // zap's name for a V-level below debug
 		return LevelDebug
 	}
 	return LevelUnknown
@@ -643,39 +675,47 @@ func keyIs(key []byte, names ...string) bool {
 	return false
 }
 
-// jsonLevel finds the level of a JSON line from its "level" key (zap,
+// jsonPeek finds the level of a JSON line from its "level" key (zap,
 // logrus, slog), its "v" key (klog's JSON format and zapr write "v" on info
 // lines only) or, failing both, treats a line that has "caller" and "msg"
-// as an error (klog's JSON error lines carry neither level nor v).
-func jsonLevel(b []byte) (Level, bool) {
+// as an error (klog's JSON error lines carry neither level nor v); and its
+// time. It stops as soon as it knows both.
+func jsonPeek(b []byte) (Level, time.Time, bool) {
 	lvl := LevelUnknown
-	var hasCaller, hasMsg bool
+	var t time.Time
+	var hasCaller, hasMsg, hasTime bool
 	err := scanObject(b, func(key, val []byte) bool {
 		switch {
 		case keyIs(key, "level", "severity", "lvl"):
-			if s, ok := jsonString(val); ok {
+			if len(val) > 0 && val[0] == '"' && bytes.IndexByte(val, '\\') < 0 {
+				lvl = levelBytes(val[1 : len(val)-1])
+			} else if s, ok := jsonString(val); ok {
 				lvl = levelWord(s)
 			} else if n, err := strconv.Atoi(string(val)); err == nil {
 				lvl = numericLevel(n)
 			}
-			return false
+			if lvl == LevelUnknown {
+				lvl = LevelInfo
+			}
 		case keyIs(key, "v"):
 			lvl = LevelInfo
-			return false
+		case keyIs(key, "ts", "time", "timestamp", "@timestamp"):
+			t, _ = jsonTime(val)
+			hasTime = true
 		case keyIs(key, "caller", "source"):
 			hasCaller = true
 		case keyIs(key, "msg", "message"):
 			hasMsg = true
 		}
-		return true
+		return lvl == LevelUnknown || !hasTime
 	})
 	if err != nil {
-		return LevelUnknown, false
+		return LevelUnknown, t, false
 	}
 	if lvl == LevelUnknown && hasCaller && hasMsg {
 		lvl = LevelError
 	}
-	return lvl, true
+	return lvl, t, true
 }
 
 // numericLevel maps logrus/bunyan style numbers (pino: 50 error, 40 warn).
@@ -780,6 +820,9 @@ func jsonTime(val []byte) (time.Time, bool) {
 		}
 		return parseTime(s)
 	}
+	if t, ok := epochDecimal(val); ok {
+		return t, true
+	}
 	f, err := strconv.ParseFloat(string(val), 64)
 	if err != nil || f <= 0 || math.IsInf(f, 0) || math.IsNaN(f) {
 		return time.Time{}, false
@@ -799,6 +842,47 @@ func jsonTime(val []byte) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	// Round to microseconds: a float64 of seconds carries no more.
-	t := time.Unix(int64(sec), int64(nsec)).UTC().Round(time.Microsecond)
-	return t, true
+	return time.Unix(int64(sec), int64(nsec)).UTC().Round(time.Microsecond), true
+}
+
+// epochDecimal reads "digits[.digits]" exactly, without allocating.
+func epochDecimal(val []byte) (time.Time, bool) {
+	var whole int64
+	i := 0
+	for ; i < len(val) && isDigit(val[i]); i++ {
+		if i >= 19 {
+			return time.Time{}, false
+		}
+		whole = whole*10 + int64(val[i]-'0')
+	}
+	if i == 0 || whole == 0 {
+		return time.Time{}, false
+	}
+	var frac, fracScale int64 = 0, 1
+	if i < len(val) && val[i] == '.' {
+		i++
+		for ; i < len(val) && isDigit(val[i]); i++ {
+			if fracScale < 1e9 {
+				frac = frac*10 + int64(val[i]-'0')
+				fracScale *= 10
+			}
+		}
+	}
+	if i != len(val) {
+		return time.Time{}, false
+	}
+	unit := int64(time.Second)
+	switch {
+	case whole > 1e17:
+		unit = 1
+	case whole > 1e14:
+		unit = int64(time.Microsecond)
+	case whole > 1e11:
+		unit = int64(time.Millisecond)
+	}
+	if whole > math.MaxInt64/unit {
+		return time.Time{}, false
+	}
+	ns := whole*unit + frac*unit/fracScale
+	return time.Unix(0, ns).UTC(), true
 }
