@@ -35,6 +35,11 @@ import (
 // Controller-runtime error lines with a stack trace run to a few KiB.
 const MaxLine = 256 << 10
 
+// MaxGroups bounds the groups kept for one window, so that a log full of
+// distinct messages cannot grow memory without bound; further lines that
+// would open a group are counted in a warning instead.
+const MaxGroups = 100
+
 // The default window around a failure.
 const (
 	DefaultBefore = 5 * time.Minute
@@ -99,7 +104,9 @@ type Group struct {
 // Correlate streams every log file matching the globs (doublestar patterns
 // over fsys; "!pattern" excludes; plain or gzip) once, and returns for each
 // window key the groups of error lines logged in [At-Before, At+After],
-// grouped by source reference, most frequent first. Warnings name each file
+// grouped by source reference, most frequent first. Windows with a zero At
+// are ignored; keys without any line are absent from the map; a key given
+// in several windows gets their union, each line counted once. Warnings name each file
 // that could not be read and each file with skipped lines (with counts by
 // reason); they never stop the run.
 func Correlate(fsys fs.FS, globs []string, windows []Window, res SourceResolver, opts Options) (map[string][]Group, []string) {
@@ -113,6 +120,14 @@ func Correlate(fsys fs.FS, globs []string, windows []Window, res SourceResolver,
 		if s := c.skipped.String(); s != "" {
 			warnings = append(warnings, fmt.Sprintf("log %q: %s", name, s))
 		}
+	}
+	var keys []string
+	for k := range c.dropped {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		warnings = append(warnings, fmt.Sprintf("window %q: %d lines dropped beyond %d groups", k, c.dropped[k], MaxGroups))
 	}
 	return c.result(res), warnings
 }
@@ -238,6 +253,10 @@ type correlator struct {
 	afterEntry bool
 	// pending is an entry whose multi-line error is still being read.
 	pending *Entry
+	// perWindow counts the groups of each window key, dropped the lines
+	// refused once a key has MaxGroups.
+	perWindow map[string]int
+	dropped   map[string]int
 }
 
 func newCorrelator(ws []Window, opts Options) *correlator {
@@ -247,7 +266,8 @@ func newCorrelator(ws []Window, opts Options) *correlator {
 	if opts.After == 0 {
 		opts.After = DefaultAfter
 	}
-	c := &correlator{minLevel: LevelError, zone: opts.KlogZone, groups: map[groupKey]*acc{}}
+	c := &correlator{minLevel: LevelError, zone: opts.KlogZone, groups: map[groupKey]*acc{},
+		perWindow: map[string]int{}, dropped: map[string]int{}}
 	if opts.Warnings {
 		c.minLevel = LevelWarning
 	}
@@ -387,13 +407,24 @@ func (c *correlator) accept(name string, e *Entry) {
 		if t.Before(c.lo) || t.After(c.hi) {
 			continue
 		}
-		for _, w := range c.windows {
-			if t.Before(w.start) || t.After(w.end) {
+		for i, w := range c.windows {
+			if t.Before(w.start) || t.After(w.end) || c.seenKey(i, t) {
 				continue
 			}
 			c.add(w.key, name, t, e)
 		}
 	}
+}
+
+// seenKey reports whether an earlier window of the same key as window i
+// already holds t, so that a finding given twice counts a line once.
+func (c *correlator) seenKey(i int, t time.Time) bool {
+	for _, w := range c.windows[:i] {
+		if w.key == c.windows[i].key && !t.Before(w.start) && !t.After(w.end) {
+			return true
+		}
+	}
+	return false
 }
 
 // inRange reports whether t may fall in a window.
@@ -435,7 +466,12 @@ func (c *correlator) add(key, name string, t time.Time, e *Entry) {
 		gk.ref = "msg:" + sample(e)
 	}
 	a := c.groups[gk]
+	if a == nil && c.perWindow[key] >= MaxGroups {
+		c.dropped[key]++
+		return
+	}
 	if a == nil {
+		c.perWindow[key]++
 		a = &acc{g: Group{Log: name, First: t, Last: t, Sample: sample(e)}, file: e.File}
 		if e.File != "" {
 			a.g.Ref = e.File

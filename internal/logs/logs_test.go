@@ -1,6 +1,7 @@
 package logs
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -192,6 +193,39 @@ func TestCorrelateFiles(t *testing.T) {
 		`glob logs "missing/*.log": no file matches`,
 		`read log "logs/unreadable.log.gz": unexpected EOF`,
 	}
+	if diff := cmp.Diff(want, warnings); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+}
+
+func TestCorrelateSameKeyTwice(t *testing.T) {
+	q := failQuickStart
+	windows := []Window{{"quick-start", q}, {"quick-start", at(q, "1s")}}
+	got, _ := Correlate(generatedLogs(), []string{"logs/capi-controller-manager.log"}, windows, suffixResolver(repoFiles), Options{})
+	counts := map[string]int{}
+	for _, g := range got["quick-start"] {
+		counts[g.Ref] += g.Count
+	}
+	want := map[string]int{"machine_controller.go": 4, "conditions.go": 2, "controller.go": 1}
+	if diff := cmp.Diff(want, counts); diff != "" {
+		t.Errorf("line counts per ref (-want +got):\n%s", diff)
+	}
+}
+
+func TestCorrelateMaxGroups(t *testing.T) {
+	var b strings.Builder
+	clk := &fakeClock{}
+	cr, _ := controllerRuntimeJSON(&b, clk)
+	for i := range MaxGroups + 50 {
+		clk.now = at(failQuickStart, "-1m").Add(time.Duration(i) * time.Millisecond)
+		cr.Error(nil, fmt.Sprintf("Failed to reconcile object number %d of many", i))
+	}
+	fsys := fstest.MapFS{"manager.log": file([]byte(b.String()))}
+	got, warnings := Correlate(fsys, []string{"*.log"}, []Window{{"q", failQuickStart}}, nil, Options{})
+	if len(got["q"]) != MaxGroups {
+		t.Errorf("got %d groups, want %d", len(got["q"]), MaxGroups)
+	}
+	want := []string{fmt.Sprintf(`window "q": 50 lines dropped beyond %d groups`, MaxGroups)}
 	if diff := cmp.Diff(want, warnings); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
 	}

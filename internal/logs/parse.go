@@ -287,20 +287,16 @@ func parseKlog(b []byte, e *Entry) error {
 }
 
 // parseKlogMessage reads a structured message ("msg" key="value" ...) or
-// takes an unstructured one as is.
+// takes an unstructured one as is. Only the keys it keeps are unquoted, so
+// a line with many pairs costs linear time.
 func parseKlogMessage(rest []byte, e *Entry) error {
-	if len(rest) == 0 || rest[0] != '"' {
+	n := quotedLen(rest)
+	if n == 0 {
 		e.Msg = string(bytes.TrimSpace(rest))
 		return nil
 	}
-	q, err := strconv.QuotedPrefix(string(rest))
-	if err != nil {
-		// Not a quoted message after all (unstructured text starting with a quote).
-		e.Msg = string(bytes.TrimSpace(rest))
-		return nil
-	}
-	e.Msg, _ = strconv.Unquote(q)
-	kv := rest[len(q):]
+	e.Msg = unquote(rest[:n])
+	kv := rest[n:]
 	for len(kv) > 0 {
 		kv = bytes.TrimLeft(kv, " ")
 		eq := bytes.IndexByte(kv, '=')
@@ -312,15 +308,15 @@ func parseKlogMessage(rest []byte, e *Entry) error {
 			break
 		}
 		kv = kv[eq+1:]
-		var val string
+		var val []byte
+		quoted := false
 		switch {
 		case len(kv) > 0 && kv[0] == '"':
-			q, err := strconv.QuotedPrefix(string(kv))
-			if err != nil {
-				return nil // keep what was read: the value runs past this line
+			n := quotedLen(kv)
+			if n == 0 {
+				return nil // the value runs past this line: keep what was read
 			}
-			val, _ = strconv.Unquote(q)
-			kv = kv[len(q):]
+			val, kv, quoted = kv[:n], kv[n:], true
 		case len(kv) > 0 && kv[0] == '<':
 			// A multi-line value follows on tab-indented continuation
 			// lines, closed by " >"; the scanner collects an error's.
@@ -333,19 +329,55 @@ func parseKlogMessage(rest []byte, e *Entry) error {
 			if sp < 0 {
 				sp = len(kv)
 			}
-			val = string(kv[:sp])
-			kv = kv[sp:]
+			val, kv = kv[:sp], kv[sp:]
 		}
+		var dst *string
 		switch string(key) {
 		case "err", "error":
-			e.Err = val
+			dst = &e.Err
 		case "logger":
-			e.Logger = val
+			dst = &e.Logger
 		case "controller":
-			e.Controller = val
+			dst = &e.Controller
+		default:
+			continue
+		}
+		if quoted {
+			*dst = unquote(val)
+		} else {
+			*dst = string(val)
 		}
 	}
 	return nil
+}
+
+// quotedLen returns the length of the Go-quoted string at the start of b
+// (klog quotes with strconv.Quote), or 0 when b does not start with one.
+func quotedLen(b []byte) int {
+	if len(b) == 0 || b[0] != '"' {
+		return 0
+	}
+	for i := 1; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// unquote decodes a Go-quoted string, or returns its inside as is when
+// the escapes are not Go's.
+func unquote(q []byte) string {
+	if bytes.IndexByte(q, '\\') < 0 {
+		return string(q[1 : len(q)-1])
+	}
+	if s, err := strconv.Unquote(string(q)); err == nil {
+		return s
+	}
+	return string(q[1 : len(q)-1])
 }
 
 // setRef records a source reference "path:line" ("???" and the like are no
@@ -687,6 +719,9 @@ func jsonPeek(b []byte) (Level, time.Time, bool) {
 	err := scanObject(b, func(key, val []byte) bool {
 		switch {
 		case keyIs(key, "level", "severity", "lvl"):
+			if lvl != LevelUnknown {
+				break
+			}
 			if len(val) > 0 && val[0] == '"' && bytes.IndexByte(val, '\\') < 0 {
 				lvl = levelBytes(val[1 : len(val)-1])
 			} else if s, ok := jsonString(val); ok {
@@ -698,10 +733,14 @@ func jsonPeek(b []byte) (Level, time.Time, bool) {
 				lvl = LevelInfo
 			}
 		case keyIs(key, "v"):
-			lvl = LevelInfo
+			if lvl == LevelUnknown {
+				lvl = LevelInfo
+			}
 		case keyIs(key, "ts", "time", "timestamp", "@timestamp"):
-			t, _ = jsonTime(val)
-			hasTime = true
+			if !hasTime {
+				t, _ = jsonTime(val)
+				hasTime = true
+			}
 		case keyIs(key, "caller", "source"):
 			hasCaller = true
 		case keyIs(key, "msg", "message"):
@@ -733,11 +772,15 @@ func numericLevel(n int) Level {
 
 func parseJSON(b []byte, e *Entry) error {
 	e.Format = FormatJSON
-	var hasLevel, hasV bool
+	var hasLevel, hasV, hasTime bool
 	var hasCaller, hasMsg bool
 	err := scanObject(b, func(key, val []byte) bool {
 		switch {
+		// The first level, v and time keys count, as in jsonPeek.
 		case keyIs(key, "level", "severity", "lvl"):
+			if hasLevel || hasV {
+				break
+			}
 			hasLevel = true
 			if s, ok := jsonString(val); ok {
 				e.Level = levelWord(s)
@@ -745,11 +788,13 @@ func parseJSON(b []byte, e *Entry) error {
 				e.Level = numericLevel(n)
 			}
 		case keyIs(key, "v"):
-			hasV = true
+			hasV = hasV || !hasLevel
 		case keyIs(key, "ts", "time", "timestamp", "@timestamp"):
-			if t, ok := jsonTime(val); ok {
-				e.Time = t
+			if hasTime {
+				break
 			}
+			hasTime = true
+			e.Time, _ = jsonTime(val)
 		case keyIs(key, "caller"):
 			hasCaller = true
 			if s, ok := jsonString(val); ok {

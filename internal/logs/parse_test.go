@@ -206,6 +206,11 @@ func FuzzParseLine(f *testing.F) {
 			}
 			return
 		}
+		// The scanner drops lines on what peek says: it must agree.
+		plvl, pt, pNoYear, pok := peek(trimEOL(line))
+		if !pok || max(plvl, LevelInfo) != max(e.Level, LevelInfo) || !pt.Equal(e.Time) || pNoYear != e.NoYear {
+			t.Fatalf("peek(%q) = %v, %v, %v, %v; ParseLine says %v, %v, %v", line, plvl, pt, pNoYear, pok, e.Level, e.Time, e.NoYear)
+		}
 		if e.Level > LevelError || e.Format < FormatKlog || e.Format > FormatText {
 			t.Fatalf("ParseLine(%q): level %d, format %d", line, e.Level, e.Format)
 		}
