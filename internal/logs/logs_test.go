@@ -230,3 +230,40 @@ func TestCorrelateMaxGroups(t *testing.T) {
 		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
 }
+
+func TestKlogYear(t *testing.T) {
+	tests := []struct {
+		name   string
+		header string // a klog header's date and clock, read as UTC
+		fail   time.Time
+		want   []time.Time // the instants inside the window
+	}{
+		{"same year", "1117 11:42:00", failQuickStart, []time.Time{time.Date(2026, 11, 17, 11, 42, 0, 0, time.UTC)}},
+		{"December before a January failure", "1231 23:58:00", failNewYear, []time.Time{time.Date(2026, 12, 31, 23, 58, 0, 0, time.UTC)}},
+		{"January of the failure", "0101 00:00:05", failNewYear, []time.Time{time.Date(2027, 1, 1, 0, 0, 5, 0, time.UTC)}},
+		{"29 February of a leap year", "0229 23:59:00", time.Date(2028, 3, 1, 0, 0, 10, 0, time.UTC), []time.Time{time.Date(2028, 2, 29, 23, 59, 0, 0, time.UTC)}},
+		{"29 February is no day of 2027", "0229 23:59:00", time.Date(2027, 3, 1, 0, 0, 10, 0, time.UTC), nil},
+		{"a year away is no match", "1117 11:42:00", failQuickStart.AddDate(1, 0, 0).Add(time.Hour), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, err := ParseLine([]byte("E" + tt.header + ".000000 1 a.go:1] x"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := newCorrelator([]Window{{"f", tt.fail}}, Options{})
+			var got []time.Time
+			for _, ts := range c.times(e) {
+				if c.inRange(ts, false) {
+					got = append(got, ts)
+				}
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("times in window (-want +got):\n%s", diff)
+			}
+			if in := c.inRange(e.Time, true); in != (len(tt.want) > 0) {
+				t.Errorf("inRange(yearless) = %v, want %v", in, len(tt.want) > 0)
+			}
+		})
+	}
+}
