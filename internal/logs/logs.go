@@ -241,6 +241,7 @@ type acc struct {
 
 type correlator struct {
 	windows  []window
+	spans    []window // the windows' union, sorted and disjoint
 	lo, hi   time.Time
 	years    []int
 	minLevel Level
@@ -294,6 +295,18 @@ func newCorrelator(ws []Window, opts Options) *correlator {
 	}
 	for y := range years {
 		c.years = append(c.years, y)
+	}
+	// The windows' union as sorted, disjoint spans.
+	spans := append([]window(nil), c.windows...)
+	sort.Slice(spans, func(i, j int) bool { return spans[i].start.Before(spans[j].start) })
+	for _, w := range spans {
+		if n := len(c.spans); n > 0 && !w.start.After(c.spans[n-1].end) {
+			if w.end.After(c.spans[n-1].end) {
+				c.spans[n-1].end = w.end
+			}
+			continue
+		}
+		c.spans = append(c.spans, window{start: w.start, end: w.end})
 	}
 	sort.Ints(c.years)
 	return c
@@ -427,18 +440,29 @@ func (c *correlator) seenKey(i int, t time.Time) bool {
 	return false
 }
 
-// inRange reports whether t may fall in a window.
+// inRange reports whether t (of any candidate year when noYear) falls in
+// a window.
 func (c *correlator) inRange(t time.Time, noYear bool) bool {
 	if !noYear {
-		return !t.Before(c.lo) && !t.After(c.hi)
+		return c.covered(t)
 	}
 	for _, y := range c.years {
 		d := time.Date(y, t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), c.zone)
-		if !d.Before(c.lo) && !d.After(c.hi) {
+		if d.Day() == t.Day() && c.covered(d) {
 			return true
 		}
 	}
 	return false
+}
+
+// covered reports whether t is in the union of the windows, by binary
+// search over their merged spans.
+func (c *correlator) covered(t time.Time) bool {
+	if t.Before(c.lo) || t.After(c.hi) {
+		return false
+	}
+	i := sort.Search(len(c.spans), func(i int) bool { return !c.spans[i].end.Before(t) })
+	return i < len(c.spans) && !t.Before(c.spans[i].start)
 }
 
 // times returns the instants a line may mean: one, or for a yearless klog

@@ -267,3 +267,20 @@ func TestKlogYear(t *testing.T) {
 		})
 	}
 }
+
+func TestCovered(t *testing.T) {
+	q := failQuickStart
+	c := newCorrelator([]Window{{"c", at(q, "1h")}, {"a", q}, {"b", at(q, "2m")}, {"z", time.Time{}}}, Options{})
+	tests := []struct {
+		at   string
+		want bool
+	}{
+		{"-5m1s", false}, {"-5m", true}, {"0s", true}, {"1m", true}, {"2m30s", true}, {"2m31s", false},
+		{"54m59s", false}, {"55m", true}, {"1h30s", true}, {"1h31s", false},
+	}
+	for _, tt := range tests {
+		if got := c.covered(at(q, tt.at)); got != tt.want {
+			t.Errorf("covered(failure %s) = %v, want %v", tt.at, got, tt.want)
+		}
+	}
+}
