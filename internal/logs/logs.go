@@ -337,11 +337,11 @@ func (c *correlator) scan(name string, r io.Reader) error {
 		} else if len(line) > 0 {
 			c.line(name, line)
 		}
-		if err == io.EOF {
-			c.flush(name)
-			return nil
-		}
 		if err != nil {
+			c.flush(name)
+			if err == io.EOF {
+				return nil
+			}
 			return err
 		}
 	}
