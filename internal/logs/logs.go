@@ -7,7 +7,7 @@
 // controller-runtime, klog's JSON format, slog) and lines behind an RFC 3339
 // timestamp (kubectl logs --timestamps, the CRI log format, zap's console
 // encoder), plain or gzip-compressed, streaming each file once with memory
-// bounded by MaxLine whatever the log's size.
+// bounded by MaxLine and MaxGroups, whatever the log's size.
 //
 // Time zones: klog's text header carries the writing machine's local clock
 // with neither zone nor year. It is read as UTC unless Options.KlogZone says
