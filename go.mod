@@ -4,14 +4,21 @@ go 1.26.0
 
 require (
 	github.com/bmatcuk/doublestar/v4 v4.10.4
+	github.com/go-logr/logr v1.4.1
+	github.com/go-logr/zapr v1.3.0
 	github.com/google/go-cmp v0.7.0
 	github.com/google/go-github/v57 v57.0.0
 	github.com/hmarr/codeowners v1.2.1
 	github.com/joshdk/go-junit v1.0.0
 	github.com/orisano/gosax v1.1.4
 	github.com/sethvargo/go-githubactions v1.3.0
+	go.uber.org/zap v1.28.0
 	go.yaml.in/yaml/v3 v3.0.6
 	golang.org/x/tools v0.52.0
+	k8s.io/klog/v2 v2.140.0
 )
 
-require github.com/google/go-querystring v1.1.0 // indirect
+require (
+	github.com/google/go-querystring v1.1.0 // indirect
+	go.uber.org/multierr v1.10.0 // indirect
+)
