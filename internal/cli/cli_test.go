@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"golang.org/x/tools/txtar"
 
 	"github.com/flake-triage/flake-triage/internal/triage"
@@ -307,5 +308,54 @@ func TestInsideActions(t *testing.T) {
 	}
 	if res.Mode != "annotate" {
 		t.Errorf("mode %q on a pull_request, want annotate", res.Mode)
+	}
+}
+
+// TestLogsCorrelated gives the e2e failures a controller log with errors
+// around their moment (14:55:20 on 2026-11-27) and one long before.
+func TestLogsCorrelated(t *testing.T) {
+	dir := extractSample(t)
+	if err := os.MkdirAll(filepath.Join(dir, "logs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	klog := "" +
+		"E1127 14:40:00.000000       1 machine_controller.go:29] \"too early\" err=\"old\"\n" +
+		"E1127 14:55:10.000000       1 machine_controller.go:33] \"Reconciler error\" err=\"infrastructure not ready\"\n" +
+		"E1127 14:55:19.500000       1 machine_controller.go:33] \"Reconciler error\" err=\"infrastructure not ready\"\n" +
+		"I1127 14:55:19.600000       1 machine_controller.go:29] \"info is not an error\"\n"
+	if err := os.WriteFile(filepath.Join(dir, "logs/capi-controller-manager.log"), []byte(klog), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := run(t, nil, "triage", "--dry-run", "--repo-root", dir, "--reports", "reports/ginkgo-e2e.xml", "--logs", "logs/*.log", "--json", "-")
+	if code != ExitOK {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	var res triage.Result
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	f := res.Findings[0]
+	want := []triage.Correlated{{
+		Log:        "logs/capi-controller-manager.log",
+		Source:     &triage.Location{Path: "controllers/machine_controller.go", Line: 33},
+		Candidates: []string{},
+		Count:      2,
+		First:      "2026-11-27T14:55:10Z",
+		Last:       "2026-11-27T14:55:19Z",
+		Owners: triage.Owners{
+			Approvers: []string{"alice-admin", "bob-maint", "carol-maint", "judy-ctrl"},
+			Reviewers: []string{"bob-maint", "carol-maint", "dave-rev", "erin-rev", "judy-ctrl", "kevin-ctrl"},
+			Labels:    []string{"area/machine"},
+			Files:     []string{"controllers/OWNERS", "OWNERS"},
+		},
+	}}
+	if diff := cmp.Diff(want, f.Correlated, cmpopts.IgnoreFields(triage.Correlated{}, "Sample")); diff != "" {
+		t.Errorf("correlated (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(f.Correlated[0].Sample, "Reconciler error") {
+		t.Errorf("sample %q lacks the message", f.Correlated[0].Sample)
+	}
+	if !slices.Contains(f.Mentions, "judy-ctrl") {
+		t.Errorf("the controller's owners are not mentioned: %v", f.Mentions)
 	}
 }

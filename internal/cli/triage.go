@@ -14,6 +14,7 @@ import (
 	"github.com/flake-triage/flake-triage/internal/action"
 	"github.com/flake-triage/flake-triage/internal/config"
 	"github.com/flake-triage/flake-triage/internal/locate"
+	"github.com/flake-triage/flake-triage/internal/logs"
 	"github.com/flake-triage/flake-triage/internal/owners"
 	"github.com/flake-triage/flake-triage/internal/present"
 	"github.com/flake-triage/flake-triage/internal/report"
@@ -80,6 +81,11 @@ func triageRepo(ctx context.Context, o Options, r repo, env Env) (int, error) {
 		res.Errors = append(res.Errors, w.Error())
 	}
 	res.Mode = modeOf(o, env)
+	if len(cfg.Logs) > 0 {
+		groups, warnings := logs.Correlate(r.fsys, cfg.Logs, triage.Windows(res.Findings), ix, logs.Options{})
+		triage.AddCorrelated(&res, groups, own, cfg.Owners.Source)
+		res.Errors = append(res.Errors, warnings...)
+	}
 
 	code := ExitOK
 	if o.FailOnReportError {
