@@ -92,6 +92,9 @@ func Summary(r triage.Result, run SummaryRun, omitted int) string {
 			fmt.Fprintf(&tail, "- `%s`: %s\n", codeSpan(f.Path), markdownCell(firstLines(f.Error, 3, 500)))
 		}
 	}
+	if logs := correlatedLines(r.Findings); logs != "" {
+		tail.WriteString("\n### Controller log errors around the failures\n\n" + logs)
+	}
 	if len(r.Errors) > 0 {
 		tail.WriteString("\n### Problems\n\n")
 		for _, e := range r.Errors {
@@ -121,6 +124,32 @@ func Summary(r triage.Result, run SummaryRun, omitted int) string {
 		body.WriteString("\nNo failing or flaky tests.\n")
 	}
 	return head.String() + body.String() + tail.String()
+}
+
+// correlatedLines lists, per finding, the most frequent log error group
+// logged around its failure (--logs), with its source.
+func correlatedLines(findings []triage.Finding) string {
+	var b strings.Builder
+	for _, f := range findings {
+		if len(f.Correlated) == 0 || b.Len() > 64<<10 {
+			continue
+		}
+		c := f.Correlated[0]
+		src := strings.Join(c.Candidates, " or ")
+		if c.Source != nil {
+			src = c.Source.Path + ":" + strconv.Itoa(c.Source.Line)
+		}
+		if src == "" {
+			src = "unknown source"
+		}
+		more := ""
+		if n := len(f.Correlated) - 1; n > 0 {
+			more = fmt.Sprintf(" (and %d more %s)", n, plural(n, "source", "sources"))
+		}
+		fmt.Fprintf(&b, "- %s: %d× `%s` in `%s`%s: %s\n", markdownCell(truncateUTF8(testTitle(f.Test), 200)), c.Count,
+			codeSpan(src), codeSpan(c.Log), more, markdownCell(truncateUTF8(c.Sample, 200)))
+	}
+	return b.String()
 }
 
 func summaryRow(f triage.Finding, run SummaryRun, dry bool) string {

@@ -1,0 +1,26 @@
+package action
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/flake-triage/flake-triage/internal/triage"
+)
+
+func TestSummaryListsCorrelatedLogErrors(t *testing.T) {
+	r := triage.Result{Mode: "file", Findings: []triage.Finding{{
+		Kind: "failure", Test: triage.Test{Name: "TestMachine"},
+		Correlated: []triage.Correlated{
+			{Log: "logs/capi.log", Source: &triage.Location{Path: "controllers/machine_controller.go", Line: 33}, Count: 2, Sample: `"Reconciler error" err="boom @alice"`},
+			{Log: "logs/capi.log", Candidates: []string{"a/x.go", "b/x.go"}, Count: 1},
+		},
+	}}}
+	got := Summary(r, SummaryRun{}, 0)
+	want := "- TestMachine: 2× `controllers/machine_controller.go:33` in `logs/capi.log` (and 1 more source): "
+	if !strings.Contains(got, "### Controller log errors around the failures\n\n"+want) {
+		t.Errorf("summary lacks the correlated line %q:\n%s", want, got)
+	}
+	if strings.Contains(got, "@alice") {
+		t.Errorf("summary pings a login quoted from a log:\n%s", got)
+	}
+}
