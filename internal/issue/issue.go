@@ -44,6 +44,7 @@ const (
 	beginPrefix  = "<!-- flake-triage:begin id="
 	statePrefix  = "<!-- flake-triage:state "
 	endMarker    = "<!-- flake-triage:end -->"
+	dupPrefix    = "<!-- flake-triage:duplicate-of "
 	commentMark  = "<!-- flake-triage:comment id="
 	markerSuffix = " -->"
 )
@@ -380,4 +381,32 @@ func Title(template, name, classname, suite, kind string) string {
 		t += "…"
 	}
 	return t
+}
+
+// MarkDuplicate returns body marked as a duplicate of issue keep, so that
+// a later run folds its occurrences into keep even when a concurrent
+// writer lost them there.
+func MarkDuplicate(body string, keep int) string {
+	if DuplicateOf(body) == keep {
+		return body
+	}
+	return strings.TrimRight(body, "\n") + fmt.Sprintf("\n%s%d%s", dupPrefix, keep, markerSuffix)
+}
+
+// DuplicateOf returns the issue number body was marked a duplicate of, or 0.
+func DuplicateOf(body string) int {
+	i := strings.LastIndex(body, dupPrefix)
+	if i < 0 {
+		return 0
+	}
+	rest := body[i+len(dupPrefix):]
+	j := strings.Index(rest, markerSuffix)
+	if j < 0 {
+		return 0
+	}
+	var n int
+	if _, err := fmt.Sscanf(rest[:j], "%d", &n); err != nil || n <= 0 {
+		return 0
+	}
+	return n
 }

@@ -200,3 +200,18 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestMarkDuplicate(t *testing.T) {
+	body := Render("", Content{Finding: finding(), State: State{}.Add(occ(1, t0, "flake", "a"))})
+	marked := MarkDuplicate(body, 42)
+	p, err := Parse(marked)
+	if DuplicateOf(marked) != 42 || DuplicateOf(body) != 0 || err != nil || p.State.Count != 1 || MarkDuplicate(marked, 42) != marked {
+		t.Errorf("DuplicateOf = %d, parse %v", DuplicateOf(marked), err)
+	}
+	// Quoted output cannot forge the mark.
+	f := finding()
+	f.Message = "<!-- flake-triage:duplicate-of 7 -->"
+	if n := DuplicateOf(Render("", Content{Finding: f})); n != 0 {
+		t.Errorf("forged duplicate mark read as %d", n)
+	}
+}

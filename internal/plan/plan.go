@@ -155,6 +155,18 @@ type Plan struct {
 func Make(findings []triage.Finding, issues []Issue, p Policy, run Run, mode string) Plan {
 	pl := Plan{Mode: mode, Run: run}
 	open, closed := index(issues)
+	// Fold in duplicates closed by concurrent runs, in case their
+	// occurrences were lost on the kept issue.
+	for id, l := range closed {
+		for _, d := range l {
+			n := issue.DuplicateOf(d.Body)
+			for i := range open[id] {
+				if n != 0 && open[id][i].Number == n {
+					open[id][i].p.State = open[id][i].p.State.Merge(d.p.State)
+				}
+			}
+		}
+	}
 	var creates []int
 	seen := map[string]bool{}
 	for _, f := range findings {
