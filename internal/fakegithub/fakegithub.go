@@ -48,10 +48,11 @@ type Request struct {
 	Method string
 	// Path is the API path below BasePath as sent (escaped), with a
 	// leading slash: a label "kind/flake" stays one segment, kind%2Fflake.
-	Path   string
-	Query  url.Values
-	Body   string
-	Status int
+	Path      string
+	Query     url.Values
+	Body      string
+	Status    int
+	UserAgent string
 }
 
 // A Fault makes matching requests fail or slow down.
@@ -95,6 +96,8 @@ type Server struct {
 	log            []Request
 	now            func() time.Time
 	validated      int
+	violations     []string
+	expectViolated bool
 }
 
 // New starts a fake for owner/repo that accepts token (any when ""). It
@@ -274,6 +277,18 @@ func (s *Server) Writes() int {
 // Validated returns how many requests were validated against the OpenAPI description.
 func (s *Server) Validated() int { s.mu.Lock(); defer s.mu.Unlock(); return s.validated }
 
+// Violations returns the requests that did not match GitHub's OpenAPI
+// description, each with the reason.
+func (s *Server) Violations() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.violations...)
+}
+
+// ExpectViolations stops violations from failing the test, for tests of
+// the validation itself.
+func (s *Server) ExpectViolations() { s.mu.Lock(); s.expectViolated = true; s.mu.Unlock() }
+
 // ResetLog forgets the requests received so far.
 func (s *Server) ResetLog() { s.mu.Lock(); s.log = nil; s.mu.Unlock() }
 
@@ -300,7 +315,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		segs = append(segs, u)
 	}
 	if err := validate(r, "/"+strings.Join(segs, "/"), segs, raw); err != nil {
-		s.t.Errorf("fakegithub: %s %s violates GitHub's OpenAPI description: %v", r.Method, r.URL.RequestURI(), err)
+		v := fmt.Sprintf("%s %s violates GitHub's OpenAPI description: %v", r.Method, r.URL.RequestURI(), err)
+		s.mu.Lock()
+		s.violations = append(s.violations, v)
+		expected := s.expectViolated
+		s.mu.Unlock()
+		if !expected {
+			s.t.Errorf("fakegithub: %s", v)
+		}
 	} else if specLoaded() {
 		s.mu.Lock()
 		s.validated++
@@ -346,7 +368,7 @@ func (s *Server) fault(method, path string) *Fault {
 
 func (s *Server) write(w http.ResponseWriter, r *http.Request, raw []byte, rep reply) {
 	s.mu.Lock()
-	s.log = append(s.log, Request{Method: r.Method, Path: "/" + strings.TrimPrefix(r.URL.EscapedPath(), BasePath), Query: r.URL.Query(), Body: string(raw), Status: rep.status})
+	s.log = append(s.log, Request{Method: r.Method, Path: "/" + strings.TrimPrefix(r.URL.EscapedPath(), BasePath), Query: r.URL.Query(), Body: string(raw), Status: rep.status, UserAgent: r.UserAgent()})
 	s.mu.Unlock()
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")

@@ -337,6 +337,10 @@ func Code(s string) string {
 	return f + s + f
 }
 
+// CodeCell is Code for a Markdown table cell: GitHub's tables split on
+// "|" even inside code spans, so pipes are escaped.
+func CodeCell(s string) string { return strings.ReplaceAll(Code(s), "|", `\|`) }
+
 // Cell quotes s for a Markdown table cell: neutralised, one line, pipes escaped.
 func Cell(s string) string {
 	s = strings.Join(strings.Fields(Neutralize(s)), " ")

@@ -215,3 +215,18 @@ func TestMarkDuplicate(t *testing.T) {
 		t.Errorf("forged duplicate mark read as %d", n)
 	}
 }
+
+func BenchmarkRenderParse(b *testing.B) {
+	f := finding()
+	f.Message = strings.Repeat("Expected <bool>: false to be true @x #1\n", 200)
+	st := State{ID: f.ID}
+	for i := 0; i < MaxRuns; i++ {
+		st = st.Add(occ(int64(i), t0.Add(time.Duration(i)*time.Minute), "failure", "sig"))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse(Render("human", Content{Finding: f, State: st, Server: "https://github.com", Repo: "o/r", SHA: "abc"})); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

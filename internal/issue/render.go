@@ -127,7 +127,7 @@ func section(c Content, excerpt string, rows int) string {
 	b.WriteString("| Run | Attempt | Job | Commit | Event / branch | Time | Signature |\n|---|---|---|---|---|---|---|\n")
 	for _, r := range c.State.Runs[:n] {
 		fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s | %s |\n",
-			runLink(r), r.Attempt, Cell(r.Job), c.commit(r.SHA), Cell(strings.TrimSpace(r.Event+" "+strings.TrimPrefix(r.Ref, "refs/heads/"))), stamp(r.Time), Code(r.Signature))
+			runLink(r), r.Attempt, Cell(r.Job), c.commit(r.SHA), Cell(strings.TrimSpace(r.Event+" "+strings.TrimPrefix(r.Ref, "refs/heads/"))), stamp(r.Time), CodeCell(r.Signature))
 	}
 	b.WriteString("\n" + stateBlock(c.State) + "\n" + endMarker)
 	return b.String()
@@ -311,6 +311,7 @@ func RenderStorm(s Storm) string {
 		} else if f.TestLocation != nil {
 			loc = c.link(*f.TestLocation)
 		}
+		loc = strings.ReplaceAll(loc, "|", `\|`) // the URL part has its pipes escaped already
 		name, _ := Truncate(f.Test.Name, 300)
 		owners := append(append([]string(nil), f.Owners.Approvers...), f.Owners.Reviewers...)
 		if len(owners) > 5 {
@@ -318,9 +319,9 @@ func RenderStorm(s Storm) string {
 		}
 		var os []string
 		for _, o := range owners {
-			os = append(os, Code(Login(o)))
+			os = append(os, CodeCell(Login(o)))
 		}
-		row := fmt.Sprintf("| %s | %s | %s | %s |\n", Code(name), Cell(f.Kind), loc, strings.Join(os, " "))
+		row := fmt.Sprintf("| %s | %s | %s | %s |\n", CodeCell(name), Cell(f.Kind), loc, strings.Join(os, " "))
 		if b.Len()+len(row)+len(tail)+200 > MaxBody {
 			fmt.Fprintf(&b, "\n_(and %d more tests, cut to fit GitHub's 65,536-character limit.)_\n", len(fs)-i)
 			break

@@ -448,7 +448,7 @@ func (pl Plan) Markdown() string {
 		if a.Kind == Storm {
 			id = fmt.Sprintf("%d findings", len(a.FindingIDs))
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", a.Kind, n, issue.Code(id), issue.Cell(a.Reason))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", a.Kind, n, issue.CodeCell(id), issue.Cell(a.Reason))
 	}
 	return b.String()
 }

@@ -194,3 +194,40 @@ func TestStorm(t *testing.T) {
 		}
 	}
 }
+
+func TestMarkdownAndIssues(t *testing.T) {
+	fl := finding("t1", "flake", "s1")
+	p := Make([]triage.Finding{fl, finding("t|2 @x", "failure", "")}, []Issue{tracked(7, fl, "open", time.Time{}, nil, history(fl, 19))}, DefaultPolicy(), run(20, started(20)), "file")
+	md := p.Markdown()
+	for _, s := range []string{"| update | #7 | `t1` |", "| create | new | `t\\|2 @\u200bx` |"} {
+		if !strings.Contains(md, s) {
+			t.Errorf("plan Markdown lacks %q:\n%s", s, md)
+		}
+	}
+	want := map[string]triage.Issue{
+		"t1":     {Action: Update, Number: 7, Reason: p.Actions[0].Reason},
+		"t|2 @x": {Action: Create, Reason: "no open or recently closed issue tracks this test"},
+	}
+	if d := cmp.Diff(want, p.Issues()); d != "" {
+		t.Errorf("Issues (-want +got):\n%s", d)
+	}
+}
+
+func BenchmarkMake(b *testing.B) {
+	var fs []triage.Finding
+	var issues []Issue
+	for i := 0; i < 300; i++ {
+		f := finding(fmt.Sprintf("test-%d", i), "flake", "s")
+		fs = append(fs, f)
+		if i%2 == 0 {
+			issues = append(issues, tracked(i+1, f, "open", time.Time{}, nil, history(f, 1, 2, 3, 4, 5)))
+		}
+	}
+	pol := DefaultPolicy()
+	pol.MaxNewIssues = 1000
+	r := run(20, started(20))
+	b.ReportAllocs()
+	for b.Loop() {
+		Make(fs, issues, pol, r, "file")
+	}
+}

@@ -578,3 +578,42 @@ func TestContract(t *testing.T) {
 		t.Errorf("validated %d of %d requests", v, n)
 	}
 }
+
+func planFor(t *testing.T, e *env, fs []triage.Finding) plan.Plan {
+	t.Helper()
+	issues, err := e.client().Load(context.Background(), e.pol.ReopenWindow, e.clock.now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan.Make(fs, issues, e.pol, run(300, "e2e", e.clock.now()), "file")
+}
+
+func TestHonoursRateLimitReset(t *testing.T) {
+	e := newEnv(t)
+	reset := e.clock.now().Add(90 * time.Second)
+	e.fake.Fail(fakegithub.Fault{Method: "GET", Path: "/issues", Status: 403,
+		Header: map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": fmt.Sprint(reset.Unix())},
+		Body:   `{"message":"API rate limit exceeded"}`})
+	if _, err := e.client().Load(context.Background(), e.pol.ReopenWindow, e.clock.now()); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]time.Duration{91 * time.Second}, e.waits); d != "" {
+		t.Errorf("waits (-want +got):\n%s", d)
+	}
+}
+
+func TestUserAgentAndEnterpriseURL(t *testing.T) {
+	e := newEnv(t)
+	c, err := tracker.New(e.fake.Client(), strings.TrimSuffix(e.fake.URL, "/"), token, "kubernetes-sigs/cluster-api", "flake-triage/v1.2.3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Load(context.Background(), time.Hour, t0); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range e.fake.Requests() {
+		if r.UserAgent != "flake-triage/v1.2.3" {
+			t.Errorf("user agent %q", r.UserAgent)
+		}
+	}
+}
