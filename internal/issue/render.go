@@ -2,6 +2,7 @@ package issue
 
 import (
 	"fmt"
+	"html"
 	"net/url"
 	"sort"
 	"strings"
@@ -26,7 +27,7 @@ type Content struct {
 }
 
 // DefaultHuman is the human section of a new issue: people may rewrite it.
-const DefaultHuman = "_Filed by flake-triage. Write above the line below; the section under it is rewritten on every run._"
+const DefaultHuman = "_Filed by flake-triage. Write above the **flake-triage** heading: everything from there down is rewritten on every run._"
 
 // Render returns a full body: human (kept as people wrote it) above the
 // tool section for c. The result parses back to c.Finding.ID and c.State
@@ -107,9 +108,10 @@ func section(c Content, excerpt string, rows int) string {
 	fmt.Fprintf(&b, "#### Latest failure\n\n")
 	if len(c.State.Runs) > 0 {
 		r := c.State.Runs[0]
-		fmt.Fprintf(&b, "<details><summary>%s in %s", Cell(r.Job), runLink(r))
+		// Markdown does not render inside <summary>: write HTML, escaped.
+		fmt.Fprintf(&b, "<details><summary>%s in %s", html.EscapeString(strings.Join(strings.Fields(Neutralize(r.Job)), " ")), runAnchor(r))
 		if r.Signature != "" {
-			fmt.Fprintf(&b, " (signature %s)", Code(r.Signature))
+			fmt.Fprintf(&b, " (signature <code>%s</code>)", html.EscapeString(Neutralize(r.Signature)))
 		}
 		b.WriteString("</summary>\n\n")
 	} else {
@@ -230,6 +232,14 @@ func runLink(r Occurrence) string {
 	text := fmt.Sprintf("run %d", r.RunID)
 	if u, err := url.Parse(r.URL); err == nil && (u.Scheme == "https" || u.Scheme == "http") {
 		return fmt.Sprintf("[%s](%s)", text, u.String())
+	}
+	return text
+}
+
+func runAnchor(r Occurrence) string {
+	text := fmt.Sprintf("run %d", r.RunID)
+	if u, err := url.Parse(r.URL); err == nil && (u.Scheme == "https" || u.Scheme == "http") {
+		return fmt.Sprintf(`<a href="%s">%s</a>`, html.EscapeString(u.String()), text)
 	}
 	return text
 }
