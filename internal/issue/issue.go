@@ -262,6 +262,14 @@ const zwsp = "\u200b"
 // dropped. Invalid UTF-8 is replaced.
 func Neutralize(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
+	// Drop control characters first, so that what they separated cannot
+	// join into something live ("@\x1fme").
+	s = strings.Map(func(r rune) rune {
+		if r == '\r' || r < 0x20 && r != '\n' && r != '\t' || r == 0x7f {
+			return -1
+		}
+		return r
+	}, s)
 	var b strings.Builder
 	b.Grow(len(s) + len(s)/16)
 	rs := []rune(s)
@@ -271,10 +279,6 @@ func Neutralize(s string) string {
 			next = rs[i+1]
 		}
 		switch {
-		case r == '\r':
-			continue
-		case r < 0x20 && r != '\n' && r != '\t', r == 0x7f:
-			continue
 		case r == '@' && isWordRune(next):
 			b.WriteString("@" + zwsp)
 		case r == '#' && next >= '0' && next <= '9':
@@ -376,10 +380,12 @@ func Truncate(s string, n int) (string, bool) {
 }
 
 // Title fills a title template ("{name}", "{classname}", "{suite}",
-// "{kind}" are replaced) and keeps it on one line under MaxTitle.
+// "{kind}" are replaced) and keeps it on one line under MaxTitle. The
+// test's names are neutralised: GitHub links "#01" (a Go subtest suffix)
+// in titles.
 func Title(template, name, classname, suite, kind string) string {
-	t := strings.NewReplacer("{name}", name, "{classname}", classname, "{suite}", suite, "{kind}", kind).Replace(template)
-	t = strings.Join(strings.Fields(strings.ToValidUTF8(t, "\uFFFD")), " ")
+	t := strings.NewReplacer("{name}", Neutralize(name), "{classname}", Neutralize(classname), "{suite}", Neutralize(suite), "{kind}", kind).Replace(template)
+	t = strings.Join(strings.Fields(t), " ")
 	if len(t) > MaxTitle {
 		t, _ = Truncate(t, MaxTitle-len("…"))
 		t += "…"

@@ -141,6 +141,9 @@ func TestTitle(t *testing.T) {
 	if got, want := Title("[Flaky test] {name}", "a\nb  c", "", "", "flake"), "[Flaky test] a b c"; got != want {
 		t.Errorf("Title = %q, want %q", got, want)
 	}
+	if got, want := Title("[Failing test] {name}", "TestX/case#01 @me", "", "", "failure"), "[Failing test] TestX/case#\u200b01 @\u200bme"; got != want {
+		t.Errorf("Title = %q, want %q", got, want)
+	}
 	if got := Title("{name}", strings.Repeat("é", 300), "", "", ""); len(got) > MaxTitle {
 		t.Errorf("Title of %d bytes", len(got))
 	}
@@ -229,4 +232,22 @@ func BenchmarkRenderParse(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func FuzzNeutralize(f *testing.F) {
+	for _, s := range []string{"@octocat #1 <!-- x -->", "<<!--!--", "@@a ##1 --->", "\xff@a", "GH-1 gh-2"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := Neutralize(s)
+		rs := []rune(got)
+		for i := 0; i+1 < len(rs); i++ {
+			if rs[i] == '@' && isWordRune(rs[i+1]) || rs[i] == '#' && rs[i+1] >= '0' && rs[i+1] <= '9' || rs[i] == '<' && rs[i+1] == '!' {
+				t.Fatalf("Neutralize(%q) = %q keeps %q live", s, got, string(rs[i:i+2]))
+			}
+		}
+		if f := Fence(s); strings.Count(f, "\n") < 1 || DuplicateOf(f) != 0 || IDOf(f) != "" || CommentID(f) != "" {
+			t.Fatalf("Fence(%q) forges a marker: %q", s, f)
+		}
+	})
 }

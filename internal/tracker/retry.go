@@ -65,6 +65,9 @@ func (rt *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			r.Body = io.NopCloser(bytes.NewReader(body))
 		}
 		resp, err := rt.base.RoundTrip(r)
+		if req.Context().Err() != nil {
+			return resp, err
+		}
 		wait, retry := rt.delay(resp, err, backoff)
 		if !retry || try >= rt.maxTries || waited+wait > rt.maxWait {
 			return resp, err

@@ -617,3 +617,24 @@ func TestUserAgentAndEnterpriseURL(t *testing.T) {
 		}
 	}
 }
+
+func TestSlowResponseTimesOutOneActionOnly(t *testing.T) {
+	e := newEnv(t)
+	e.fake.Fail(fakegithub.Fault{Method: "POST", Path: "/issues", Delay: 5 * time.Second})
+	c := e.client()
+	issues, err := c.Load(context.Background(), e.pol.ReopenWindow, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := plan.Make([]triage.Finding{finding("t1", "flake", "s1")}, issues, e.pol, run(1, "e2e", t0), "file")
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	o := c.Apply(ctx, p)
+	if o.Err() == nil || !strings.Contains(o.Err().Error(), "context deadline exceeded") || time.Since(start) > 3*time.Second {
+		t.Errorf("Apply with a deadline over a slow API: %v after %v", o.Err(), time.Since(start))
+	}
+	if len(e.waits) != 0 {
+		t.Errorf("retried after the deadline: waits %v", e.waits)
+	}
+}
