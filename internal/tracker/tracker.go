@@ -31,7 +31,6 @@ const perPage = 100
 type Client struct {
 	gh          *github.Client
 	owner, repo string
-	now         func() time.Time
 
 	mu         sync.Mutex
 	assignable map[string]bool // login (lower-case) -> assignable, checked once per run
@@ -40,22 +39,29 @@ type Client struct {
 }
 
 // An Option adjusts a Client.
-type Option func(*Client, *retryTransport)
+type Option func(*config)
+
+type config struct {
+	maxWait, backoff time.Duration
+	tries            int
+	sleep            func(context.Context, time.Duration) error
+	now              func() time.Time
+}
 
 // WithRetry bounds the waiting for one request across retries (default 2
 // minutes), the first backoff (default 1s) and the tries (default 6).
 func WithRetry(maxWait, backoff time.Duration, tries int) Option {
-	return func(_ *Client, rt *retryTransport) { rt.maxWait, rt.backoff, rt.maxTries = maxWait, backoff, tries }
+	return func(c *config) { c.maxWait, c.backoff, c.tries = maxWait, backoff, tries }
 }
 
 // WithSleep replaces the waiting between retries, for tests.
 func WithSleep(sleep func(context.Context, time.Duration) error) Option {
-	return func(_ *Client, rt *retryTransport) { rt.sleep = sleep }
+	return func(c *config) { c.sleep = sleep }
 }
 
 // WithClock sets the clock used for rate-limit resets.
 func WithClock(now func() time.Time) Option {
-	return func(c *Client, rt *retryTransport) { c.now, rt.now = now, now }
+	return func(c *config) { c.now = now }
 }
 
 // New returns a client for repo ("owner/name") at apiURL (such as
@@ -81,11 +87,12 @@ func New(httpClient *http.Client, apiURL, token, repo, userAgent string, opts ..
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	c := &Client{owner: owner, repo: name, now: time.Now, assignable: map[string]bool{}, labels: map[string]bool{}}
-	rt := &retryTransport{base: base, maxWait: 2 * time.Minute, backoff: time.Second, maxTries: 6, sleep: sleepCtx, now: time.Now}
+	cfg := config{maxWait: 2 * time.Minute, backoff: time.Second, tries: 6, sleep: sleepCtx, now: time.Now}
 	for _, o := range opts {
-		o(c, rt)
+		o(&cfg)
 	}
+	c := &Client{owner: owner, repo: name, assignable: map[string]bool{}, labels: map[string]bool{}}
+	rt := &retryTransport{base: base, maxWait: cfg.maxWait, backoff: cfg.backoff, maxTries: cfg.tries, sleep: cfg.sleep, now: cfg.now}
 	hc.Transport = rt
 	gh := github.NewClient(hc)
 	if token != "" {
