@@ -1,0 +1,454 @@
+// Package plan decides, with no I/O, what flake-triage does to the issue
+// tracker for a run's findings: create, update or reopen one issue per
+// failing test, or nothing. The tracker package applies the plan; a dry
+// run prints it.
+package plan
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/flake-triage/flake-triage/internal/issue"
+	"github.com/flake-triage/flake-triage/internal/triage"
+)
+
+// Action kinds.
+const (
+	Create = "create"
+	Update = "update"
+	Reopen = "reopen"
+	Known  = "known"
+	Storm  = "storm"
+	None   = "none"
+)
+
+// A Policy holds the knobs of SPEC.md's repo config.
+type Policy struct {
+	// MaxNewIssues is the storm guard: more new findings than this in one
+	// run file one issue for the broken run instead.
+	MaxNewIssues int
+	MaxAssignees int
+	// CommentInterval spaces the tool's comments on one issue, except on
+	// reopen or a new failure signature.
+	CommentInterval time.Duration
+	// ReopenWindow: issues closed longer ago are not reopened; a new issue
+	// links the old one.
+	ReopenWindow time.Duration
+	// ConsistentAfter is how many tracked runs in a row must fail with no
+	// passing attempt before an issue is marked consistently failing.
+	ConsistentAfter int
+	// KindLabels maps a finding kind ("failure", "flake") to its label.
+	KindLabels  map[string]string
+	ExtraLabels []string
+	// TitleTemplates maps a kind to a title template (see issue.Title).
+	TitleTemplates map[string]string
+	// ConsistentSuffix is appended to the title of a consistently failing test.
+	ConsistentSuffix string
+	QuietLabel       string
+	IgnoreLabel      string
+	// Fallback are the maintainers a storm issue is assigned to.
+	Fallback []string
+}
+
+// DefaultPolicy returns SPEC.md's defaults.
+func DefaultPolicy() Policy {
+	return Policy{
+		MaxNewIssues:     10,
+		MaxAssignees:     3,
+		CommentInterval:  24 * time.Hour,
+		ReopenWindow:     30 * 24 * time.Hour,
+		ConsistentAfter:  3,
+		KindLabels:       map[string]string{"failure": "kind/failing-test", "flake": "kind/flake"},
+		TitleTemplates:   map[string]string{"failure": "[Failing test] {name}", "flake": "[Flaky test] {name}"},
+		ConsistentSuffix: " (consistently failing)",
+		QuietLabel:       "quiet",
+		IgnoreLabel:      "ignore",
+	}
+}
+
+// A Run is the CI run whose reports were triaged.
+type Run struct {
+	Repo      string // owner/name
+	ServerURL string // https://github.com
+	ID        int64
+	Attempt   int
+	Job, SHA  string
+	Event     string
+	Ref       string
+	URL       string // the run's page
+	Started   time.Time
+}
+
+// Key identifies the run attempt and job: rerunning the tool on it changes nothing.
+func (r Run) Key() string { return r.occurrence("", "").Key() }
+
+func (r Run) occurrence(kind, sig string) issue.Occurrence {
+	return issue.Occurrence{RunID: r.ID, Attempt: r.Attempt, Job: r.Job, URL: r.URL, SHA: r.SHA, Event: r.Event, Ref: r.Ref, Time: r.Started, Kind: kind, Signature: sig}
+}
+
+// An Issue is the tracker state of one issue as the plan sees it.
+type Issue struct {
+	Number              int
+	Title, Body, State  string // State is "open" or "closed"
+	URL                 string
+	Labels, Assignees   []string
+	CreatedAt, ClosedAt time.Time
+}
+
+// An Action is one thing to do to the tracker, with the reason for it.
+type Action struct {
+	// Kind is create, update, reopen, known, storm or none.
+	Kind string
+	// FindingID is the finding acted for; FindingIDs lists every finding a
+	// storm action covers.
+	FindingID  string
+	FindingIDs []string `json:",omitempty"`
+	// Number and URL name the existing issue (0 for create and a new storm).
+	Number int
+	URL    string `json:",omitempty"`
+	// Title is the title of a new issue, or of an existing one when the
+	// tool changes it (marking a consistent failure); "" keeps it.
+	Title string `json:",omitempty"`
+	// Body is the full body to write; "" writes none.
+	Body string `json:"-"`
+	// Labels are a new issue's labels, or labels to add to an existing one.
+	Labels       []string `json:",omitempty"`
+	RemoveLabels []string `json:",omitempty"`
+	// Assignees are the candidates, in order; the executor keeps the
+	// assignable ones, at most MaxAssignees. Never set on existing issues.
+	Assignees    []string `json:",omitempty"`
+	MaxAssignees int      `json:",omitempty"`
+	// Comment is posted on the issue after the other writes ("" for none).
+	Comment string `json:"-"`
+	// Duplicates are other open issues with the same id, to close as
+	// duplicates of Number.
+	Duplicates []int `json:",omitempty"`
+	Reason     string
+	// Content is what the tool section was rendered from, so that the
+	// executor can re-render it when it folds a concurrent duplicate in.
+	Content issue.Content `json:"-"`
+}
+
+// Writes reports whether applying the action changes the tracker.
+func (a Action) Writes() bool {
+	switch a.Kind {
+	case Create, Update, Reopen:
+		return true
+	case Storm:
+		return a.Number == 0
+	}
+	return false
+}
+
+// A Plan is every action for one run.
+type Plan struct {
+	Mode    string // "file" or "annotate"
+	Run     Run
+	Actions []Action
+}
+
+// Make decides, with no I/O, what to do with the tracker for these
+// findings given the issues Load found (open ones and those closed
+// recently). In "annotate" mode it only tells which open issues are known.
+func Make(findings []triage.Finding, issues []Issue, p Policy, run Run, mode string) Plan {
+	pl := Plan{Mode: mode, Run: run}
+	open, closed := index(issues)
+	// Fold in duplicates closed by concurrent runs, in case their
+	// occurrences were lost on the kept issue.
+	for id, l := range closed {
+		for _, d := range l {
+			n := issue.DuplicateOf(d.Body)
+			for i := range open[id] {
+				if n != 0 && open[id][i].Number == n {
+					open[id][i].p.State = open[id][i].p.State.Merge(d.p.State)
+				}
+			}
+		}
+	}
+	var creates []int
+	seen := map[string]bool{}
+	for _, f := range findings {
+		if seen[f.ID] {
+			continue
+		}
+		seen[f.ID] = true
+		a := decide(f, open[f.ID], closed[f.ID], p, run, mode)
+		if a.Kind == Create {
+			creates = append(creates, len(pl.Actions))
+		}
+		pl.Actions = append(pl.Actions, a)
+	}
+	if len(creates) > p.MaxNewIssues && p.MaxNewIssues >= 0 {
+		pl.Actions = storm(pl.Actions, creates, findings, open, p, run)
+	}
+	return pl
+}
+
+// StormID keys the storm issue of a run attempt and job.
+func StormID(run Run) string { return "storm/" + run.Repo + "/" + run.Key() }
+
+type parsedIssue struct {
+	Issue
+	p issue.Parsed
+}
+
+func index(issues []Issue) (open, closed map[string][]parsedIssue) {
+	open, closed = map[string][]parsedIssue{}, map[string][]parsedIssue{}
+	for _, is := range issues {
+		p, err := issue.Parse(is.Body)
+		if !p.Found || err != nil && p.ID == "" {
+			continue
+		}
+		if err != nil { // a marker whose state was mangled: start the state afresh
+			p.State = issue.State{ID: p.ID}
+		}
+		pi := parsedIssue{is, p}
+		if is.State == "closed" {
+			closed[p.ID] = append(closed[p.ID], pi)
+		} else {
+			open[p.ID] = append(open[p.ID], pi)
+		}
+	}
+	for _, l := range open {
+		sort.Slice(l, func(i, j int) bool { return l[i].Number < l[j].Number })
+	}
+	for _, l := range closed {
+		sort.Slice(l, func(i, j int) bool { return l[i].ClosedAt.After(l[j].ClosedAt) })
+	}
+	return open, closed
+}
+
+func hasLabel(labels []string, name string) bool {
+	for _, l := range labels {
+		if name != "" && strings.EqualFold(l, name) {
+			return true
+		}
+	}
+	return false
+}
+
+func decide(f triage.Finding, open, closed []parsedIssue, p Policy, run Run, mode string) Action {
+	a := Action{FindingID: f.ID}
+	occ := run.occurrence(f.Kind, f.Signature)
+	if len(open) > 0 {
+		is := open[0]
+		a.Number, a.URL = is.Number, is.URL
+		for _, d := range open[1:] {
+			a.Duplicates = append(a.Duplicates, d.Number)
+		}
+		switch {
+		case hasLabel(is.Labels, p.IgnoreLabel):
+			a.Kind, a.Duplicates, a.Reason = None, nil, fmt.Sprintf("#%d carries the %q label: this test is not tracked", is.Number, p.IgnoreLabel)
+		case mode == "annotate":
+			a.Kind, a.Duplicates, a.Reason = Known, nil, fmt.Sprintf("known open issue #%d", is.Number)
+		case is.p.State.Has(occ.Key()):
+			a.Kind, a.Duplicates, a.Reason = None, nil, fmt.Sprintf("#%d already records run %s", is.Number, occ.Key())
+		default:
+			update(&a, f, is, occ, p, run, false)
+		}
+		return a
+	}
+	if len(closed) > 0 && !closed[0].ClosedAt.Before(run.Started.Add(-p.ReopenWindow)) {
+		is := closed[0]
+		a.Number, a.URL = is.Number, is.URL
+		switch {
+		case is.p.State.Has(occ.Key()):
+			a.Kind, a.Reason = None, fmt.Sprintf("closed #%d already records run %s", is.Number, occ.Key())
+		case mode == "annotate":
+			a.Kind, a.Reason = None, fmt.Sprintf("closed issue #%d would be reopened in file mode", is.Number)
+		default:
+			update(&a, f, is, occ, p, run, run.Started.After(is.ClosedAt))
+		}
+		return a
+	}
+	if mode == "annotate" {
+		a.Kind, a.Reason = None, "no open issue; annotate mode files none"
+		return a
+	}
+	a.Kind = Create
+	a.Reason = "no open or recently closed issue tracks this test"
+	st := issue.State{ID: f.ID}.Add(occ)
+	c := content(f, run, st)
+	if len(closed) > 0 {
+		old := closed[0]
+		c.Note = fmt.Sprintf("This test was tracked before in #%d, closed %s, longer ago than the reopen window.", old.Number, old.ClosedAt.UTC().Format("2006-01-02"))
+		a.Reason = fmt.Sprintf("#%d was closed longer ago than the reopen window", old.Number)
+	}
+	tmpl := p.TitleTemplates[f.Kind]
+	if tmpl == "" {
+		tmpl = "[Failing test] {name}"
+	}
+	a.Title = issue.Title(tmpl, f.Test.Name, f.Test.Classname, f.Test.Suite, f.Kind)
+	a.Body = issue.Render(issue.DefaultHuman, c)
+	a.Content = c
+	a.Labels = union([]string{p.KindLabels[f.Kind]}, f.Labels, f.Owners.Labels, p.ExtraLabels)
+	a.Assignees = union(f.Assignees)
+	a.MaxAssignees = p.MaxAssignees
+	return a
+}
+
+func update(a *Action, f triage.Finding, is parsedIssue, occ issue.Occurrence, p Policy, run Run, reopen bool) {
+	prev := is.p.State
+	st := prev.Add(occ)
+	a.Kind = Update
+	a.Reason = fmt.Sprintf("new occurrence of the test of #%d (%d recorded)", is.Number, st.Count)
+	quiet := hasLabel(is.Labels, p.QuietLabel)
+	var why string
+	switch {
+	case reopen:
+		a.Kind = Reopen
+		a.Reason = fmt.Sprintf("failed in run %d, which started after #%d was closed", run.ID, is.Number)
+		why = fmt.Sprintf("Reopened: this test failed again in %s, which started %s, after this issue was closed (%s).",
+			runRef(run), stamp(run.Started), stamp(is.ClosedAt))
+	case is.State == "closed":
+		a.Reason = fmt.Sprintf("run %d started before #%d was closed: recorded, the issue stays closed", run.ID, is.Number)
+		why = fmt.Sprintf("Recorded a failure from %s, which started %s, before this issue was closed (%s): it is older evidence, so the issue stays closed.",
+			runRef(run), stamp(run.Started), stamp(is.ClosedAt))
+	case f.Signature != "" && !prev.HasSignature(f.Signature):
+		why = fmt.Sprintf("New failure signature %s in %s.", issue.Code(f.Signature), runRef(run))
+	case !prev.LastComment.IsZero() && run.Started.Sub(prev.LastComment) >= p.CommentInterval || prev.LastComment.IsZero() && run.Started.Sub(prev.First) >= p.CommentInterval:
+		why = fmt.Sprintf("Failed again in %s: %d occurrences since %s.", runRef(run), st.Count, stamp(st.First))
+	}
+	if why != "" && !quiet {
+		st.LastComment = run.Started
+		a.Comment = issue.Comment(f.ID, occ.Key(), why+"\n\n"+issue.Excerpt(f.Message))
+	} else if why != "" {
+		a.Reason += fmt.Sprintf("; no comment: #%d carries the %q label", is.Number, p.QuietLabel)
+	}
+	// Consistently failing: mark on the threshold, unmark on a later flake.
+	fail, flake := p.KindLabels["failure"], p.KindLabels["flake"]
+	switch {
+	case !prev.Consistent && p.ConsistentAfter > 0 && st.Streak >= p.ConsistentAfter:
+		st.Consistent = true
+		a.Labels = union([]string{fail})
+		a.RemoveLabels = present(is.Labels, flake, fail)
+		if p.ConsistentSuffix != "" && !strings.HasSuffix(is.Title, p.ConsistentSuffix) {
+			a.Title = is.Title + p.ConsistentSuffix
+		}
+		a.Reason += fmt.Sprintf("; marked consistently failing after %d failing runs in a row", st.Streak)
+	case prev.Consistent && st.Streak < p.ConsistentAfter:
+		st.Consistent = false
+		a.Labels = union([]string{flake})
+		a.RemoveLabels = present(is.Labels, fail, flake)
+		if p.ConsistentSuffix != "" && strings.HasSuffix(is.Title, p.ConsistentSuffix) {
+			a.Title = strings.TrimSuffix(is.Title, p.ConsistentSuffix)
+		}
+		a.Reason += "; flaked, no longer consistently failing"
+	}
+	c := content(f, run, st)
+	a.Body = issue.Render(is.p.Human, c)
+	a.Content = c
+}
+
+// present returns name when labels has it and it differs from keep.
+func present(labels []string, name, keep string) []string {
+	if name != "" && name != keep && hasLabel(labels, name) {
+		return []string{name}
+	}
+	return nil
+}
+
+func content(f triage.Finding, run Run, st issue.State) issue.Content {
+	return issue.Content{Finding: f, Server: run.ServerURL, Repo: run.Repo, SHA: run.SHA, State: st}
+}
+
+func runRef(r Run) string {
+	if r.URL != "" {
+		return fmt.Sprintf("[run %d](%s) (attempt %d, %s)", r.ID, r.URL, r.Attempt, issue.Cell(r.Job))
+	}
+	return fmt.Sprintf("run %d (attempt %d, %s)", r.ID, r.Attempt, issue.Cell(r.Job))
+}
+
+func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
+
+func union(lists ...[]string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, l := range lists {
+		for _, s := range l {
+			k := strings.ToLower(strings.TrimSpace(s))
+			if k == "" || seen[k] {
+				continue
+			}
+			seen[k] = true
+			out = append(out, strings.TrimSpace(s))
+		}
+	}
+	return out
+}
+
+// storm folds the create actions into one action for the broken run.
+func storm(actions []Action, creates []int, findings []triage.Finding, open map[string][]parsedIssue, p Policy, run Run) []Action {
+	byID := map[string]triage.Finding{}
+	for _, f := range findings {
+		byID[f.ID] = f
+	}
+	id := StormID(run)
+	s := Action{Kind: Storm, FindingID: id}
+	var fs []triage.Finding
+	for _, i := range creates {
+		s.FindingIDs = append(s.FindingIDs, actions[i].FindingID)
+		fs = append(fs, byID[actions[i].FindingID])
+	}
+	if ex := open[id]; len(ex) > 0 {
+		s.Number, s.URL = ex[0].Number, ex[0].URL
+		s.Reason = fmt.Sprintf("storm issue #%d already covers this run", ex[0].Number)
+	} else {
+		s.Reason = fmt.Sprintf("%d new failing tests in one run, more than max-new-issues (%d): one issue for the broken run", len(creates), p.MaxNewIssues)
+		s.Title = issue.Title(fmt.Sprintf("[Broken run] %d tests failed in {name}", len(creates)), run.Job, "", "", "failure")
+		s.Body = issue.RenderStorm(issue.Storm{ID: id, Server: run.ServerURL, Repo: run.Repo, SHA: run.SHA, Run: run.occurrence("failure", ""), Findings: fs})
+		s.Labels = union([]string{p.KindLabels["failure"]}, p.ExtraLabels)
+		s.Assignees = union(p.Fallback)
+		s.MaxAssignees = p.MaxAssignees
+	}
+	out := make([]Action, 0, len(actions)-len(creates)+1)
+	isCreate := map[int]bool{}
+	for _, i := range creates {
+		isCreate[i] = true
+	}
+	for i, a := range actions {
+		if !isCreate[i] {
+			out = append(out, a)
+		}
+	}
+	return append(out, s)
+}
+
+// Issues returns what the plan would do for each finding id (the SPEC's
+// finding.issue), as a dry run reports it.
+func (pl Plan) Issues() map[string]triage.Issue {
+	m := map[string]triage.Issue{}
+	for _, a := range pl.Actions {
+		ti := triage.Issue{Action: a.Kind, Number: a.Number, URL: a.URL, Reason: a.Reason}
+		if a.Kind == Storm {
+			for _, id := range a.FindingIDs {
+				m[id] = ti
+			}
+			continue
+		}
+		m[a.FindingID] = ti
+	}
+	return m
+}
+
+// Markdown renders the plan for a dry run or a job summary, from the same
+// actions the executor applies.
+func (pl Plan) Markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "### flake-triage plan (%s mode, run %d attempt %d, %s)\n\n", pl.Mode, pl.Run.ID, pl.Run.Attempt, issue.Cell(pl.Run.Job))
+	b.WriteString("| Action | Issue | Finding | Reason |\n|---|---|---|---|\n")
+	for _, a := range pl.Actions {
+		n := "new"
+		if a.Number > 0 {
+			n = fmt.Sprintf("#%d", a.Number)
+		}
+		id := a.FindingID
+		if a.Kind == Storm {
+			id = fmt.Sprintf("%d findings", len(a.FindingIDs))
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", a.Kind, n, issue.CodeCell(id), issue.Cell(a.Reason))
+	}
+	return b.String()
+}

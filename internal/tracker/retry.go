@@ -1,0 +1,124 @@
+package tracker
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// retryTransport retries what GitHub asks to retry: 5xx answers, network
+// errors and rate limits (a 403 or 429 with Retry-After, or with
+// x-ratelimit-remaining 0 and x-ratelimit-reset, or naming the secondary
+// rate limit). It waits what GitHub says, else backs off exponentially,
+// and gives up once the next wait would pass the total budget, returning
+// the last answer. See
+// https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#handling-rate-limit-errors
+// and https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api#handle-rate-limit-errors-appropriately.
+type retryTransport struct {
+	base     http.RoundTripper
+	maxWait  time.Duration // total waiting allowed for one request
+	backoff  time.Duration // first backoff; doubles, capped at maxBackoff
+	maxTries int
+	sleep    func(context.Context, time.Duration) error
+	now      func() time.Time
+}
+
+const maxBackoff = 30 * time.Second
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (rt *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	var body []byte
+	if req.Body != nil && req.GetBody == nil {
+		b, err := io.ReadAll(req.Body)
+		req.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		body = b
+	}
+	waited := time.Duration(0)
+	backoff := rt.backoff
+	for try := 1; ; try++ {
+		r := req.Clone(req.Context())
+		switch {
+		case req.GetBody != nil:
+			b, err := req.GetBody()
+			if err != nil {
+				return nil, err
+			}
+			r.Body = b
+		case body != nil:
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		resp, err := rt.base.RoundTrip(r)
+		if req.Context().Err() != nil {
+			return resp, err
+		}
+		wait, retry := rt.delay(resp, err, backoff)
+		if !retry || try >= rt.maxTries || waited+wait > rt.maxWait {
+			return resp, err
+		}
+		if resp != nil {
+			io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+			resp.Body.Close()
+		}
+		if err := rt.sleep(req.Context(), wait); err != nil {
+			return nil, err
+		}
+		waited += wait
+		backoff = min(2*backoff, maxBackoff)
+	}
+}
+
+// delay says whether to retry and after how long.
+func (rt *retryTransport) delay(resp *http.Response, err error, backoff time.Duration) (time.Duration, bool) {
+	if err != nil {
+		return backoff, true
+	}
+	h := resp.Header
+	if s := h.Get("Retry-After"); s != "" && (resp.StatusCode == 403 || resp.StatusCode == 429 || resp.StatusCode >= 500) {
+		if n, err := strconv.Atoi(strings.TrimSpace(s)); err == nil && n >= 0 {
+			return time.Duration(n) * time.Second, true
+		}
+		if t, err := http.ParseTime(s); err == nil {
+			return max(0, t.Sub(rt.now())), true
+		}
+	}
+	if (resp.StatusCode == 403 || resp.StatusCode == 429) && h.Get("X-RateLimit-Remaining") == "0" {
+		if n, err := strconv.ParseInt(h.Get("X-RateLimit-Reset"), 10, 64); err == nil {
+			return max(0, time.Unix(n, 0).Sub(rt.now())) + time.Second, true
+		}
+	}
+	switch resp.StatusCode {
+	case 429, 500, 502, 503, 504:
+		return backoff, true
+	case 403:
+		if secondary(resp) {
+			return max(backoff, time.Minute), true
+		}
+	}
+	return 0, false
+}
+
+// secondary reports whether a 403 is GitHub's secondary rate limit, which
+// says so in its message; the body is left readable.
+func secondary(resp *http.Response) bool {
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	return err == nil && strings.Contains(strings.ToLower(string(b)), "secondary rate limit")
+}
