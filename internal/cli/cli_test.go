@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"golang.org/x/tools/txtar"
 
+	"github.com/flake-triage/flake-triage/internal/fakegithub"
 	"github.com/flake-triage/flake-triage/internal/triage"
 )
 
@@ -60,8 +63,21 @@ func run(t *testing.T, env map[string]string, args ...string) (code int, stdout,
 		Stdout: &out, Stderr: &errb,
 		Version: "test",
 		Demo:    mustRead(t, samplePath),
+		// No test reaches the network: a request outside the fake
+		// GitHub fails at once.
+		HTTPClient: &http.Client{Transport: onlyLoopback{}},
 	})
 	return code, out.String(), errb.String()
+}
+
+// onlyLoopback refuses every request that is not for this machine.
+type onlyLoopback struct{}
+
+func (onlyLoopback) RoundTrip(r *http.Request) (*http.Response, error) {
+	if h := r.URL.Hostname(); h != "127.0.0.1" && h != "localhost" && h != "::1" {
+		return nil, fmt.Errorf("test refused a request to %s", r.URL)
+	}
+	return http.DefaultTransport.RoundTrip(r)
 }
 
 func mustRead(t *testing.T, p string) []byte {
@@ -260,7 +276,9 @@ func TestInsideActions(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	gh := fakegithub.New(t, "acme", "capi-like", "ghs_secretvalue")
 	env := map[string]string{
+		"GITHUB_API_URL":      gh.URL,
 		"GITHUB_ACTIONS":      "true",
 		"GITHUB_EVENT_NAME":   "pull_request",
 		"GITHUB_OUTPUT":       outputs,
@@ -308,6 +326,132 @@ func TestInsideActions(t *testing.T) {
 	}
 	if res.Mode != "annotate" {
 		t.Errorf("mode %q on a pull_request, want annotate", res.Mode)
+	}
+	if n := gh.Writes(); n != 0 {
+		t.Errorf("a pull_request run made %d write requests, want none", n)
+	}
+}
+
+// stepEnv is the environment of a step of run id, attempt 1, on event.
+func stepEnv(t *testing.T, gh *fakegithub.Server, dir, event string, id int) map[string]string {
+	tmp := t.TempDir()
+	env := map[string]string{
+		"GITHUB_ACTIONS":      "true",
+		"GITHUB_API_URL":      gh.URL,
+		"GITHUB_EVENT_NAME":   event,
+		"GITHUB_OUTPUT":       filepath.Join(tmp, "output"),
+		"GITHUB_STEP_SUMMARY": filepath.Join(tmp, "summary"),
+		"GITHUB_WORKSPACE":    dir,
+		"GITHUB_REPOSITORY":   "acme/capi-like",
+		"GITHUB_SERVER_URL":   "https://github.com",
+		"GITHUB_SHA":          "0123456789abcdef0123456789abcdef01234567",
+		"GITHUB_RUN_ID":       fmt.Sprint(id),
+		"GITHUB_RUN_ATTEMPT":  "1",
+		"GITHUB_JOB":          "e2e",
+		"GITHUB_TOKEN":        "ghs_secretvalue",
+		"INPUT_REPORTS":       "reports/ginkgo-e2e.xml",
+		"INPUT_JSON":          "-",
+	}
+	for _, k := range []string{"GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY"} {
+		if err := os.WriteFile(env[k], nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return env
+}
+
+func actions(t *testing.T, stdout string) map[string]string {
+	t.Helper()
+	var res triage.Result
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatalf("stdout is not the JSON result: %v\n%s", err, stdout)
+	}
+	got := map[string]string{}
+	for _, f := range res.Findings {
+		got[f.Test.Name] = fmt.Sprintf("%s #%d", f.Issue.Action, f.Issue.Number)
+	}
+	return got
+}
+
+// TestFilesIssuesOnPush runs the action on push twice for the same run,
+// then for a new run, then on a pull request, against the fake GitHub.
+func TestFilesIssuesOnPush(t *testing.T) {
+	dir := extractSample(t)
+	gh := fakegithub.New(t, "acme", "capi-like", "ghs_secretvalue")
+	gh.SetAssignable("heidi-e2e", "liam-e2e", "grace-test")
+
+	code, stdout, stderr := run(t, stepEnv(t, gh, dir, "push", 100), "triage")
+	if code != ExitOK {
+		t.Fatalf("first run: exit %d, stderr:\n%s", code, stderr)
+	}
+	first := actions(t, stdout)
+	if len(first) != 4 || len(gh.Issues()) != 4 {
+		t.Fatalf("first run: actions %v, %d issues on the tracker; want 4 created", first, len(gh.Issues()))
+	}
+	for name, a := range first {
+		if !strings.HasPrefix(a, "create #") {
+			t.Errorf("first run: %s: %s, want create", name, a)
+		}
+	}
+	for _, is := range gh.Issues() {
+		if !strings.HasPrefix(is.Title, "[Failing test] [It] When following") && !strings.HasPrefix(is.Title, "[Flaky test] [It] When following") {
+			t.Errorf("issue #%d title %q", is.Number, is.Title)
+		}
+	}
+
+	writes := gh.Writes()
+	code, stdout, stderr = run(t, stepEnv(t, gh, dir, "push", 100), "triage")
+	if code != ExitOK || gh.Writes() != writes {
+		t.Fatalf("same run again: exit %d, %d more writes (want none); stderr:\n%s", code, gh.Writes()-writes, stderr)
+	}
+
+	code, stdout, stderr = run(t, stepEnv(t, gh, dir, "push", 101), "triage")
+	if code != ExitOK {
+		t.Fatalf("next run: exit %d, stderr:\n%s", code, stderr)
+	}
+	for name, a := range actions(t, stdout) {
+		if want := strings.Replace(first[name], "create", "update", 1); a != want {
+			t.Errorf("next run: %s: %s, want %s", name, a, want)
+		}
+	}
+	if len(gh.Issues()) != 4 {
+		t.Errorf("%d issues after the next run, want still 4", len(gh.Issues()))
+	}
+
+	writes = gh.Writes()
+	code, stdout, stderr = run(t, stepEnv(t, gh, dir, "pull_request", 102), "triage")
+	if code != ExitOK || gh.Writes() != writes {
+		t.Fatalf("pull request: exit %d, %d writes (want none); stderr:\n%s", code, gh.Writes()-writes, stderr)
+	}
+	for name, a := range actions(t, stdout) {
+		if want := strings.Replace(first[name], "create", "known", 1); a != want {
+			t.Errorf("pull request: %s: %s, want %s", name, a, want)
+		}
+	}
+	if v := gh.Violations(); len(v) > 0 {
+		t.Errorf("requests that GitHub's OpenAPI description rejects:\n%s", strings.Join(v, "\n"))
+	}
+}
+
+// TestUnreadableTrackerFilesNothing: when the open issues cannot be read,
+// filing could duplicate them, so nothing is written and the run fails.
+func TestUnreadableTrackerFilesNothing(t *testing.T) {
+	dir := extractSample(t)
+	gh := fakegithub.New(t, "acme", "capi-like", "ghs_secretvalue")
+	gh.Fail(fakegithub.Fault{Method: "GET", Path: "/issues", Times: 1000, Status: 403, Body: `{"message":"Resource not accessible by integration"}`})
+	code, stdout, stderr := run(t, stepEnv(t, gh, dir, "push", 100), "triage")
+	if code != ExitFailed {
+		t.Errorf("exit %d, want 1; stderr:\n%s", code, stderr)
+	}
+	if gh.Writes() != 0 {
+		t.Errorf("%d writes after the issues could not be read", gh.Writes())
+	}
+	var res triage.Result
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Errors) == 0 || !strings.Contains(strings.Join(res.Errors, "\n"), "read issues of acme/capi-like") {
+		t.Errorf("errors do not say the issues could not be read: %q", res.Errors)
 	}
 }
 

@@ -87,7 +87,18 @@ func triageRepo(ctx context.Context, o Options, r repo, env Env) (int, error) {
 		res.Errors = append(res.Errors, warnings...)
 	}
 
+	client, err := newTracker(o, env)
+	if err != nil {
+		return ExitUsage, err
+	}
+	run := currentRun(o, env, env.Now())
+	problems, failed := track(ctx, &res, o, cfg, run, env, client)
+	res.Errors = append(res.Errors, problems...)
+
 	code := ExitOK
+	if failed {
+		code = ExitFailed
+	}
 	if o.FailOnReportError {
 		for _, f := range res.Reports.Files {
 			if f.Error != "" {

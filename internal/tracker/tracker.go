@@ -644,3 +644,8 @@ func (c *Client) explain(op string, err error) error {
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }
+
+// REST returns the go-github client, with the same authentication, base URL
+// and retries, for the other GitHub APIs the tool calls (check runs,
+// workflow run artifacts).
+func (c *Client) REST() *github.Client { return c.gh }
