@@ -4,6 +4,21 @@
 // in https://www.kubernetes.dev/docs/guide/owners/), and GitHub's CODEOWNERS
 // (https://docs.github.com/en/repositories/managing-your-repositorys-settings-and-features/customizing-your-repository/about-code-owners).
 // Every answer carries its provenance: which file and line gave each owner.
+//
+// Where this package knowingly differs from Prow: it does not drop owners
+// who are not collaborators of the repository (Prow asks GitHub; the caller
+// learns it when assigning), nor read owners from Markdown front matter
+// (Prow's off-by-default mdYAML); a null list member is dropped rather than
+// read as ""; an OWNERS_ALIASES group that is not a list is skipped alone
+// with a warning (Prow keeps whatever groups it had parsed before the error,
+// in map order); an unquoted login such as `yes` or `0777` keeps its text,
+// where Prow's YAML 1.1 decoder may first read it as a boolean or a number.
+//
+// Where it knowingly differs from GitHub: a CODEOWNERS line whose pattern
+// has a character github.com/hmarr/codeowners does not accept (non-ASCII
+// letters, most punctuation other than *?./@_+-\()) is skipped with a
+// warning, as GitHub skips lines it finds invalid; and owners without write
+// access, which GitHub ignores, cannot be told apart here.
 package owners
 
 import (

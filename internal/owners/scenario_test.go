@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -190,4 +192,41 @@ func reversed(s []string) []string {
 		out[len(s)-1-i] = v
 	}
 	return out
+}
+
+func TestLoadOptionsAndLimits(t *testing.T) {
+	big := strings.Repeat("# padding line of a huge CODEOWNERS file\n", (3<<20)/40+1)
+	fsys := fstest.MapFS{
+		"OWNERS":                  {Data: []byte("approvers: [root]\n")},
+		"third_party/OWNERS":      {Data: []byte("approvers: [vendored]\n")},
+		"vendor/a/b/OWNERS":       {Data: []byte("approvers: [kept]\n")},
+		".github/CODEOWNERS":      {Data: []byte("* @big\n" + big)},
+		"CODEOWNERS":              {Data: []byte("* @root-file\n")},
+		"docs/OWNERS_ALIASES":     {Data: []byte("aliases: {}\n")},
+		"third_party/x/README.md": {},
+	}
+	r, warnings := LoadWith(fsys, Options{IgnoredDirs: []string{`^third_party$`, `(`}})
+	want := []string{
+		`ignored OWNERS directory "(": error parsing regexp`,
+		`OWNERS_ALIASES "docs/OWNERS_ALIASES" ignored`,
+		`bytes: GitHub does not load a CODEOWNERS file of 3 MB or more`,
+	}
+	got := errorStrings(warnings)
+	if len(got) != 3 {
+		t.Errorf("warnings = %q, want %d", got, len(want))
+	}
+	for _, w := range want {
+		if !slices.ContainsFunc(got, func(g string) bool { return strings.Contains(g, w) }) {
+			t.Errorf("no warning contains %q: %q", w, got)
+		}
+	}
+	if o := r.Owners("third_party/x/README.md"); !slices.Equal(o.Approvers, []string{"root"}) {
+		t.Errorf("third_party is ignored by the option: approvers %v, want [root]", o.Approvers)
+	}
+	if o := r.Owners("vendor/a/b/c.go"); !slices.Equal(o.Approvers, []string{"kept", "root"}) {
+		t.Errorf("IgnoredDirs replaces the defaults: vendor/a/b approvers %v, want [kept root]", o.Approvers)
+	}
+	if o := r.Owners("x.go"); o.CodeOwners != nil {
+		t.Errorf("a 3 MB CODEOWNERS is not loaded and GitHub does not look further: got %+v", o.CodeOwners)
+	}
 }
