@@ -4,6 +4,21 @@
 // in https://www.kubernetes.dev/docs/guide/owners/), and GitHub's CODEOWNERS
 // (https://docs.github.com/en/repositories/managing-your-repositorys-settings-and-features/customizing-your-repository/about-code-owners).
 // Every answer carries its provenance: which file and line gave each owner.
+//
+// Where this package knowingly differs from Prow: it does not drop owners
+// who are not collaborators of the repository (Prow asks GitHub; the caller
+// learns it when assigning), nor read owners from Markdown front matter
+// (Prow's off-by-default mdYAML); a null list member is dropped rather than
+// read as ""; an OWNERS_ALIASES group that is not a list is skipped alone
+// with a warning (Prow keeps whatever groups it had parsed before the error,
+// in map order); an unquoted login such as `yes` or `0777` keeps its text,
+// where Prow's YAML 1.1 decoder may first read it as a boolean or a number.
+//
+// Where it knowingly differs from GitHub: a CODEOWNERS line whose pattern
+// has a character github.com/hmarr/codeowners does not accept (non-ASCII
+// letters, most punctuation other than *?./@_+-\()) is skipped with a
+// warning, as GitHub skips lines it finds invalid; and owners without write
+// access, which GitHub ignores, cannot be told apart here.
 package owners
 
 import (
@@ -13,8 +28,11 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // DefaultIgnoredDirs are the regexps of Prow's default OWNERS directory
@@ -44,6 +62,9 @@ var roles = [numKinds]string{"approver", "reviewer", "required_reviewer", "label
 // Approvers/Reviewers), the Leaf sets the nearest OWNERS layer that gives any
 // (Prow's LeafApprovers/LeafReviewers); approvers are not added to
 // reviewers. Logins are lower-cased and sorted; lists are never nil.
+//
+// The lists are shared between the answers of a Resolver: treat them as read
+// only (appending is safe, their capacity is clipped; copy before editing).
 type Owners struct {
 	Path              string   `json:"path"`
 	Approvers         []string `json:"approvers"`
@@ -109,7 +130,20 @@ func (o Owners) Experts(mode Mode) ([]string, string) {
 type Resolver struct {
 	dirs       map[string]*dirEntry // by directory, "" for the root
 	codeowners *codeOwnersFile
+	// memo holds the OWNERS part of answers by the directory of the nearest
+	// OWNERS file and which filter regexps of the chain above it match: the
+	// answer depends on nothing else.
+	memo     sync.Map // memoKey -> *Owners
+	memoSize atomic.Int64
 }
+
+type memoKey struct {
+	dir  string // of the nearest OWNERS file; "\x00" for none
+	bits uint64 // bit i: the i-th filter regexp up the chain matches
+}
+
+// maxMemo bounds the memo of one Resolver.
+const maxMemo = 1 << 16
 
 type dirEntry struct {
 	file string // repository-relative path of the OWNERS file
@@ -134,6 +168,21 @@ func Load(fsys fs.FS) (*Resolver, []error) {
 
 // LoadWith is Load with options.
 func LoadWith(fsys fs.FS, opts Options) (*Resolver, []error) {
+	return load(fsys, nil, opts)
+}
+
+// LoadPaths is LoadWith for a tree whose file list is known (from `git
+// ls-files`, say): it reads only the OWNERS files of files instead of
+// walking every directory, which is most of the cost of a large tree. The
+// answers are the same as LoadWith's when files lists every file of fsys.
+func LoadPaths(fsys fs.FS, files []string, opts Options) (*Resolver, []error) {
+	if files == nil {
+		files = []string{}
+	}
+	return load(fsys, files, opts)
+}
+
+func load(fsys fs.FS, files []string, opts Options) (*Resolver, []error) {
 	var warnings []error
 	ignored := opts.IgnoredDirs
 	if ignored == nil {
@@ -165,48 +214,135 @@ func LoadWith(fsys fs.FS, opts Options) (*Resolver, []error) {
 	}
 
 	r := &Resolver{dirs: map[string]*dirEntry{}}
-	walkErr := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			warnings = append(warnings, fmt.Errorf("read directory %q: %w", p, err))
-			return nil
-		}
-		if d.IsDir() {
-			for _, re := range ignore {
-				if re.MatchString(p) {
-					return fs.SkipDir
-				}
+	ignoredDir := func(p string) bool {
+		for _, re := range ignore {
+			if re.MatchString(p) {
+				return true
 			}
-			return nil
 		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
-		switch d.Name() {
-		case aliasesName:
-			if p != aliasesName {
-				warnings = append(warnings, fmt.Errorf("%s %q ignored: only the repository root's is read", aliasesName, p))
+		return false
+	}
+	if files != nil {
+		var ownersPaths []string
+		for _, f := range files {
+			f = cleanPath(f)
+			dir, name := parentDir(f), path.Base(f)
+			if name != ownersName && name != aliasesName {
+				continue
 			}
-		case ownersName:
-			f, ws := loadOwners(fsys, p, aliases)
-			warnings = append(warnings, ws...)
+			skip := ignoredDir(".")
+			for d := dir; d != "" && !skip; d = parentDir(d) {
+				skip = ignoredDir(d)
+			}
+			switch {
+			case skip:
+			case name == aliasesName && dir != "":
+				warnings = append(warnings, fmt.Errorf("%s %q ignored: only the repository root's is read", aliasesName, f))
+			case name == ownersName:
+				ownersPaths = append(ownersPaths, f)
+			}
+		}
+		slices.Sort(ownersPaths)
+		ownersPaths = slices.Compact(ownersPaths)
+		scans := make([]dirScan, len(ownersPaths))
+		parallel(len(ownersPaths), func(i int) {
+			f, ws := loadOwners(fsys, ownersPaths[i], aliases)
+			scans[i] = dirScan{dir: parentDir(ownersPaths[i]), warnings: ws}
 			if f != nil {
-				dir := path.Dir(p)
-				if dir == "." {
-					dir = ""
-				}
-				r.dirs[dir] = &dirEntry{file: p, ownersFile: f}
+				scans[i].owners = &dirEntry{file: ownersPaths[i], ownersFile: f}
+			}
+		})
+		for _, sc := range scans {
+			warnings = append(warnings, sc.warnings...)
+			if sc.owners != nil {
+				r.dirs[sc.dir] = sc.owners
 			}
 		}
-		return nil
-	})
-	if walkErr != nil {
-		warnings = append(warnings, fmt.Errorf("walk the repository: %w", walkErr))
+	} else if !ignoredDir(".") {
+		// Breadth first, one level at a time, the directories of a level
+		// scanned in parallel (reading directories is most of the cost of a
+		// large tree); results are merged in a deterministic order.
+		level := []string{"."}
+		for len(level) > 0 {
+			scans := make([]dirScan, len(level))
+			parallel(len(level), func(i int) { scans[i] = scanDir(fsys, level[i], aliases, ignoredDir) })
+			var next []string
+			for _, sc := range scans {
+				warnings = append(warnings, sc.warnings...)
+				if sc.owners != nil {
+					r.dirs[sc.dir] = sc.owners
+				}
+				next = append(next, sc.subdirs...)
+			}
+			level = next
+		}
 	}
 
 	co, ws := loadCodeOwners(fsys)
 	r.codeowners = co
 	warnings = append(warnings, ws...)
 	return r, warnings
+}
+
+// A dirScan is what one directory holds for the index.
+type dirScan struct {
+	dir      string // "" for the root
+	subdirs  []string
+	owners   *dirEntry
+	warnings []error
+}
+
+// scanDir lists one directory: its subdirectories that are not ignored, and
+// its parsed OWNERS file. Symbolic links are not followed, as in Prow.
+func scanDir(fsys fs.FS, p string, aliases map[string]alias, ignoredDir func(string) bool) dirScan {
+	sc := dirScan{dir: p}
+	if p == "." {
+		sc.dir = ""
+	}
+	entries, err := fs.ReadDir(fsys, p)
+	if err != nil {
+		sc.warnings = append(sc.warnings, fmt.Errorf("read directory %q: %w", p, err))
+	}
+	for _, d := range entries {
+		name := path.Join(p, d.Name())
+		switch {
+		case d.IsDir():
+			if !ignoredDir(name) {
+				sc.subdirs = append(sc.subdirs, name)
+			}
+		case !d.Type().IsRegular():
+		case d.Name() == aliasesName && p != ".":
+			sc.warnings = append(sc.warnings, fmt.Errorf("%s %q ignored: only the repository root's is read", aliasesName, name))
+		case d.Name() == ownersName:
+			f, ws := loadOwners(fsys, name, aliases)
+			sc.warnings = append(sc.warnings, ws...)
+			if f != nil {
+				sc.owners = &dirEntry{file: name, ownersFile: f}
+			}
+		}
+	}
+	return sc
+}
+
+// parallel calls f(0) ... f(n-1) on a few goroutines.
+func parallel(n int, f func(int)) {
+	workers := min(n, 2*runtime.GOMAXPROCS(0))
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func loadOwners(fsys fs.FS, p string, aliases map[string]alias) (*ownersFile, []error) {
@@ -251,6 +387,17 @@ func cleanPath(p string) string {
 	return p
 }
 
+// relTo is p relative to its ancestor directory d, as filepath.Rel gives it.
+func relTo(d, p string) string {
+	switch {
+	case d == p:
+		return "."
+	case d == "":
+		return p
+	}
+	return p[len(d)+1:]
+}
+
 // parentDir is the directory of a repository path, "" for the root.
 func parentDir(p string) string {
 	if i := strings.LastIndexByte(p, '/'); i >= 0 {
@@ -268,10 +415,55 @@ func parentDir(p string) string {
 // required reviewers and labels.
 func (r *Resolver) Owners(p string) Owners {
 	p = cleanPath(p)
-	o := Owners{Path: p, Files: []string{}, Sources: []Source{}}
-	if o.Path == "" {
+	key, cacheable, n := memoKey{dir: "\x00"}, true, 0
+	found := false
+	for d := p; ; d = parentDir(d) {
+		if e := r.dirs[d]; e != nil {
+			if !found {
+				key.dir, found = d, true
+			}
+			for ri := range e.rules {
+				re := e.rules[ri].re
+				if re == nil {
+					continue
+				}
+				if n == 64 {
+					cacheable = false
+					break
+				}
+				if re.MatchString(relTo(d, p)) {
+					key.bits |= 1 << n
+				}
+				n++
+			}
+		}
+		if d == "" {
+			break
+		}
+	}
+	var o Owners
+	if v, ok := r.memo.Load(key); ok && cacheable {
+		o = *v.(*Owners)
+	} else {
+		o = r.walk(p)
+		if cacheable && r.memoSize.Add(1) <= maxMemo {
+			c := o
+			r.memo.Store(key, &c)
+		}
+	}
+	o.Path = p
+	if p == "" {
 		o.Path = "."
 	}
+	if r.codeowners != nil {
+		o.CodeOwners = r.codeowners.match(p)
+	}
+	return o
+}
+
+// walk computes the OWNERS part of Owners(p) for a cleaned path.
+func (r *Resolver) walk(p string) Owners {
+	o := Owners{Files: []string{}, Sources: []Source{}}
 	var (
 		all     [numKinds][]string
 		leaf    [numKinds][]string
@@ -282,14 +474,7 @@ func (r *Resolver) Owners(p string) Owners {
 	for d := p; ; d = parentDir(d) {
 		e := r.dirs[d]
 		if e != nil {
-			rel := "."
-			switch {
-			case d == p:
-			case d == "":
-				rel = p
-			default:
-				rel = p[len(d)+1:]
-			}
+			rel := relTo(d, p)
 			contributed := false
 			for k := range numKinds {
 				if stopped[k] {
@@ -340,9 +525,7 @@ func (r *Resolver) Owners(p string) Owners {
 	o.RequiredReviewers = sortedSet(all[kindRequired])
 	o.Labels = sortedSet(all[kindLabels])
 	o.ApproversFile, o.ReviewersFile = leafDir[kindApprovers], leafDir[kindReviewers]
-	if r.codeowners != nil {
-		o.CodeOwners = r.codeowners.match(p)
-	}
+	o.Files, o.Sources = slices.Clip(o.Files), slices.Clip(o.Sources)
 	return o
 }
 
@@ -375,5 +558,5 @@ func sortedSet(s []string) []string {
 		return []string{}
 	}
 	slices.Sort(s)
-	return slices.Compact(s)
+	return slices.Clip(slices.Compact(s))
 }

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -113,5 +115,118 @@ func TestOwnersJSON(t *testing.T) {
 	want = `{"file":"docs/CODEOWNERS","line":1,"pattern":"/docs/","owners":["@docs-file"]}`
 	if diff := cmp.Diff(want, string(b)); diff != "" {
 		t.Errorf("codeowners JSON (-want +got):\n%s", diff)
+	}
+}
+
+// TestLoadPathsAgrees checks that LoadPaths, given every file of a tree,
+// answers exactly as Load walking it, on every scenario and real tree.
+func TestLoadPathsAgrees(t *testing.T) {
+	files, _ := filepath.Glob("testdata/scenarios/*.txtar")
+	files = append(files, "testdata/cluster-api.txtar", "testdata/python-docs-samples.txtar", "../../testdata/capi-like.txtar")
+	for _, file := range files {
+		fsys, paths := treeAndPaths(t, file)
+		walked, ws1 := Load(fsys)
+		listed, ws2 := LoadPaths(fsys, paths, Options{})
+		if diff := cmp.Diff(errorStrings(ws1), errorStrings(ws2), cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
+			t.Errorf("%s: warnings differ (-Load +LoadPaths):\n%s", file, diff)
+		}
+		for _, p := range append(paths, ".", "nowhere/x.go") {
+			if diff := cmp.Diff(walked.Owners(p), listed.Owners(p)); diff != "" {
+				t.Errorf("%s: Owners(%q) differs (-Load +LoadPaths):\n%s", file, p, diff)
+			}
+		}
+	}
+}
+
+// treeAndPaths is the tree of an archive with every file path in it: the
+// FILES.txt skeleton for the real trees, the archive's files otherwise.
+func treeAndPaths(t *testing.T, file string) (fs.FS, []string) {
+	if strings.Contains(file, "scenarios") || strings.Contains(file, "capi-like") {
+		fsys := loadTxtar(t, file)
+		var paths []string
+		fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				paths = append(paths, p)
+			}
+			return nil
+		})
+		return fsys, paths
+	}
+	return realTree(t, file)
+}
+
+func errorStrings(errs []error) []string {
+	var out []string
+	for _, e := range errs {
+		out = append(out, e.Error())
+	}
+	return out
+}
+
+// TestMemoAgrees checks that memoised answers equal freshly walked ones, in
+// two orders, on every scenario and real tree (the filters scenario has
+// paths that share their nearest OWNERS but not their filter matches).
+func TestMemoAgrees(t *testing.T) {
+	files, _ := filepath.Glob("testdata/scenarios/*.txtar")
+	files = append(files, "testdata/cluster-api.txtar", "../../testdata/capi-like.txtar")
+	for _, file := range files {
+		fsys, paths := treeAndPaths(t, file)
+		paths = append(paths, "pkg/main.go", "pkg/README.md", "pkg/docs/x.md", "pkg/main.go")
+		r, _ := Load(fsys)
+		for _, order := range [][]string{paths, reversed(paths)} {
+			for _, p := range order {
+				got := r.Owners(p)
+				want := r.walk(cleanPath(p))
+				want.Path, want.CodeOwners = got.Path, got.CodeOwners
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("%s: Owners(%q) memoised differs (-walk +Owners):\n%s", file, p, diff)
+				}
+			}
+		}
+	}
+}
+
+func reversed(s []string) []string {
+	out := make([]string, len(s))
+	for i, v := range s {
+		out[len(s)-1-i] = v
+	}
+	return out
+}
+
+func TestLoadOptionsAndLimits(t *testing.T) {
+	big := strings.Repeat("# padding line of a huge CODEOWNERS file\n", (3<<20)/40+1)
+	fsys := fstest.MapFS{
+		"OWNERS":                  {Data: []byte("approvers: [root]\n")},
+		"third_party/OWNERS":      {Data: []byte("approvers: [vendored]\n")},
+		"vendor/a/b/OWNERS":       {Data: []byte("approvers: [kept]\n")},
+		".github/CODEOWNERS":      {Data: []byte("* @big\n" + big)},
+		"CODEOWNERS":              {Data: []byte("* @root-file\n")},
+		"docs/OWNERS_ALIASES":     {Data: []byte("aliases: {}\n")},
+		"third_party/x/README.md": {},
+	}
+	r, warnings := LoadWith(fsys, Options{IgnoredDirs: []string{`^third_party$`, `(`}})
+	want := []string{
+		`ignored OWNERS directory "(": error parsing regexp`,
+		`OWNERS_ALIASES "docs/OWNERS_ALIASES" ignored`,
+		`bytes: GitHub does not load a CODEOWNERS file of 3 MB or more`,
+	}
+	got := errorStrings(warnings)
+	if len(got) != 3 {
+		t.Errorf("warnings = %q, want %d", got, len(want))
+	}
+	for _, w := range want {
+		if !slices.ContainsFunc(got, func(g string) bool { return strings.Contains(g, w) }) {
+			t.Errorf("no warning contains %q: %q", w, got)
+		}
+	}
+	if o := r.Owners("third_party/x/README.md"); !slices.Equal(o.Approvers, []string{"root"}) {
+		t.Errorf("third_party is ignored by the option: approvers %v, want [root]", o.Approvers)
+	}
+	if o := r.Owners("vendor/a/b/c.go"); !slices.Equal(o.Approvers, []string{"kept", "root"}) {
+		t.Errorf("IgnoredDirs replaces the defaults: vendor/a/b approvers %v, want [kept root]", o.Approvers)
+	}
+	if o := r.Owners("x.go"); o.CodeOwners != nil {
+		t.Errorf("a 3 MB CODEOWNERS is not loaded and GitHub does not look further: got %+v", o.CodeOwners)
 	}
 }
