@@ -503,3 +503,68 @@ func TestLogsCorrelated(t *testing.T) {
 		t.Errorf("the controller's owners are not mentioned: %v", f.Mentions)
 	}
 }
+
+// TestOwnersJSONMatchesGroundTruth asks `owners --json` about every
+// location of the sample's ground truth, in one call, in input order.
+func TestOwnersJSONMatchesGroundTruth(t *testing.T) {
+	dir := extractSample(t)
+	var exp expected
+	if err := json.Unmarshal(mustRead(t, filepath.Join(dir, "EXPECTED.json")), &exp); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"owners", "--json", "--repo-root", dir}
+	var want []expectedOwners
+	for _, e := range exp.Tests {
+		if e.Location == nil {
+			continue
+		}
+		args = append(args, e.Location.Path)
+		want = append(want, expectedOwners{Path: e.Location.Path, Approvers: e.Approvers, Reviewers: e.Reviewers})
+	}
+	code, stdout, stderr := run(t, nil, args...)
+	if code != ExitOK {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("%d lines, want one per path (%d)", len(lines), len(want))
+	}
+	var got []expectedOwners
+	for _, l := range lines {
+		var o expectedOwners
+		if err := json.Unmarshal([]byte(l), &o); err != nil {
+			t.Fatalf("line %q: %v", l, err)
+		}
+		if o.Files == nil || o.Labels == nil || o.LeafApprovers == nil {
+			t.Errorf("%s: files, labels and leaf_approvers must be lists: %s", o.Path, l)
+		}
+		if !strings.Contains(l, `"codeowners":null`) {
+			t.Errorf("%s: the sample has no CODEOWNERS, want codeowners null: %s", o.Path, l)
+		}
+		o.Files, o.Labels, o.LeafApprovers = nil, nil, nil
+		got = append(got, o)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("owners --json (-want +got):\n%s", diff)
+	}
+
+	// The same paths on stdin, as text.
+	var out bytes.Buffer
+	code = Main(context.Background(), []string{"owners", "--repo-root", dir}, Env{
+		Getenv: func(string) string { return "" }, Stdin: strings.NewReader("test/e2e/quick_start_test.go\n\ncontrollers/machine_controller.go\n"),
+		Stdout: &out, Stderr: &out,
+	})
+	if code != ExitOK || !strings.Contains(out.String(), "test/e2e/quick_start_test.go\n  approvers:  alice-admin, bob-maint, carol-maint, grace-test, heidi-e2e\n") ||
+		!strings.Contains(out.String(), "  from:       controllers/OWNERS, OWNERS\n") {
+		t.Errorf("owners from stdin: exit %d\n%s", code, out.String())
+	}
+}
+
+type expectedOwners struct {
+	Path          string   `json:"path"`
+	Approvers     []string `json:"approvers"`
+	Reviewers     []string `json:"reviewers"`
+	LeafApprovers []string `json:"leaf_approvers,omitempty"`
+	Labels        []string `json:"labels,omitempty"`
+	Files         []string `json:"files,omitempty"`
+}
