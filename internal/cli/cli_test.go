@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -567,4 +568,56 @@ type expectedOwners struct {
 	LeafApprovers []string `json:"leaf_approvers,omitempty"`
 	Labels        []string `json:"labels,omitempty"`
 	Files         []string `json:"files,omitempty"`
+}
+
+// TestFromRun re-triages a past run from its artifacts, as the
+// workflow_dispatch and workflow_run workflows do, with a check run.
+func TestFromRun(t *testing.T) {
+	dir := extractSample(t)
+	var zipped bytes.Buffer
+	zw := zip.NewWriter(&zipped)
+	for _, name := range []string{"reports/ginkgo-e2e.xml", "../../escape.xml"} {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(mustRead(t, filepath.Join(dir, "reports/ginkgo-e2e.xml")))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	gh := fakegithub.New(t, "acme", "capi-like", "ghs_secretvalue")
+	const sha = "fedcba9876543210fedcba9876543210fedcba98"
+	gh.AddRun(555, 2, sha, "main", "push", fakegithub.Artifact{Name: "junit-e2e", Zip: zipped.Bytes()})
+
+	env := map[string]string{"GITHUB_API_URL": gh.URL, "GITHUB_TOKEN": "ghs_secretvalue", "GITHUB_REPOSITORY": "acme/capi-like"}
+	code, stdout, stderr := run(t, env, "triage", "--from-run", "555", "--mode", "file", "--repo-root", dir, "--annotations", "checks", "--json", "-")
+	if code != ExitOK {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	var res triage.Result
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 4 || res.Findings[0].Test.Report != "junit-e2e/reports/ginkgo-e2e.xml" {
+		t.Fatalf("findings %d, first report %q; want 4 from junit-e2e/reports/ginkgo-e2e.xml", len(res.Findings), res.Findings[0].Test.Report)
+	}
+	if !strings.Contains(strings.Join(res.Errors, "\n"), "escape.xml") {
+		t.Errorf("the zip-slip entry is not reported: %q", res.Errors)
+	}
+	if len(gh.Issues()) != 4 {
+		t.Fatalf("%d issues, want 4", len(gh.Issues()))
+	}
+	for _, is := range gh.Issues() {
+		if !strings.Contains(is.Body, "/actions/runs/555") || !strings.Contains(is.Body, "/blob/"+sha+"/") {
+			t.Errorf("issue #%d does not name the past run and its commit:\n%s", is.Number, is.Body)
+		}
+	}
+	checks := gh.CheckRuns()
+	if len(checks) != 1 || checks[0].HeadSHA != sha || checks[0].Annotations != 4 {
+		t.Errorf("check runs %+v, want one on %s with 4 annotations", checks, sha)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "..", "escape.xml")); err == nil {
+		t.Errorf("an archive entry escaped")
+	}
 }

@@ -17,6 +17,7 @@ import (
 // that order of precedence.
 type Options struct {
 	Reports           []string
+	ReportsSet        bool // --reports (or the input) was given
 	RepoRoot          string
 	Repo              string
 	Token             string
@@ -141,6 +142,7 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 		JSON:         value("json"),
 	}
 	o.ConfigSet = o.Config != ""
+	o.ReportsSet = len(o.Reports) > 0
 	var errs []string
 	bools := map[string]*bool{"dry-run": &o.DryRun, "fail-on-report-error": &o.FailOnReportError}
 	for name, dst := range bools {

@@ -12,12 +12,15 @@ import (
 	"strings"
 
 	"github.com/flake-triage/flake-triage/internal/action"
+	"github.com/flake-triage/flake-triage/internal/artifact"
 	"github.com/flake-triage/flake-triage/internal/config"
 	"github.com/flake-triage/flake-triage/internal/locate"
 	"github.com/flake-triage/flake-triage/internal/logs"
 	"github.com/flake-triage/flake-triage/internal/owners"
+	"github.com/flake-triage/flake-triage/internal/plan"
 	"github.com/flake-triage/flake-triage/internal/present"
 	"github.com/flake-triage/flake-triage/internal/report"
+	"github.com/flake-triage/flake-triage/internal/tracker"
 	"github.com/flake-triage/flake-triage/internal/triage"
 )
 
@@ -65,11 +68,37 @@ func triageRepo(ctx context.Context, o Options, r repo, env Env) (int, error) {
 		return ExitUsage, err
 	}
 	cfg = o.apply(cfg)
-
-	set, err := readReports(r, o.Reports)
+	client, err := newTracker(o, env)
 	if err != nil {
 		return ExitUsage, err
 	}
+	run := currentRun(o, env, env.Now())
+	where := action.SummaryRun{ServerURL: run.ServerURL, Repo: o.Repo, SHA: run.SHA}
+
+	var set *report.Set
+	var fetchProblems []string
+	if o.FromRun != 0 {
+		dir, err := os.MkdirTemp("", "flake-triage-run-")
+		if err != nil {
+			return ExitFailed, fmt.Errorf("from-run: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		fetched, err := artifact.Fetch(ctx, artifact.GitHub{Client: client.REST(), HTTP: env.HTTPClient}, o.Repo, o.FromRun, dir, artifact.DefaultLimits)
+		if err != nil {
+			return ExitFailed, fmt.Errorf("from-run: %w", err)
+		}
+		fetchProblems = fetched.Problems
+		run = pastRun(run, fetched.Run)
+		where.SHA, where.RunURL = run.SHA, run.URL
+		patterns := o.Reports
+		if !o.ReportsSet {
+			patterns = []string{"**/*.xml"}
+		}
+		set = report.Read(os.DirFS(dir), patterns)
+	} else if set, err = readReports(r, o.Reports); err != nil {
+		return ExitUsage, err
+	}
+
 	ix, err := locate.NewIndex(r.fsys, locate.Options{Prefixes: prefixes(o, r, env)})
 	if err != nil {
 		return ExitFailed, fmt.Errorf("index repository %s: %w", o.RepoRoot, err)
@@ -77,6 +106,7 @@ func triageRepo(ctx context.Context, o Options, r repo, env Env) (int, error) {
 	own, warnings := owners.Load(r.fsys)
 
 	res := triage.Analyze(set, ix, own, cfg)
+	res.Errors = append(res.Errors, fetchProblems...)
 	for _, w := range warnings {
 		res.Errors = append(res.Errors, w.Error())
 	}
@@ -87,14 +117,15 @@ func triageRepo(ctx context.Context, o Options, r repo, env Env) (int, error) {
 		res.Errors = append(res.Errors, warnings...)
 	}
 
-	client, err := newTracker(o, env)
-	if err != nil {
-		return ExitUsage, err
-	}
-	run := currentRun(o, env, env.Now())
 	problems, failed := track(ctx, &res, o, cfg, run, env, client)
 	res.Errors = append(res.Errors, problems...)
 
+	if o.Annotations == "checks" && res.Mode != "dry-run" {
+		if err := checkRun(ctx, client, o, where, res); err != nil {
+			res.Errors = append(res.Errors, err.Error())
+			failed = true
+		}
+	}
 	code := ExitOK
 	if failed {
 		code = ExitFailed
@@ -107,13 +138,38 @@ func triageRepo(ctx context.Context, o Options, r repo, env Env) (int, error) {
 		}
 	}
 	if gha != nil {
-		run := action.SummaryRun{ServerURL: env.Getenv("GITHUB_SERVER_URL"), Repo: env.Getenv("GITHUB_REPOSITORY"), SHA: env.Getenv("GITHUB_SHA")}
-		res.Errors = append(res.Errors, gha.present(res, o, run)...)
+		res.Errors = append(res.Errors, gha.present(res, o, where)...)
 	}
 	if err := emit(res, o, env); err != nil {
 		return ExitFailed, err
 	}
 	return code, nil
+}
+
+// pastRun describes the run that --from-run triages, for the history of
+// its issues: its id, attempt, commit and page.
+func pastRun(now plan.Run, past artifact.Run) plan.Run {
+	now.ID, now.Attempt = past.ID, past.Attempt
+	now.SHA, now.Ref, now.Event, now.URL = past.HeadSHA, past.HeadBranch, past.Event, past.URL
+	now.Job = ""
+	return now
+}
+
+// checkRun creates a check run on the run's commit carrying an annotation
+// for every failing test: GitHub shows at most 10 errors and 10 warnings
+// per step from workflow commands, a check run shows them all.
+func checkRun(ctx context.Context, client *tracker.Client, o Options, where action.SummaryRun, res triage.Result) error {
+	if client == nil {
+		return fmt.Errorf("annotations checks: needs a token with checks: write and the repository")
+	}
+	if where.SHA == "" {
+		return fmt.Errorf("annotations checks: the commit is unknown (GITHUB_SHA is not set)")
+	}
+	_, _, err := action.PostCheckRun(ctx, action.GitHubChecks{Client: client.REST()}, o.Repo, where.SHA, res.Findings, action.Summary(res, where, 0))
+	if err != nil {
+		return fmt.Errorf("annotations checks: %w", err)
+	}
+	return nil
 }
 
 // modeOf resolves --mode auto from the event that started the workflow

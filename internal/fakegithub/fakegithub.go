@@ -98,6 +98,9 @@ type Server struct {
 	validated      int
 	violations     []string
 	expectViolated bool
+	runs           map[int64]*run
+	blobs          map[int64]Artifact
+	checks         []CheckRun
 }
 
 // New starts a fake for owner/repo that accepts token (any when ""). It
@@ -302,6 +305,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	raw, _ := io.ReadAll(r.Body)
 	r.Body = io.NopCloser(bytes.NewReader(raw))
 	esc := r.URL.EscapedPath()
+	if strings.HasPrefix(esc, blobPath) {
+		s.serveBlob(w, r)
+		return
+	}
 	if !strings.HasPrefix(esc, BasePath) {
 		s.write(w, r, raw, reply{status: 404, body: msg("Not Found")})
 		return
@@ -399,6 +406,9 @@ func (s *Server) route(r *http.Request, segs []string, raw []byte) reply {
 	}
 	rest := segs[3:]
 	m := r.Method
+	if rep, ok := s.routeActions(r, rest, raw); ok {
+		return rep
+	}
 	if s.issuesDisabled && rest[0] == "issues" {
 		return reply{status: 410, body: msg("Issues are disabled for this repo")}
 	}
