@@ -44,7 +44,7 @@ func TestRenderParseRoundTrip(t *testing.T) {
 	}
 	for _, s := range []string{
 		"https://github.com/o/r/blob/0123456789abcdef/test/e2e/clusterctl_upgrade.go#L389",
-		"@alice @bob", "cc @org/e2e-team", "`test/e2e/OWNERS`", "line 3",
+		"Approvers: `alice`, `bob`", "cc @org/e2e-team", "`test/e2e/OWNERS`", "line 3",
 		"**Occurrences:** 2", "| Run | Attempt |",
 	} {
 		if !strings.Contains(body, s) {
@@ -250,4 +250,37 @@ func FuzzNeutralize(f *testing.F) {
 			t.Fatalf("Fence(%q) forges a marker: %q", s, f)
 		}
 	})
+}
+
+// TestRenderAroundTheFailure: related frames, the code the test calls and
+// correlated log errors get a section, with log text quoted inert.
+func TestRenderAroundTheFailure(t *testing.T) {
+	f := finding()
+	f.Related = []triage.Location{{Path: "internal/controllers/machine/machine_controller.go", Line: 120}}
+	f.References = []triage.Reference{{Path: "test/framework/clusterctl_helpers.go", Symbol: "framework.UpgradeManagementClusterAndWait"}}
+	f.Correlated = []triage.Correlated{
+		{Log: "logs/capi.log", Source: &triage.Location{Path: "internal/controllers/machine/machine_controller.go", Line: 324},
+			Count: 3, First: "2026-11-17T11:41:02Z", Last: "2026-11-17T11:42:05Z", Sample: "\"Reconciler error\" err=\"x\" cc @everyone #9 `|` <b>",
+			Owners: triage.Owners{Approvers: []string{"judy"}}},
+		{Log: "logs/capi.log", Candidates: []string{"a/util.go", "b/util.go"}, Count: 1},
+	}
+	body := Render(DefaultHuman, Content{Finding: f, Server: "https://github.com", Repo: "o/r", SHA: "0123456789abcdef", State: State{ID: f.ID}.Add(occ(1, t0, "flake", "a"))})
+	for _, want := range []string{
+		"#### Around the failure\n\nOn the failure's stack: [`internal/controllers/machine/machine_controller.go:120`](https://github.com/o/r/blob/0123456789abcdef/internal/controllers/machine/machine_controller.go#L120)",
+		"The test calls: `framework.UpgradeManagementClusterAndWait` in `test/framework/clusterctl_helpers.go`",
+		"| 3 | [`internal/controllers/machine/machine_controller.go:324`](https://github.com/o/r/blob/0123456789abcdef/internal/controllers/machine/machine_controller.go#L324) | `logs/capi.log` | 2026-11-17T11:41:02Z – 2026-11-17T11:42:05Z | `judy` |",
+		"| 1 | one of `a/util.go, b/util.go` |",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("body lacks %q:\n%s", want, body)
+		}
+	}
+	for _, live := range []string{"@everyone", "#9", "<b>"} {
+		if strings.Contains(body, live) {
+			t.Errorf("body quotes %q live", live)
+		}
+	}
+	if p, err := Parse(body); err != nil || p.ID != CanonicalID(f.ID) {
+		t.Errorf("Parse = %+v, %v", p, err)
+	}
 }

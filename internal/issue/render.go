@@ -104,6 +104,7 @@ func section(c Content, excerpt string, rows int) string {
 	fmt.Fprintf(&b, "**Occurrences:** %d · first seen %s · last seen %s\n\n", c.State.Count, stamp(c.State.First), stamp(c.State.Last))
 
 	b.WriteString(owners(f))
+	b.WriteString(c.around(f))
 
 	fmt.Fprintf(&b, "#### Latest failure\n\n")
 	if len(c.State.Runs) > 0 {
@@ -141,11 +142,13 @@ func owners(f triage.Finding) string {
 	if f.Owners.Fallback {
 		b.WriteString("Nobody owns this path in OWNERS or CODEOWNERS; the project's fallback maintainers were used.\n\n")
 	}
+	// The full inherited sets are named, not mentioned: the assignees and
+	// the cc line below are the ones notified.
 	if len(f.Owners.Approvers) > 0 {
-		fmt.Fprintf(&b, "Approvers: %s  \n", mentions(f.Owners.Approvers))
+		fmt.Fprintf(&b, "Approvers: %s  \n", names(f.Owners.Approvers))
 	}
 	if len(f.Owners.Reviewers) > 0 {
-		fmt.Fprintf(&b, "Reviewers: %s  \n", mentions(f.Owners.Reviewers))
+		fmt.Fprintf(&b, "Reviewers: %s  \n", names(f.Owners.Reviewers))
 	}
 	if len(f.Owners.Files) > 0 {
 		files := make([]string, len(f.Owners.Files))
@@ -177,6 +180,70 @@ func owners(f triage.Finding) string {
 	}
 	b.WriteString("\n")
 	return b.String()
+}
+
+// around is the code around the failure: other in-repo frames of its
+// stack, the code the test calls, and the controller log errors logged at
+// the same moment (--logs). Empty when none is known.
+func (c Content) around(f triage.Finding) string {
+	if len(f.Related)+len(f.References)+len(f.Correlated) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("#### Around the failure\n\n")
+	if len(f.Related) > 0 {
+		links := make([]string, 0, len(f.Related))
+		for i, l := range f.Related {
+			if i == 20 {
+				links = append(links, fmt.Sprintf("and %d more", len(f.Related)-i))
+				break
+			}
+			links = append(links, c.link(l))
+		}
+		fmt.Fprintf(&b, "On the failure's stack: %s  \n", strings.Join(links, ", "))
+	}
+	if len(f.References) > 0 {
+		refs := make([]string, 0, len(f.References))
+		for i, r := range f.References {
+			if i == 20 {
+				break
+			}
+			refs = append(refs, Code(r.Symbol)+" in "+Code(r.Path))
+		}
+		fmt.Fprintf(&b, "The test calls: %s  \n", strings.Join(refs, ", "))
+	}
+	if len(f.Correlated) > 0 {
+		b.WriteString("\nController log errors logged from 5 minutes before the failure to 30 seconds after:\n\n")
+		b.WriteString("| Count | Source | Log | First – last | Owners | Sample |\n|---|---|---|---|---|---|\n")
+		for i, g := range f.Correlated {
+			if i == 10 {
+				fmt.Fprintf(&b, "\n_and %d more sources._\n", len(f.Correlated)-i)
+				break
+			}
+			src := "unknown"
+			if g.Source != nil {
+				src = c.link(*g.Source)
+			} else if len(g.Candidates) > 0 {
+				src = "one of " + CodeCell(strings.Join(g.Candidates, ", "))
+			}
+			sample, _ := Truncate(g.Sample, 300)
+			fmt.Fprintf(&b, "| %d | %s | %s | %s – %s | %s | %s |\n", g.Count, src, CodeCell(g.Log), Cell(g.First), Cell(g.Last),
+				Cell(names(g.Owners.Approvers)), CodeCell(sample))
+		}
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+// names lists logins without mentioning them.
+func names(logins []string) string {
+	out := make([]string, 0, len(logins))
+	for _, l := range logins {
+		if l = Login(l); l != "" {
+			out = append(out, Code(l))
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 func mentions(logins []string) string {
