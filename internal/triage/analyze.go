@@ -215,11 +215,13 @@ func Message(t report.Test) string {
 	return strings.Join(lines, "\n")
 }
 
-var volatile = regexp.MustCompile(`0x[0-9a-fA-F]+|[0-9]+(\.[0-9]+)?|@ [0-9/: .]+`)
+// volatile matches the parts of a failure text that change from run to
+// run: every token holding a digit (numbers, durations, addresses,
+// timestamps, generated names such as machine-7f3a, file:line positions).
+var volatile = regexp.MustCompile(`[A-Za-z0-9_.:/-]*[0-9][A-Za-z0-9_.:/-]*`)
 
 // Signature is a short hash of a failure's text with its volatile parts
-// (numbers, addresses, durations, timestamps) removed, so that the same
-// failure in two runs has the same signature.
+// removed, so that the same failure in two runs has the same signature.
 func Signature(message string) string {
 	norm := volatile.ReplaceAllString(message, "#")
 	h := sha256.Sum256([]byte(strings.Join(strings.Fields(norm), " ")))
