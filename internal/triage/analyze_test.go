@@ -66,7 +66,9 @@ func TestOwnersAssigneesLabels(t *testing.T) {
 	if diff := cmp.Diff([]string{"ann", "bob", "cid"}, pkg.Assignees); diff != "" {
 		t.Errorf("assignees (-want +got):\n%s", diff)
 	}
-	if !slices.ContainsFunc(pkg.Provenance, func(p Provenance) bool { return p == Provenance{Login: "ann", File: "pkg/OWNERS", Line: 1, Role: "approver"} }) {
+	if !slices.ContainsFunc(pkg.Provenance, func(p Provenance) bool {
+		return p == Provenance{Login: "ann", File: "pkg/OWNERS", Line: 1, Role: "approver"}
+	}) {
 		t.Errorf("provenance lacks ann's OWNERS line: %+v", pkg.Provenance)
 	}
 	// Nobody owns tools/: the fallback maintainers are used and said so.
