@@ -103,9 +103,9 @@ func TestLocateCorpus(t *testing.T) {
 				"panic/main_test.go": source(10, nil),
 			},
 			want: Result{
-				// No time: go-junit, like this test's reader, drops the
-				// suite's attributes (timestamp) when it has <properties>.
 				Location: &Location{Path: "panic/main_test.go", Line: 6},
+				// The suite's timestamp plus its time="0.003": an upper bound.
+				Time: mustTime(t, "2022-01-01T00:00:00.003Z"),
 			},
 		},
 	}

@@ -90,7 +90,7 @@ func TestSampleExpected(t *testing.T) {
 				t.Fatalf("the report has no failing test %q (%s)", w.Name, w.Classname)
 			}
 			if string(rt.Kind) != w.Kind {
-				t.Errorf("test helper read kind %s, want %s", rt.Kind, w.Kind)
+				t.Errorf("report.Ingest read kind %s, want %s", rt.Kind, w.Kind)
 			}
 			got := ix.Locate(rt)
 			accepted := append([]*Location{w.Location}, w.Alternatives...)
