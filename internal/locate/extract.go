@@ -93,7 +93,11 @@ func eachFrame(text string, yield func(Frame)) {
 			line, text = text, ""
 		}
 		line = strings.TrimSuffix(line, "\r")
-		t := strings.TrimLeft(line, " \t")
+		k := 0
+		for k < len(line) && (line[k] == ' ' || line[k] == '\t') {
+			k++
+		}
+		t := line[k:]
 		if t == "" {
 			continue
 		}

@@ -176,6 +176,35 @@ func (ix *Index) resolveImports(specs []*ast.ImportSpec) *goHead {
 
 func (gf *goFile) line(pos token.Pos) int { return gf.fset.Position(pos).Line + gf.lineDelta }
 
+// A goTest is where a go test is declared and what its function calls.
+type goTest struct {
+	path string // "" when not found
+	line int
+	refs []Reference
+}
+
+// goTest finds the go test name of the package in the repo directory dir,
+// memoised: a test that failed in several reports or jobs is looked up
+// once.
+func (ix *Index) goTest(dir, name string) goTest {
+	key := parseKey{dir, name}
+	ix.mu.Lock()
+	gt, ok := ix.tests[key]
+	ix.mu.Unlock()
+	if ok {
+		return gt
+	}
+	if gf, p, n, body := ix.goTestDecl(dir, name); p != "" {
+		gt = goTest{path: p, line: n, refs: ix.goReferences(gf, p, body)}
+	}
+	ix.mu.Lock()
+	if len(ix.tests) < normCacheMax {
+		ix.tests[key] = gt
+	}
+	ix.mu.Unlock()
+	return gt
+}
+
 // goTestDecl finds a go test's declaration: `func TestX(` and, for
 // "TestX/sub_name", the `t.Run(` of each subtest level. It returns the file,
 // the line and the function whose calls are the test's own.
@@ -397,10 +426,13 @@ func (ix *Index) goReferences(gf *goFile, p string, body ast.Node) []Reference {
 	}
 	own := pathDir(p)
 	var refs []Reference
-	seen := make(map[string]bool)
+	var seen map[string]bool
 	add := func(symbol, fn string, dirs ...string) {
 		if seen[symbol] || len(refs) >= maxReferences {
 			return
+		}
+		if seen == nil {
+			seen = make(map[string]bool)
 		}
 		seen[symbol] = true
 		for _, dir := range dirs {
@@ -428,6 +460,9 @@ func (ix *Index) goReferences(gf *goFile, p string, body ast.Node) []Reference {
 		case *ast.Ident:
 			if seen[fn.Name] {
 				break
+			}
+			if seen == nil {
+				seen = make(map[string]bool)
 			}
 			seen[fn.Name] = true
 			f := ix.funcFile(own, fn.Name)

@@ -52,6 +52,7 @@ type Index struct {
 	texts  map[string][]string   // source files split in lines
 	srcs   map[string][]byte     // source files read
 	heads  map[string]*goHead    // the package clause and imports of Go files
+	tests  map[parseKey]goTest   // go tests by package directory and name
 }
 
 // normCacheMax bounds the memo of Normalize so that a run over unbounded
@@ -82,6 +83,7 @@ func NewIndex(fsys fs.FS, opts Options) (*Index, error) {
 		texts:  make(map[string][]string),
 		srcs:   make(map[string][]byte),
 		heads:  make(map[string]*goHead),
+		tests:  make(map[parseKey]goTest),
 	}
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -143,6 +145,7 @@ func (ix *Index) withoutCaches() *Index {
 		texts:  make(map[string][]string),
 		srcs:   make(map[string][]byte),
 		heads:  make(map[string]*goHead),
+		tests:  make(map[parseKey]goTest),
 	}
 }
 
@@ -295,18 +298,22 @@ func (ix *Index) Resolve(ref string) (string, []string) {
 // resolution returns Resolve's answer for ref, memoised.
 func (ix *Index) resolution(ref string) resolution {
 	ix.mu.Lock()
-	r, ok := ix.res[ref]
-	ix.mu.Unlock()
-	if ok {
+	defer ix.mu.Unlock()
+	return ix.resolutionLocked(ref)
+}
+
+// resolutionLocked is resolution for callers that hold ix.mu: locating
+// takes the lock once for all the frames of a text.
+func (ix *Index) resolutionLocked(ref string) resolution {
+	if r, ok := ix.res[ref]; ok {
 		return r
 	}
+	var r resolution
 	r.repo, r.cands = ix.resolve(ref)
 	r.test = r.repo != "" && IsTestFile(r.repo)
-	ix.mu.Lock()
 	if len(ix.res) < normCacheMax {
 		ix.res[ref] = r
 	}
-	ix.mu.Unlock()
 	return r
 }
 

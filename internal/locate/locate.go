@@ -159,6 +159,8 @@ func (l *locator) locate(frames []resolved) located {
 // without Ginkgo's "> Enter" lines, and to times (when not nil) the
 // timestamps of Ginkgo's failure positions.
 func (l *locator) resolveText(dst []resolved, text string, times *[]string) []resolved {
+	l.ix.mu.Lock()
+	defer l.ix.mu.Unlock()
 	eachFrame(text, func(f Frame) {
 		if f.Kind == GinkgoAt && f.Time != "" && times != nil {
 			*times = append(*times, f.Time)
@@ -173,7 +175,7 @@ func (l *locator) resolveText(dst []resolved, text string, times *[]string) []re
 	return dst
 }
 
-// resolve maps one frame's path onto a repo file.
+// resolve maps one frame's path onto a repo file. The caller holds l.ix.mu.
 func (l *locator) resolve(f Frame) resolution {
 	ix := l.ix
 	switch f.Kind {
@@ -191,7 +193,7 @@ func (l *locator) resolve(f Frame) resolution {
 	case Java:
 		return l.javaFile(f)
 	}
-	r := ix.resolution(f.Path)
+	r := ix.resolutionLocked(f.Path)
 	if len(r.cands) > 0 {
 		l.note("%s:%d matches several files: %s", f.Path, f.Line, strings.Join(r.cands, ", "))
 	}
@@ -216,7 +218,7 @@ func (l *locator) javaFile(f Frame) resolution {
 	if pkg != "" {
 		ref = strings.ReplaceAll(pkg, ".", "/") + "/" + f.Path
 	}
-	r := l.ix.resolution(ref)
+	r := l.ix.resolutionLocked(ref)
 	if len(r.cands) > 0 {
 		l.note("%s:%d matches several files: %s", ref, f.Line, strings.Join(r.cands, ", "))
 	}
@@ -238,6 +240,8 @@ func (l *locator) suiteTrace(dst []resolved) []resolved {
 			blocks[f.Block] = true
 		}
 	}
+	l.ix.mu.Lock()
+	defer l.ix.mu.Unlock()
 	for _, f := range all {
 		if f.Kind == GoFrame && blocks[f.Block] {
 			if r := l.resolve(f); r.repo != "" {
@@ -408,8 +412,8 @@ func (l *locator) testLocation(a junit.Test, frames []resolved) (*Location, []Re
 	if isGoTestName(t.Name) {
 		for _, pkg := range []string{t.Classname, t.Suite.Name} {
 			if dir, ok := ix.packageDir(pkg); ok {
-				if gf, p, n, body := ix.goTestDecl(dir, t.Name); p != "" {
-					return &Location{Path: p, Line: n}, ix.goReferences(gf, p, body)
+				if gt := ix.goTest(dir, t.Name); gt.path != "" {
+					return &Location{Path: gt.path, Line: gt.line}, slices.Clone(gt.refs)
 				}
 			}
 		}
@@ -504,7 +508,9 @@ func (l *locator) ginkgoEnter(a junit.Test) *Location {
 		if !ginkgoLeaves[node] {
 			continue
 		}
+		l.ix.mu.Lock()
 		p := l.resolve(f).repo
+		l.ix.mu.Unlock()
 		if p == "" {
 			continue
 		}
