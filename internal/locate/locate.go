@@ -111,6 +111,46 @@ func (ix *Index) Locate(t report.Test) Result {
 	return r.Result
 }
 
+// LocateAll locates the tests of a run, as Locate does each of them, and
+// then gives a parent Go test whose own failure names no position (go
+// test fails a parent when one of its subtests fails, and its failure
+// text is then only "--- FAIL") the location of its first failing subtest
+// in the same report that has one, and that subtest's related code when
+// the parent has none. The results are in the order of tests.
+func (ix *Index) LocateAll(tests []report.Test) []Result {
+	out := make([]Result, len(tests))
+	type family struct{ report, suite, classname, top string }
+	var members map[family][]int
+	for i, t := range tests {
+		out[i] = ix.Locate(t)
+		if top, _, ok := strings.Cut(t.Name, "/"); ok && isGoTestName(t.Name) && out[i].Location != nil {
+			if members == nil {
+				members = make(map[family][]int)
+			}
+			f := family{t.Report, t.Suite.Name, t.Classname, top}
+			members[f] = append(members[f], i)
+		}
+	}
+	for i, t := range tests {
+		if out[i].Location != nil || !isGoTestName(t.Name) {
+			continue
+		}
+		top, _, _ := strings.Cut(t.Name, "/")
+		for _, j := range members[family{t.Report, t.Suite.Name, t.Classname, top}] {
+			if !strings.HasPrefix(tests[j].Name, t.Name+"/") {
+				continue
+			}
+			loc := *out[j].Location
+			out[i].Location = &loc
+			if len(out[i].Related) == 0 {
+				out[i].Related = slices.Clone(out[j].Related)
+			}
+			break
+		}
+	}
+	return out
+}
+
 // A located Result keeps the frames it was found from.
 type located struct {
 	Result
