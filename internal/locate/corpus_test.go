@@ -75,6 +75,18 @@ func TestLocateCorpus(t *testing.T) {
 			},
 		},
 		{
+			// A "Caused by:" chain: the root cause (the last one) was
+			// thrown at MyTest.java:33, not where it was rethrown (:24).
+			report: "surefire-caused-by.xml", name: "test",
+			repo: fstest.MapFS{
+				"src/test/java/surefire/MyTest.java": source(40, map[int]string{12: "    public void test() {"}),
+			},
+			want: Result{
+				Location:     &Location{Path: "src/test/java/surefire/MyTest.java", Line: 33},
+				TestLocation: &Location{Path: "src/test/java/surefire/MyTest.java", Line: 12},
+			},
+		},
+		{
 			// The first in-repo frame is built code of another package;
 			// node_modules and node internals are skipped.
 			report: "jest-junit-dorny.xml", name: "gets changed files for hg",

@@ -71,10 +71,11 @@ func failureText(a junit.Test) string {
 
 // A resolved frame is a Frame whose Path maps onto the repo file repo.
 type resolved struct {
-	Kind Kind
-	Line int
-	repo string
-	test bool // IsTestFile(repo)
+	Kind  Kind
+	Line  int
+	block int // Frame.Block
+	repo  string
+	test  bool // IsTestFile(repo)
 }
 
 // locator holds the state of one Locate call.
@@ -209,7 +210,7 @@ func (l *locator) resolveText(dst []resolved, text string, times *[]string) []re
 			return
 		}
 		if r := l.resolve(f); r.repo != "" {
-			dst = append(dst, resolved{Kind: f.Kind, Line: f.Line, repo: r.repo, test: r.test})
+			dst = append(dst, resolved{Kind: f.Kind, Line: f.Line, block: f.Block, repo: r.repo, test: r.test})
 		}
 	})
 	return dst
@@ -285,7 +286,7 @@ func (l *locator) suiteTrace(dst []resolved) []resolved {
 	for _, f := range all {
 		if f.Kind == GoFrame && blocks[f.Block] {
 			if r := l.resolve(f); r.repo != "" {
-				dst = append(dst, resolved{Kind: f.Kind, Line: f.Line, repo: r.repo, test: r.test})
+				dst = append(dst, resolved{Kind: f.Kind, Line: f.Line, block: f.Block, repo: r.repo, test: r.test})
 			}
 		}
 	}
@@ -300,7 +301,7 @@ func (l *locator) location(frames []resolved, text string, a junit.Test) *Locati
 	}
 	// One pass over the frames: the first or last of each kind that a
 	// runner convention picks.
-	firstGo, firstAt, lastLog, lastPy, firstStack := -1, -1, -1, -1, -1
+	firstGo, firstAt, lastLog, lastPy, firstStack, rootCause := -1, -1, -1, -1, -1, -1
 	for i, f := range frames {
 		switch f.Kind {
 		case GoFrame:
@@ -315,9 +316,18 @@ func (l *locator) location(frames []resolved, text string, a junit.Test) *Locati
 			lastLog = i
 		case Python, Pytest:
 			lastPy = i
-		case JS, Java:
+		case JS:
 			if firstStack < 0 {
 				firstStack = i
+			}
+		case Java:
+			if firstStack < 0 {
+				firstStack = i
+			}
+			// Each "Caused by:" starts a block: the first frame of the
+			// last block is where the root cause was thrown.
+			if rootCause < 0 || f.block > frames[rootCause].block {
+				rootCause = i
 			}
 		}
 	}
@@ -338,6 +348,13 @@ func (l *locator) location(frames []resolved, text string, a junit.Test) *Locati
 	case lastPy >= 0:
 		// Python prints the most recent call last.
 		pick = lastPy
+	case firstStack >= 0 && frames[firstStack].Kind == Java:
+		// The JVM prints the exception that reached the test first and
+		// its causes after it, each "Caused by:"; the root cause is where
+		// the failure was raised. A cause thrown outside the repository
+		// (its frames common with the enclosing trace elided as "... N
+		// more") falls back to the nearest enclosing exception's frame.
+		pick = rootCause
 	case firstStack >= 0:
 		pick = firstStack
 	}
