@@ -363,15 +363,27 @@ func (ix *Index) packageDir(importPath string) (string, bool) {
 		default:
 			continue
 		}
-		dir := path.Join(m.dir, rest)
-		if dir == "." {
-			dir = ""
+		var dir string
+		switch {
+		case m.dir == "" && clean(rest):
+			dir = rest // the common case, without allocating
+		default:
+			if dir = path.Join(m.dir, rest); dir == "." {
+				dir = ""
+			}
 		}
 		if _, ok := ix.dirs[dir]; ok {
 			return dir, true
 		}
 	}
 	return "", false
+}
+
+// clean reports whether the relative path p is already as path.Clean
+// would make it (or empty).
+func clean(p string) bool {
+	return !strings.HasPrefix(p, ".") && !strings.HasPrefix(p, "/") && !strings.HasSuffix(p, "/") &&
+		!strings.Contains(p, "//") && !strings.Contains(p, "/.")
 }
 
 // filesIn yields the files directly in the repo-relative directory dir

@@ -84,6 +84,9 @@ type locator struct {
 	t     report.Test
 	notes []string
 	noted map[string]bool
+	// lastPath is the raw path resolved last, into last.
+	lastPath string
+	last     resolution
 }
 
 func (l *locator) note(format string, args ...any) {
@@ -234,7 +237,13 @@ func (l *locator) resolve(f Frame) resolution {
 	case Java:
 		return l.javaFile(f)
 	}
-	r := ix.resolutionLocked(f.Path)
+	// Consecutive frames often print the same file (a helper chain, the
+	// module cache's frames of one package).
+	r := l.last
+	if f.Path != l.lastPath {
+		r = ix.resolutionLocked(f.Path)
+		l.lastPath, l.last = f.Path, r
+	}
 	if len(r.cands) > 0 {
 		l.note("%s:%d matches several files: %s", f.Path, f.Line, strings.Join(r.cands, ", "))
 	}
