@@ -75,6 +75,18 @@ func TestLocateCorpus(t *testing.T) {
 			},
 		},
 		{
+			// A "Caused by:" chain: the root cause (the last one) was
+			// thrown at MyTest.java:33, not where it was rethrown (:24).
+			report: "surefire-caused-by.xml", name: "test",
+			repo: fstest.MapFS{
+				"src/test/java/surefire/MyTest.java": source(40, map[int]string{12: "    public void test() {"}),
+			},
+			want: Result{
+				Location:     &Location{Path: "src/test/java/surefire/MyTest.java", Line: 33},
+				TestLocation: &Location{Path: "src/test/java/surefire/MyTest.java", Line: 12},
+			},
+		},
+		{
 			// The first in-repo frame is built code of another package;
 			// node_modules and node internals are skipped.
 			report: "jest-junit-dorny.xml", name: "gets changed files for hg",
@@ -103,9 +115,9 @@ func TestLocateCorpus(t *testing.T) {
 				"panic/main_test.go": source(10, nil),
 			},
 			want: Result{
-				// No time: go-junit, like this test's reader, drops the
-				// suite's attributes (timestamp) when it has <properties>.
 				Location: &Location{Path: "panic/main_test.go", Line: 6},
+				// The suite's timestamp plus its time="0.003": an upper bound.
+				Time: mustTime(t, "2022-01-01T00:00:00.003Z"),
 			},
 		},
 	}

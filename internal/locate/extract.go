@@ -64,10 +64,28 @@ const maxFramesPerText = 2000
 // Extract returns every source position that a runner printed in text, in
 // order. It never fails: text it does not understand yields nothing.
 func Extract(text string) []Frame {
-	frames := make([]Frame, 0, min(strings.Count(text, "\n")+1, 64))
+	var frames []Frame
+	eachFrame(text, func(f Frame) {
+		if frames == nil {
+			frames = make([]Frame, 0, min(strings.Count(text, "\n")+1, 64))
+		}
+		frames = append(frames, f)
+	})
+	return frames
+}
+
+// eachFrame calls yield with every source position that a runner printed
+// in text, in order, without collecting them: locating a failure keeps
+// only the frames that name repository files.
+func eachFrame(text string, yield func(Frame)) {
+	n := 0
+	count := func(f Frame) {
+		n++
+		yield(f)
+	}
 	block := 0
 	var prev string // the previous non-empty line, trimmed: a Go frame's function
-	for len(text) > 0 && len(frames) < maxFramesPerText {
+	for len(text) > 0 && n < maxFramesPerText {
 		var line string
 		if i := strings.IndexByte(text, '\n'); i >= 0 {
 			line, text = text[:i], text[i+1:]
@@ -75,8 +93,18 @@ func Extract(text string) []Frame {
 			line, text = text, ""
 		}
 		line = strings.TrimSuffix(line, "\r")
-		t := strings.TrimLeft(line, " \t")
+		k := 0
+		for k < len(line) && (line[k] == ' ' || line[k] == '\t') {
+			k++
+		}
+		t := line[k:]
 		if t == "" {
+			continue
+		}
+		if strings.IndexByte(t, ':') < 0 && t != "Full Stack Trace" && !strings.HasPrefix(t, "File \"") {
+			// No position, no trace header: a Go frame's function line,
+			// a message.
+			prev = t
 			continue
 		}
 		indented := len(t) < len(line)
@@ -84,18 +112,14 @@ func Extract(text string) []Frame {
 		prev = t
 		if ok {
 			f.Block = block
-			frames = append(frames, f)
+			count(f)
 			continue
 		}
 		if strings.HasPrefix(t, "< Exit [") {
 			continue // repeats its "> Enter [" line
 		}
-		frames = plainFrames(frames, t, block)
+		plainFrames(t, block, count)
 	}
-	if len(frames) == 0 {
-		return nil
-	}
-	return frames
 }
 
 // frameOf recognises the line conventions of each runner. t is the line
@@ -277,9 +301,9 @@ func isJVMSource(p string) bool {
 	return false
 }
 
-// plainFrames appends the "path.ext:line" mentions of a line that no runner
+// plainFrames yields the "path.ext:line" mentions of a line that no runner
 // convention claimed.
-func plainFrames(frames []Frame, t string, block int) []Frame {
+func plainFrames(t string, block int, yield func(Frame)) {
 	for k := 0; k < 4 && len(t) > 0; k++ {
 		i := strings.IndexByte(t, ':')
 		for i >= 0 && (i+1 >= len(t) || !isDigit(t[i+1])) {
@@ -291,7 +315,7 @@ func plainFrames(frames []Frame, t string, block int) []Frame {
 			i += 1 + j
 		}
 		if i <= 0 {
-			return frames
+			return
 		}
 		start := i
 		for start > 0 && !isDelim(t[start-1]) {
@@ -303,11 +327,10 @@ func plainFrames(frames []Frame, t string, block int) []Frame {
 		}
 		p, n, _, ok := pathLine(t[start:])
 		if ok && looksLikeFile(p) && sourceExt(p) && !strings.Contains(p, "://") {
-			frames = append(frames, Frame{Kind: Plain, Path: p, Line: n, Block: block})
+			yield(Frame{Kind: Plain, Path: p, Line: n, Block: block})
 		}
 		t = t[i+1:]
 	}
-	return frames
 }
 
 func isDelim(c byte) bool {

@@ -138,6 +138,7 @@ func FuzzExtract(f *testing.F) {
 		"hack/python/tests/test_notes.py:14: AssertionError",
 		"    at phase (/home/runner/work/capi-like/capi-like/web/src/machine-phase.js:18:34)\n",
 		"      at com.shape.CircleTest.testProperties(CircleTest.java:44)\n",
+		"java.lang.RuntimeException: x\n      at surefire.MyTest.rethrownDelegate(MyTest.java:24)\n      Caused by: java.lang.IndexOutOfBoundsException\n      at surefire.MyTest.failure(MyTest.java:33)\n      ... 26 more\n",
 		"D:\\a\\r\\r\\x.php:3",
 		"C::1 :1: x:99999999999999999999",
 		"[FAILED] in [",

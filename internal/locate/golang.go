@@ -6,16 +6,33 @@ import (
 	"go/parser"
 	"go/token"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 )
 
-// A goFile is a Go source file parsed once for its declarations.
+// A goFile is a Go source file, or one top-level function of it, parsed
+// once for its declarations.
 type goFile struct {
-	fset  *token.FileSet
-	file  *ast.File
-	funcs map[string]*ast.FuncDecl // top-level functions without receiver
+	path string
+	fset *token.FileSet
+	// file is the parsed source: the whole file, or a file holding only
+	// the function (see goFunc).
+	file *ast.File
+	// lineDelta is what file's line numbers lack to be the repo file's.
+	lineDelta int
+	funcs     map[string]*ast.FuncDecl // top-level functions without receiver
 }
+
+// A goHead is what the imports of a Go file tell.
+type goHead struct {
+	imports map[string]string // local name -> repo directory of the imported repo packages
+	dotDirs []string          // the repo directories of dot-imported packages
+}
+
+// A parseKey names a parsed Go file: the whole of path (name == "") or
+// its top-level function name.
+type parseKey struct{ path, name string }
 
 // goSource parses the whole repo file p, caching the result (nil when it
 // cannot be read or parsed).
@@ -23,9 +40,8 @@ func (ix *Index) goSource(p string) *goFile {
 	return ix.goParse(p, "")
 }
 
-// goFunc parses the package clause, the imports and the top-level function
-// name of the repo file p, with every other declaration blanked out (lines
-// kept), caching the result: a test's file need not be parsed whole.
+// goFunc parses the top-level function name of the repo file p, caching
+// the result: a test's file need not be parsed whole.
 func (ix *Index) goFunc(p, name string) (*goFile, *ast.FuncDecl) {
 	gf := ix.goParse(p, name)
 	if gf == nil {
@@ -39,26 +55,21 @@ func (ix *Index) goFunc(p, name string) (*goFile, *ast.FuncDecl) {
 }
 
 func (ix *Index) goParse(p, name string) *goFile {
-	key := p + "\x00" + name
+	key := parseKey{p, name}
 	ix.mu.Lock()
 	gf, ok := ix.parsed[key]
 	ix.mu.Unlock()
 	if ok {
 		return gf
 	}
-	src := ix.source(p)
-	if src != nil && name != "" {
-		src = ix.onlyFunc(p, src, name)
-	}
-	if src != nil {
-		fset := token.NewFileSet()
-		f, err := parser.ParseFile(fset, p, src, parser.SkipObjectResolution)
-		if err == nil {
-			gf = &goFile{fset: fset, file: f, funcs: make(map[string]*ast.FuncDecl)}
-			for _, d := range f.Decls {
-				if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil {
-					gf.funcs[fd.Name.Name] = fd
-				}
+	if src := ix.source(p); src != nil {
+		if name == "" {
+			gf = parseGo(p, src, 0)
+		} else if start := funcOffset(src, name); start >= 0 {
+			gf = parseFunc(p, src, start)
+			if gf == nil || gf.funcs[name] == nil {
+				// "func name(" started a line of a comment or a string.
+				gf = ix.goSource(p)
 			}
 		}
 	}
@@ -68,64 +79,67 @@ func (ix *Index) goParse(p, name string) *goFile {
 	return gf
 }
 
-// funcOffset returns the offset of the top-level `func name(` (or a
-// generic `func name[`) in gofmt-ed Go source, or -1.
-func funcOffset(src []byte, name string) int {
-	needle := "func " + name
-	for from := 0; from < len(src); {
-		i := bytes.Index(src[from:], []byte(needle))
-		if i < 0 {
-			return -1
-		}
-		i += from
-		end := i + len(needle)
-		if (i == 0 || src[i-1] == '\n') && end < len(src) && (src[end] == '(' || src[end] == '[') {
-			return i
-		}
-		from = end
-	}
-	return -1
-}
-
-// onlyFunc returns the source of a file that keeps the package clause,
-// the imports and the function name, with blank lines in place of
-// everything else (so that lines do not move), or nil when src does not
-// declare it.
-func (ix *Index) onlyFunc(p string, src []byte, name string) []byte {
-	start := funcOffset(src, name)
-	if start < 0 {
-		return nil
-	}
-	head := ix.headerEnd(p, src)
-	if head > start {
-		return src
-	}
+// parseFunc parses the top-level function that starts at offset start of
+// src (the repo file p) alone, as the file "package p\n" + the function,
+// its lines shifted to those of the repo file.
+func parseFunc(p string, src []byte, start int) *goFile {
 	end := len(src)
 	if i := bytes.Index(src[start:], []byte("\n}")); i >= 0 {
 		end = start + i + 2
 	}
-	out := make([]byte, 0, head+(end-start)+bytes.Count(src[head:start], []byte("\n")))
-	out = append(out, src[:head]...)
-	for range bytes.Count(src[head:start], []byte("\n")) {
-		out = append(out, '\n')
-	}
-	// Keep the function's column: it starts a line.
-	return append(out, src[start:end]...)
+	const clause = "package p\n"
+	only := make([]byte, 0, len(clause)+end-start)
+	only = append(append(only, clause...), src[start:end]...)
+	return parseGo(p, only, bytes.Count(src[:start], []byte("\n"))-1)
 }
 
-// headerEnd returns the offset where the package clause and imports of a
-// Go file end, cached per file.
-func (ix *Index) headerEnd(p string, src []byte) int {
+// parseGo parses the Go source src of the repo file p, whose lines are
+// lineDelta lines before the repo file's (nil when it does not parse).
+func parseGo(p string, src []byte, lineDelta int) *goFile {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, p, src, parser.SkipObjectResolution)
+	if err != nil {
+		return nil
+	}
+	gf := &goFile{path: p, fset: fset, file: f, lineDelta: lineDelta, funcs: make(map[string]*ast.FuncDecl)}
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil {
+			gf.funcs[fd.Name.Name] = fd
+		}
+	}
+	return gf
+}
+
+// funcOffset returns the offset of the top-level `func name(` (or a
+// generic `func name[`) in gofmt-ed Go source, or -1.
+func funcOffset(src []byte, name string) int {
+	for from := 0; from < len(src); {
+		i := bytes.Index(src[from:], []byte("func "))
+		if i < 0 {
+			return -1
+		}
+		i += from
+		end := i + len("func ") + len(name)
+		if (i == 0 || src[i-1] == '\n') && end < len(src) && string(src[i+len("func "):end]) == name && (src[end] == '(' || src[end] == '[') {
+			return i
+		}
+		from = i + len("func ")
+	}
+	return -1
+}
+
+// goHeader parses the imports of the repo file p when a reference needs
+// them, cached per file (nil when they do not parse).
+func (ix *Index) goHeader(p string) *goHead {
 	ix.mu.Lock()
 	head, ok := ix.heads[p]
 	ix.mu.Unlock()
 	if ok {
 		return head
 	}
-	if f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.ImportsOnly|parser.SkipObjectResolution); err == nil {
-		head = int(f.Name.End()) - 1
-		for _, d := range f.Decls {
-			head = max(head, int(d.End())-1)
+	if src := ix.source(p); src != nil {
+		if f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.ImportsOnly|parser.SkipObjectResolution); err == nil {
+			head = ix.resolveImports(f.Imports)
 		}
 	}
 	ix.mu.Lock()
@@ -134,14 +148,69 @@ func (ix *Index) headerEnd(p string, src []byte) int {
 	return head
 }
 
-func (gf *goFile) line(pos token.Pos) int { return gf.fset.Position(pos).Line }
+// resolveImports maps the imports of a Go file that are packages of the
+// repository onto their directories.
+func (ix *Index) resolveImports(specs []*ast.ImportSpec) *goHead {
+	head := &goHead{imports: make(map[string]string)}
+	for _, im := range specs {
+		ipath, err := strconv.Unquote(im.Path.Value)
+		if err != nil {
+			continue
+		}
+		dir, ok := ix.packageDir(ipath)
+		if !ok {
+			continue
+		}
+		name := path.Base(ipath)
+		if im.Name != nil {
+			name = im.Name.Name
+		}
+		if name == "." {
+			head.dotDirs = append(head.dotDirs, dir)
+			continue
+		}
+		head.imports[name] = dir
+	}
+	return head
+}
+
+func (gf *goFile) line(pos token.Pos) int { return gf.fset.Position(pos).Line + gf.lineDelta }
+
+// A goTest is where a go test is declared and what its function calls.
+type goTest struct {
+	path string // "" when not found
+	line int
+	refs []Reference
+}
+
+// goTest finds the go test name of the package in the repo directory dir,
+// memoised: a test that failed in several reports or jobs is looked up
+// once.
+func (ix *Index) goTest(dir, name string) goTest {
+	key := parseKey{dir, name}
+	ix.mu.Lock()
+	gt, ok := ix.tests[key]
+	ix.mu.Unlock()
+	if ok {
+		return gt
+	}
+	if gf, p, n, body := ix.goTestDecl(dir, name); p != "" {
+		gt = goTest{path: p, line: n, refs: ix.goReferences(gf, p, body)}
+	}
+	ix.mu.Lock()
+	if len(ix.tests) < normCacheMax {
+		ix.tests[key] = gt
+	}
+	ix.mu.Unlock()
+	return gt
+}
 
 // goTestDecl finds a go test's declaration: `func TestX(` and, for
 // "TestX/sub_name", the `t.Run(` of each subtest level. It returns the file,
 // the line and the function whose calls are the test's own.
 func (ix *Index) goTestDecl(dir, name string) (*goFile, string, int, ast.Node) {
 	top, sub, _ := strings.Cut(name, "/")
-	for _, p := range ix.filesIn(dir, "_test.go") {
+	for p := range ix.filesIn(dir, "_test.go") {
 		if funcOffset(ix.source(p), top) < 0 {
 			continue
 		}
@@ -277,7 +346,7 @@ func (ix *Index) ginkgoSpecByText(dir, name string) (string, int, bool) {
 	name = strings.TrimSpace(stripLabels(strings.TrimPrefix(name, "[It] ")))
 	var bestPath string
 	var bestLine, bestLen, count int
-	for _, p := range ix.filesIn(dir, ".go") {
+	for p := range ix.filesIn(dir, ".go") {
 		gf := ix.goSource(p)
 		if gf == nil {
 			continue
@@ -329,33 +398,41 @@ func (ix *Index) goReferences(gf *goFile, p string, body ast.Node) []Reference {
 	if gf == nil || body == nil {
 		return nil
 	}
-	imports := make(map[string]string) // local name -> repo package dir
-	var dotDirs []string
-	for _, im := range gf.file.Imports {
-		ipath, err := strconv.Unquote(im.Path.Value)
-		if err != nil {
-			continue
+	// The imports are parsed only when a call may need them.
+	var head *goHead
+	imports := func() *goHead {
+		if head == nil {
+			if head = ix.goHeader(p); head == nil {
+				head = &goHead{}
+			}
 		}
-		dir, ok := ix.packageDir(ipath)
-		if !ok {
-			continue
+		return head
+	}
+	// A parameter of the test's function shadows any package of that
+	// name: t.Run and t.Fatal call no package.
+	var params []string
+	var ft *ast.FuncType
+	switch b := body.(type) {
+	case *ast.FuncDecl:
+		ft = b.Type
+		if b.Recv != nil {
+			params = addNames(params, b.Recv)
 		}
-		name := path.Base(ipath)
-		if im.Name != nil {
-			name = im.Name.Name
-		}
-		if name == "." {
-			dotDirs = append(dotDirs, dir)
-			continue
-		}
-		imports[name] = dir
+	case *ast.FuncLit:
+		ft = b.Type
+	}
+	if ft != nil {
+		params = addNames(params, ft.Params)
 	}
 	own := pathDir(p)
 	var refs []Reference
-	seen := make(map[string]bool)
+	var seen map[string]bool
 	add := func(symbol, fn string, dirs ...string) {
 		if seen[symbol] || len(refs) >= maxReferences {
 			return
+		}
+		if seen == nil {
+			seen = make(map[string]bool)
 		}
 		seen[symbol] = true
 		for _, dir := range dirs {
@@ -375,24 +452,55 @@ func (ix *Index) goReferences(gf *goFile, p string, body ast.Node) []Reference {
 		}
 		switch fn := c.Fun.(type) {
 		case *ast.SelectorExpr:
-			if x, ok := fn.X.(*ast.Ident); ok {
-				if dir, ok := imports[x.Name]; ok {
+			if x, ok := fn.X.(*ast.Ident); ok && !slices.Contains(params, x.Name) {
+				if dir, ok := imports().imports[x.Name]; ok {
 					add(x.Name+"."+fn.Sel.Name, fn.Sel.Name, dir)
 				}
 			}
 		case *ast.Ident:
-			add(fn.Name, fn.Name, append([]string{own}, dotDirs...)...)
+			if seen[fn.Name] {
+				break
+			}
+			if seen == nil {
+				seen = make(map[string]bool)
+			}
+			seen[fn.Name] = true
+			f := ix.funcFile(own, fn.Name)
+			if f == "" && token.IsExported(fn.Name) {
+				// A dot import brings the exported names of its package only.
+				for _, dir := range imports().dotDirs {
+					if f = ix.funcFile(dir, fn.Name); f != "" {
+						break
+					}
+				}
+			}
+			if f != "" {
+				refs = append(refs, Reference{Path: f, Symbol: fn.Name})
+			}
 		}
 		return true
 	})
 	return refs
 }
 
+// addNames appends the names declared by a field list.
+func addNames(names []string, fl *ast.FieldList) []string {
+	if fl == nil {
+		return names
+	}
+	for _, f := range fl.List {
+		for _, n := range f.Names {
+			names = append(names, n.Name)
+		}
+	}
+	return names
+}
+
 // funcFile returns the Go file of dir declaring the top-level function fn,
 // preferring non-test files.
 func (ix *Index) funcFile(dir, fn string) string {
 	var inTest string
-	for _, f := range ix.filesIn(dir, ".go") {
+	for f := range ix.filesIn(dir, ".go") {
 		if funcOffset(ix.source(f), fn) < 0 {
 			continue
 		}

@@ -11,7 +11,9 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
+	"iter"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -44,11 +46,13 @@ type Index struct {
 	prefixes []string // cleaned, '/'-separated, ending in '/'
 
 	mu     sync.Mutex
-	norm   map[string]string   // raw path -> Normalize result
-	parsed map[string]*goFile  // Go files parsed for declarations
-	texts  map[string][]string // source files split in lines
-	srcs   map[string][]byte   // source files read
-	heads  map[string]int      // end of a Go file's package clause and imports
+	norm   map[string]string     // raw path -> Normalize result
+	res    map[string]resolution // raw reference -> Resolve result
+	parsed map[parseKey]*goFile  // Go files (or one function of them) parsed
+	texts  map[string][]string   // source files split in lines
+	srcs   map[string][]byte     // source files read
+	heads  map[string]*goHead    // the package clause and imports of Go files
+	tests  map[parseKey]goTest   // go tests by package directory and name
 }
 
 // normCacheMax bounds the memo of Normalize so that a run over unbounded
@@ -74,10 +78,12 @@ func NewIndex(fsys fs.FS, opts Options) (*Index, error) {
 		byBase: make(map[string][]string),
 		byDir:  make(map[string][]string),
 		norm:   make(map[string]string),
-		parsed: make(map[string]*goFile),
+		res:    make(map[string]resolution),
+		parsed: make(map[parseKey]*goFile),
 		texts:  make(map[string][]string),
 		srcs:   make(map[string][]byte),
-		heads:  make(map[string]int),
+		heads:  make(map[string]*goHead),
+		tests:  make(map[parseKey]goTest),
 	}
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -134,10 +140,12 @@ func (ix *Index) withoutCaches() *Index {
 		fsys: ix.fsys, files: ix.files, dirs: ix.dirs, byBase: ix.byBase, byDir: ix.byDir,
 		modules: ix.modules, prefixes: ix.prefixes,
 		norm:   make(map[string]string),
-		parsed: make(map[string]*goFile),
+		res:    make(map[string]resolution),
+		parsed: make(map[parseKey]*goFile),
 		texts:  make(map[string][]string),
 		srcs:   make(map[string][]byte),
-		heads:  make(map[string]int),
+		heads:  make(map[string]*goHead),
+		tests:  make(map[parseKey]goTest),
 	}
 }
 
@@ -272,10 +280,51 @@ func (ix *Index) normalize(raw string) string {
 	return ""
 }
 
+// A resolution is what Resolve found for one reference, kept so that the
+// same path printed in thousands of frames is resolved once.
+type resolution struct {
+	repo  string   // the repo file, or ""
+	cands []string // the candidates when ambiguous
+	test  bool     // IsTestFile(repo)
+}
+
 // Resolve maps a source reference as logs print it ("controllers/x.go", a bare "x.go",
 // an absolute CI path) to a repo path, or to candidates when ambiguous.
 func (ix *Index) Resolve(ref string) (string, []string) {
-	if p := ix.Normalize(ref); p != "" {
+	r := ix.resolution(ref)
+	return r.repo, slices.Clone(r.cands)
+}
+
+// resolution returns Resolve's answer for ref, memoised.
+func (ix *Index) resolution(ref string) resolution {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	return ix.resolutionLocked(ref)
+}
+
+// resolutionLocked is resolution for callers that hold ix.mu: locating
+// takes the lock once for all the frames of a text.
+func (ix *Index) resolutionLocked(ref string) resolution {
+	if r, ok := ix.res[ref]; ok {
+		return r
+	}
+	var r resolution
+	r.repo, r.cands = ix.resolve(ref)
+	r.test = r.repo != "" && IsTestFile(r.repo)
+	if len(ix.res) < normCacheMax {
+		ix.res[ref] = r
+	}
+	return r
+}
+
+func (ix *Index) resolve(ref string) (string, []string) {
+	if ref == "" {
+		return "", nil
+	}
+	if ix.Has(ref) {
+		return ref, nil
+	}
+	if p := ix.normalize(ref); p != "" {
 		return p, nil
 	}
 	ref = slash(strings.TrimSpace(ref))
@@ -314,9 +363,14 @@ func (ix *Index) packageDir(importPath string) (string, bool) {
 		default:
 			continue
 		}
-		dir := path.Join(m.dir, rest)
-		if dir == "." {
-			dir = ""
+		var dir string
+		switch {
+		case m.dir == "" && clean(rest):
+			dir = rest // the common case, without allocating
+		default:
+			if dir = path.Join(m.dir, rest); dir == "." {
+				dir = ""
+			}
 		}
 		if _, ok := ix.dirs[dir]; ok {
 			return dir, true
@@ -325,15 +379,23 @@ func (ix *Index) packageDir(importPath string) (string, bool) {
 	return "", false
 }
 
-// filesIn lists the files directly in the repo-relative directory dir.
-func (ix *Index) filesIn(dir string, suffix string) []string {
-	var out []string
-	for _, f := range ix.byDir[dir] {
-		if strings.HasSuffix(f, suffix) {
-			out = append(out, f)
+// clean reports whether the relative path p is already as path.Clean
+// would make it (or empty).
+func clean(p string) bool {
+	return !strings.HasPrefix(p, ".") && !strings.HasPrefix(p, "/") && !strings.HasSuffix(p, "/") &&
+		!strings.Contains(p, "//") && !strings.Contains(p, "/.")
+}
+
+// filesIn yields the files directly in the repo-relative directory dir
+// whose names end in suffix.
+func (ix *Index) filesIn(dir string, suffix string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for _, f := range ix.byDir[dir] {
+			if strings.HasSuffix(f, suffix) && !yield(f) {
+				return
+			}
 		}
 	}
-	return out
 }
 
 func pathDir(p string) string {

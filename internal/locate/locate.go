@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/joshdk/go-junit"
@@ -70,9 +71,11 @@ func failureText(a junit.Test) string {
 
 // A resolved frame is a Frame whose Path maps onto the repo file repo.
 type resolved struct {
-	Kind Kind
-	Line int
-	repo string
+	Kind  Kind
+	Line  int
+	block int // Frame.Block
+	repo  string
+	test  bool // IsTestFile(repo)
 }
 
 // locator holds the state of one Locate call.
@@ -81,6 +84,9 @@ type locator struct {
 	t     report.Test
 	notes []string
 	noted map[string]bool
+	// lastPath is the raw path resolved last, into last.
+	lastPath string
+	last     resolution
 }
 
 func (l *locator) note(format string, args ...any) {
@@ -94,88 +100,159 @@ func (l *locator) note(format string, args ...any) {
 	}
 }
 
+// scratch holds the resolved frames of one Locate call between calls: a
+// failure's frames are only read while it is located.
+var scratch = sync.Pool{New: func() any { return new([]resolved) }}
+
 // Locate finds where the failing test t failed, where it is declared, the
 // related code on its stack and the in-repo functions it calls.
 func (ix *Index) Locate(t report.Test) Result {
+	buf := scratch.Get().(*[]resolved)
 	l := &locator{ix: ix, t: t}
-	var r Result
-	var frames []resolved
-	for i, a := range t.Failed {
-		text := failureText(a)
-		raw := Extract(text)
-		frames = l.resolveAll(raw, false)
-		r.Location = l.location(frames, text, a)
-		if r.Location == nil {
-			// The attempt's own output (Ginkgo repeats its failure there).
-			out := l.resolveAll(Extract(a.SystemErr+"\n"+a.SystemOut), false)
-			if loc := l.location(out, text, a); loc != nil {
-				r.Location, frames = loc, append(frames, out...)
-			}
-		}
-		if r.Location == nil {
-			// go-junit-report leaves the panicking test's failure empty and
-			// writes the trace in the suite's output.
-			out := l.suiteTrace()
-			if loc := l.location(out, text, a); loc != nil {
-				r.Location, frames = loc, append(frames, out...)
-			}
-		}
-		if r.Location != nil || i == len(t.Failed)-1 {
-			r.TestLocation, r.References = l.testLocation(a, frames)
-			r.Time = l.failureTime(a, raw)
-			break
-		}
-	}
-	r.Related = related(frames)
-	r.Notes = l.notes
-	return r
+	r := l.locate((*buf)[:0])
+	*buf = r.frames[:0]
+	scratch.Put(buf)
+	return r.Result
 }
 
-// resolveAll maps the frames' paths onto repo files, dropping the others.
-func (l *locator) resolveAll(frames []Frame, keepEnter bool) []resolved {
-	var out []resolved
-	for _, f := range frames {
-		if f.Kind == GinkgoEnter && !keepEnter {
+// LocateAll locates the tests of a run, as Locate does each of them, and
+// then gives a parent Go test whose own failure names no position (go
+// test fails a parent when one of its subtests fails, and its failure
+// text is then only "--- FAIL") the location of its first failing subtest
+// in the same report that has one, and that subtest's related code when
+// the parent has none. The results are in the order of tests.
+func (ix *Index) LocateAll(tests []report.Test) []Result {
+	out := make([]Result, len(tests))
+	type family struct{ report, suite, classname, top string }
+	var members map[family][]int
+	for i, t := range tests {
+		out[i] = ix.Locate(t)
+		if top, _, ok := strings.Cut(t.Name, "/"); ok && isGoTestName(t.Name) && out[i].Location != nil {
+			if members == nil {
+				members = make(map[family][]int)
+			}
+			f := family{t.Report, t.Suite.Name, t.Classname, top}
+			members[f] = append(members[f], i)
+		}
+	}
+	for i, t := range tests {
+		if out[i].Location != nil || !isGoTestName(t.Name) {
 			continue
 		}
-		if p := l.resolve(f); p != "" {
-			if out == nil {
-				out = make([]resolved, 0, len(frames))
+		top, _, _ := strings.Cut(t.Name, "/")
+		for _, j := range members[family{t.Report, t.Suite.Name, t.Classname, top}] {
+			if !strings.HasPrefix(tests[j].Name, t.Name+"/") {
+				continue
 			}
-			out = append(out, resolved{Kind: f.Kind, Line: f.Line, repo: p})
+			loc := *out[j].Location
+			out[i].Location = &loc
+			if len(out[i].Related) == 0 {
+				out[i].Related = slices.Clone(out[j].Related)
+			}
+			break
 		}
 	}
 	return out
 }
 
-// resolve maps one frame's path onto a repo file, or "".
-func (l *locator) resolve(f Frame) string {
+// A located Result keeps the frames it was found from.
+type located struct {
+	Result
+	frames []resolved
+}
+
+// locate locates l.t, appending its resolved frames to frames.
+func (l *locator) locate(frames []resolved) located {
+	t := l.t
+	var r Result
+	var times []string
+	for i, a := range t.Failed {
+		text := failureText(a)
+		times = times[:0]
+		frames = l.resolveText(frames[:0], text, &times)
+		r.Location = l.location(frames, text, a)
+		if r.Location == nil {
+			// The attempt's own output (Ginkgo repeats its failure there).
+			n := len(frames)
+			frames = l.resolveText(frames, a.SystemErr+"\n"+a.SystemOut, nil)
+			if r.Location = l.location(frames[n:], text, a); r.Location == nil {
+				frames = frames[:n]
+			}
+		}
+		if r.Location == nil {
+			// go-junit-report leaves the panicking test's failure empty and
+			// writes the trace in the suite's output.
+			n := len(frames)
+			frames = l.suiteTrace(frames)
+			if r.Location = l.location(frames[n:], text, a); r.Location == nil {
+				frames = frames[:n]
+			}
+		}
+		if r.Location != nil || i == len(t.Failed)-1 {
+			r.TestLocation, r.References = l.testLocation(a, frames)
+			r.Time = l.failureTime(a, times)
+			break
+		}
+	}
+	r.Related = related(frames)
+	r.Notes = l.notes
+	return located{Result: r, frames: frames}
+}
+
+// resolveText appends to dst the frames of text that name repo files,
+// without Ginkgo's "> Enter" lines, and to times (when not nil) the
+// timestamps of Ginkgo's failure positions.
+func (l *locator) resolveText(dst []resolved, text string, times *[]string) []resolved {
+	l.ix.mu.Lock()
+	defer l.ix.mu.Unlock()
+	eachFrame(text, func(f Frame) {
+		if f.Kind == GinkgoAt && f.Time != "" && times != nil {
+			*times = append(*times, f.Time)
+		}
+		if f.Kind == GinkgoEnter {
+			return
+		}
+		if r := l.resolve(f); r.repo != "" {
+			dst = append(dst, resolved{Kind: f.Kind, Line: f.Line, block: f.Block, repo: r.repo, test: r.test})
+		}
+	})
+	return dst
+}
+
+// resolve maps one frame's path onto a repo file. The caller holds l.ix.mu.
+func (l *locator) resolve(f Frame) resolution {
 	ix := l.ix
 	switch f.Kind {
 	case GoLog:
 		// go test prints the basename only: the test's package directory
 		// comes from its import path (the classname) and go.mod.
-		for _, pkg := range []string{l.t.Classname, l.t.Suite.Name} {
+		for _, pkg := range [...]string{l.t.Classname, l.t.Suite.Name} {
 			if dir, ok := ix.packageDir(pkg); ok {
 				p := path.Join(dir, f.Path)
 				if ix.Has(p) {
-					return p
+					return resolution{repo: p, test: IsTestFile(p)}
 				}
 			}
 		}
 	case Java:
 		return l.javaFile(f)
 	}
-	p, cands := ix.Resolve(f.Path)
-	if len(cands) > 0 {
-		l.note("%s:%d matches several files: %s", f.Path, f.Line, strings.Join(cands, ", "))
+	// Consecutive frames often print the same file (a helper chain, the
+	// module cache's frames of one package).
+	r := l.last
+	if f.Path != l.lastPath {
+		r = ix.resolutionLocked(f.Path)
+		l.lastPath, l.last = f.Path, r
 	}
-	return p
+	if len(r.cands) > 0 {
+		l.note("%s:%d matches several files: %s", f.Path, f.Line, strings.Join(r.cands, ", "))
+	}
+	return r
 }
 
 // javaFile resolves a JVM frame through its class's package path:
 // com.acme.FooTest$Inner.bar(FooTest.java:42) -> .../com/acme/FooTest.java.
-func (l *locator) javaFile(f Frame) string {
+func (l *locator) javaFile(f Frame) resolution {
 	class := f.Func
 	if i := strings.LastIndexByte(class, '.'); i >= 0 {
 		class = class[:i]
@@ -191,19 +268,19 @@ func (l *locator) javaFile(f Frame) string {
 	if pkg != "" {
 		ref = strings.ReplaceAll(pkg, ".", "/") + "/" + f.Path
 	}
-	p, cands := l.ix.Resolve(ref)
-	if len(cands) > 0 {
-		l.note("%s:%d matches several files: %s", ref, f.Line, strings.Join(cands, ", "))
+	r := l.ix.resolutionLocked(ref)
+	if len(r.cands) > 0 {
+		l.note("%s:%d matches several files: %s", ref, f.Line, strings.Join(r.cands, ", "))
 	}
-	return p
+	return r
 }
 
 // suiteTrace returns the in-repo frames of the goroutine traces in the
 // suite's output that run the test's own function (go-junit-report).
-func (l *locator) suiteTrace() []resolved {
+func (l *locator) suiteTrace(dst []resolved) []resolved {
 	text := l.t.Suite.SystemOut + "\n" + l.t.Suite.SystemErr
 	if strings.TrimSpace(text) == "" {
-		return nil
+		return dst
 	}
 	top, _, _ := strings.Cut(l.t.Name, "/")
 	all := Extract(text)
@@ -213,13 +290,16 @@ func (l *locator) suiteTrace() []resolved {
 			blocks[f.Block] = true
 		}
 	}
-	var mine []Frame
+	l.ix.mu.Lock()
+	defer l.ix.mu.Unlock()
 	for _, f := range all {
 		if f.Kind == GoFrame && blocks[f.Block] {
-			mine = append(mine, f)
+			if r := l.resolve(f); r.repo != "" {
+				dst = append(dst, resolved{Kind: f.Kind, Line: f.Line, block: f.Block, repo: r.repo, test: r.test})
+			}
 		}
 	}
-	return l.resolveAll(mine, false)
+	return dst
 }
 
 // location picks where the failure was raised from the in-repo frames of
@@ -228,50 +308,71 @@ func (l *locator) location(frames []resolved, text string, a junit.Test) *Locati
 	if len(frames) == 0 {
 		return nil
 	}
-	first := func(kinds ...Kind) *resolved {
-		for i := range frames {
-			for _, k := range kinds {
-				if frames[i].Kind == k {
-					return &frames[i]
-				}
+	// One pass over the frames: the first or last of each kind that a
+	// runner convention picks.
+	firstGo, firstAt, lastLog, lastPy, firstStack, rootCause := -1, -1, -1, -1, -1, -1
+	for i, f := range frames {
+		switch f.Kind {
+		case GoFrame:
+			if firstGo < 0 {
+				firstGo = i
+			}
+		case GinkgoAt:
+			if firstAt < 0 {
+				firstAt = i
+			}
+		case GoLog:
+			lastLog = i
+		case Python, Pytest:
+			lastPy = i
+		case JS:
+			if firstStack < 0 {
+				firstStack = i
+			}
+		case Java:
+			if firstStack < 0 {
+				firstStack = i
+			}
+			// Each "Caused by:" starts a block: the first frame of the
+			// last block is where the root cause was thrown.
+			if rootCause < 0 || f.block > frames[rootCause].block {
+				rootCause = i
 			}
 		}
-		return nil
 	}
-	last := func(kinds ...Kind) *resolved {
-		for i := len(frames) - 1; i >= 0; i-- {
-			for _, k := range kinds {
-				if frames[i].Kind == k {
-					return &frames[i]
-				}
-			}
-		}
-		return nil
-	}
-	var pick *resolved
-	panicked := strings.Contains(text, "[PANICKED]") || a.Status == junit.StatusError && errType(a) == "panicked"
+	pick := 0
 	switch {
-	case panicked && first(GoFrame) != nil:
-		pick = first(GoFrame)
-	case first(GinkgoAt) != nil:
-		pick = first(GinkgoAt)
-	case first(GoFrame) != nil:
-		// Frames are printed deepest first; the first goroutine is the one
-		// that panicked.
-		pick = first(GoFrame)
-	case last(GoLog) != nil:
+	case firstGo >= 0 && (firstAt < 0 || panicked(text, a)):
+		// A panic is raised at its goroutine trace's first in-repo frame
+		// (Ginkgo's "In [It] at:" then names the runtime); frames are
+		// printed deepest first, and the first goroutine is the one that
+		// panicked.
+		pick = firstGo
+	case firstAt >= 0:
+		pick = firstAt
+	case lastLog >= 0:
 		// t.Fatal ends a test, and t.Errorf lines come in order: the last
 		// logged position is the one that failed it.
-		pick = last(GoLog)
-	case last(Python, Pytest) != nil:
+		pick = lastLog
+	case lastPy >= 0:
 		// Python prints the most recent call last.
-		pick = last(Python, Pytest)
-	case first(JS, Java) != nil:
-		pick = first(JS, Java)
-	default:
-		pick = &frames[0]
+		pick = lastPy
+	case firstStack >= 0 && frames[firstStack].Kind == Java:
+		// The JVM prints the exception that reached the test first and
+		// its causes after it, each "Caused by:"; the root cause is where
+		// the failure was raised. A cause thrown outside the repository
+		// (its frames common with the enclosing trace elided as "... N
+		// more") falls back to the nearest enclosing exception's frame.
+		pick = rootCause
+	case firstStack >= 0:
+		pick = firstStack
 	}
-	return &Location{Path: pick.repo, Line: pick.Line}
+	return &Location{Path: frames[pick].repo, Line: frames[pick].Line}
+}
+
+// panicked reports whether a failure is a panic by Ginkgo's conventions.
+func panicked(text string, a junit.Test) bool {
+	return strings.Contains(text, "[PANICKED]") || a.Status == junit.StatusError && errType(a) == "panicked"
 }
 
 func errType(a junit.Test) string {
@@ -289,9 +390,18 @@ func errType(a junit.Test) string {
 // related lists the non-test repo files among the frames, one entry per
 // file at its first line, in order.
 func related(frames []resolved) []Location {
-	var out []Location
+	n := 0
 	for _, f := range frames {
-		if f.Kind == GinkgoEnter || IsTestFile(f.repo) || slices.ContainsFunc(out, func(l Location) bool { return l.Path == f.repo }) {
+		if f.Kind != GinkgoEnter && !f.test {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]Location, 0, n)
+	for _, f := range frames {
+		if f.Kind == GinkgoEnter || f.test || slices.ContainsFunc(out, func(l Location) bool { return l.Path == f.repo }) {
 			continue
 		}
 		out = append(out, Location{Path: f.repo, Line: f.Line})
@@ -368,8 +478,8 @@ func (l *locator) testLocation(a junit.Test, frames []resolved) (*Location, []Re
 	if isGoTestName(t.Name) {
 		for _, pkg := range []string{t.Classname, t.Suite.Name} {
 			if dir, ok := ix.packageDir(pkg); ok {
-				if gf, p, n, body := ix.goTestDecl(dir, t.Name); p != "" {
-					return &Location{Path: p, Line: n}, ix.goReferences(gf, p, body)
+				if gt := ix.goTest(dir, t.Name); gt.path != "" {
+					return &Location{Path: gt.path, Line: gt.line}, slices.Clone(gt.refs)
 				}
 			}
 		}
@@ -391,7 +501,7 @@ func (l *locator) testLocation(a junit.Test, frames []resolved) (*Location, []Re
 		add(p)
 	}
 	for _, f := range frames {
-		if IsTestFile(f.repo) {
+		if f.test {
 			add(f.repo)
 		}
 	}
@@ -464,7 +574,9 @@ func (l *locator) ginkgoEnter(a junit.Test) *Location {
 		if !ginkgoLeaves[node] {
 			continue
 		}
-		p := l.resolve(f)
+		l.ix.mu.Lock()
+		p := l.resolve(f).repo
+		l.ix.mu.Unlock()
 		if p == "" {
 			continue
 		}
@@ -680,12 +792,10 @@ func (ix *Index) referencesAt(p string, line int, ginkgo bool) []Reference {
 // Ginkgo's "@ 11/27/26 14:55:20.842" (the runner's local time, read as
 // UTC), a testcase timestamp plus its duration, or the end of the suite
 // (its timestamp plus its time), which bounds the failure from above.
-func (l *locator) failureTime(a junit.Test, frames []Frame) time.Time {
-	for _, f := range frames {
-		if f.Kind == GinkgoAt && f.Time != "" {
-			if tm, err := time.Parse("01/02/06 15:04:05.000", f.Time); err == nil {
-				return tm
-			}
+func (l *locator) failureTime(a junit.Test, ginkgoTimes []string) time.Time {
+	for _, s := range ginkgoTimes {
+		if tm, err := time.Parse("01/02/06 15:04:05.000", s); err == nil {
+			return tm
 		}
 	}
 	if tm, ok := parseTimestamp(a.Properties["timestamp"]); ok {

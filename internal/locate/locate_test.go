@@ -5,6 +5,9 @@ import (
 	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/flake-triage/flake-triage/internal/report"
 )
 
 // TestLocateAmbiguous checks that a position matching several repo files
@@ -62,5 +65,110 @@ func TestLocateGinkgoWithoutEnterLines(t *testing.T) {
 	}
 	if !found {
 		t.Fatalf("no %q in the sample", name)
+	}
+}
+
+// TestLocateAllSubtestParent checks that a parent go test whose failure
+// names no position takes the location of its failing subtest of the same
+// report, and only then. The failure texts are gotestsum's, from the
+// sample's reports/gotestsum-unit.xml.
+func TestLocateAllSubtestParent(t *testing.T) {
+	ix, err := NewIndex(sampleFS(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const (
+		pkg    = "sigs.k8s.io/capi-like/api/v1beta1"
+		parent = "=== RUN   TestClusterDefault\n--- FAIL: TestClusterDefault (0.00s)\n"
+		sub    = "=== RUN   TestClusterDefault/sets_the_service_domain\n    cluster_types_test.go:32: ServiceDomain = \"svc.cluster.local\", want \"cluster.local\"\n--- FAIL: TestClusterDefault/sets_the_service_domain (0.00s)\n"
+	)
+	in := func(rep, name, text string) report.Test {
+		rt := testWithFailure(pkg, name, text)
+		rt.Report = rep
+		rt.Suite.Name = pkg
+		return rt
+	}
+	subtest := &Location{Path: "api/v1beta1/cluster_types_test.go", Line: 32}
+	tests := []struct {
+		name  string
+		tests []report.Test
+		want  []*Location
+	}{
+		{
+			name:  "subtest after its parent",
+			tests: []report.Test{in("a.xml", "TestClusterDefault", parent), in("a.xml", "TestClusterDefault/sets_the_service_domain", sub)},
+			want:  []*Location{subtest, subtest},
+		},
+		{
+			name:  "subtest before its parent",
+			tests: []report.Test{in("a.xml", "TestClusterDefault/sets_the_service_domain", sub), in("a.xml", "TestClusterDefault", parent)},
+			want:  []*Location{subtest, subtest},
+		},
+		{
+			name:  "subtest of another report",
+			tests: []report.Test{in("a.xml", "TestClusterDefault", parent), in("b.xml", "TestClusterDefault/sets_the_service_domain", sub)},
+			want:  []*Location{nil, subtest},
+		},
+		{
+			name:  "a test whose name only starts like the parent's",
+			tests: []report.Test{in("a.xml", "TestClusterDefault", parent), in("a.xml", "TestClusterDefaults/sets_the_service_domain", sub)},
+			want:  []*Location{nil, subtest},
+		},
+		{
+			name: "a grandchild",
+			tests: []report.Test{
+				in("a.xml", "TestClusterDefault", parent),
+				in("a.xml", "TestClusterDefault/sets", "--- FAIL: TestClusterDefault/sets (0.00s)\n"),
+				in("a.xml", "TestClusterDefault/sets/the_service_domain", sub),
+			},
+			want: []*Location{subtest, subtest, subtest},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []*Location
+			for _, r := range ix.LocateAll(tt.tests) {
+				got = append(got, r.Location)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("locations (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestLocateAllRun reads every report of the sample as one run, folding
+// the tests of several reports, and checks the parent of a failing
+// subtest.
+func TestLocateAllRun(t *testing.T) {
+	fsys := sampleFS(t)
+	ix, err := NewIndex(fsys, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := report.Read(fsys, []string{"reports/*.xml"})
+	if len(set.Errors) != 0 {
+		t.Fatalf("read the sample's reports: %q", set.Errors)
+	}
+	results := ix.LocateAll(set.Tests)
+	if len(results) != len(set.Tests) {
+		t.Fatalf("LocateAll returned %d results for %d tests", len(results), len(set.Tests))
+	}
+	var found int
+	for i, rt := range set.Tests {
+		if rt.Name != "TestClusterDefault" {
+			continue
+		}
+		found++
+		want := Result{
+			Location:     &Location{Path: "api/v1beta1/cluster_types_test.go", Line: 32},
+			TestLocation: &Location{Path: "api/v1beta1/cluster_types_test.go", Line: 20},
+		}
+		if diff := cmp.Diff(want, results[i], cmpopts.IgnoreFields(Result{}, "Time")); diff != "" {
+			t.Errorf("%s: LocateAll (-want +got):\n%s", rt.Report, diff)
+		}
+	}
+	if found == 0 {
+		t.Fatal("no TestClusterDefault in the run")
 	}
 }

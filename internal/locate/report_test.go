@@ -1,7 +1,7 @@
 package locate
 
 import (
-	"strings"
+	"bytes"
 	"testing"
 	"time"
 
@@ -10,65 +10,15 @@ import (
 	"github.com/flake-triage/flake-triage/internal/report"
 )
 
-// readTests is a small test-only stand-in for report.Read (written on
-// another branch): it turns one JUnit report into its failing and flaky
-// tests, one report.Test per (innermost suite, classname, name), with
-// gotestsum's repeated testcases as attempts and Ginkgo's FlakeAttempts
-// spec that passed on retry as a failed attempt whose body is its
-// system-err.
+// readTests reads one JUnit report with report.Ingest, the ingestion the
+// product uses, and returns its failing and flaky tests.
 func readTests(tb testing.TB, name string, data []byte) []report.Test {
 	tb.Helper()
-	suites, err := junit.Ingest(data)
-	if err != nil {
-		tb.Fatalf("ingest %s: %v", name, err)
+	set := report.Ingest(name, bytes.NewReader(data))
+	if len(set.Errors) != 0 {
+		tb.Fatalf("ingest %s: %q", name, set.Errors)
 	}
-	var order []string
-	byKey := make(map[string]*report.Test)
-	var walk func(s junit.Suite)
-	walk = func(s junit.Suite) {
-		suite := s
-		suite.Tests, suite.Suites = nil, nil
-		for _, tc := range s.Tests {
-			key := s.Name + "\x00" + tc.Classname + "\x00" + tc.Name
-			rt, ok := byKey[key]
-			if !ok {
-				rt = &report.Test{Report: name, Suite: suite, Classname: tc.Classname, Name: tc.Name}
-				byKey[key] = rt
-				order = append(order, key)
-			}
-			switch {
-			case tc.Status == junit.StatusFailed || tc.Status == junit.StatusError:
-				rt.Failed = append(rt.Failed, tc)
-			case tc.Status == junit.StatusPassed && strings.Contains(tc.SystemErr, "[FAILED] Failure recorded during attempt"):
-				failed := tc
-				failed.Status = junit.StatusFailed
-				failed.Error = junit.Error{Body: tc.SystemErr}
-				rt.Failed = append(rt.Failed, failed)
-				rt.Passed++
-			case tc.Status == junit.StatusPassed:
-				rt.Passed++
-			}
-		}
-		for _, sub := range s.Suites {
-			walk(sub)
-		}
-	}
-	for _, s := range suites {
-		walk(s)
-	}
-	var out []report.Test
-	for _, k := range order {
-		rt := byKey[k]
-		if len(rt.Failed) == 0 {
-			continue
-		}
-		rt.Kind = report.Failure
-		if rt.Passed > 0 {
-			rt.Kind = report.Flake
-		}
-		out = append(out, *rt)
-	}
-	return out
+	return set.Tests
 }
 
 // testWithFailure builds a failing test whose one failed attempt has text
