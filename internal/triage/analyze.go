@@ -37,16 +37,16 @@ func Analyze(set *report.Set, ix *locate.Index, own *owners.Resolver, cfg config
 		r.Reports.Files = append(r.Reports.Files, ReportFile(f))
 	}
 	r.Findings = []Finding{}
-	for _, t := range set.Tests {
-		f, notes := analyzeTest(t, ix, own, cfg)
+	locs := ix.LocateAll(set.Tests)
+	for i, t := range set.Tests {
+		f, notes := analyzeTest(t, locs[i], own, cfg)
 		r.Findings = append(r.Findings, f)
 		r.Errors = append(r.Errors, notes...)
 	}
 	return r
 }
 
-func analyzeTest(t report.Test, ix *locate.Index, own *owners.Resolver, cfg config.Config) (Finding, []string) {
-	loc := ix.Locate(t)
+func analyzeTest(t report.Test, loc locate.Result, own *owners.Resolver, cfg config.Config) (Finding, []string) {
 	f := Finding{
 		ID:           ID(t.Suite.Name, t.Classname, t.Name),
 		Kind:         string(t.Kind),
@@ -199,11 +199,21 @@ func Message(t report.Test) string {
 	if e, ok := a.Error.(interface{ Error() string }); ok && e != nil {
 		text = e.Error()
 	}
-	if msg := strings.TrimSpace(a.Message); msg != "" && !strings.Contains(text, msg) {
+	// The message attribute leads when it says more than a runner's
+	// one-word verdict ("Failed", "panicked") and the body lacks it.
+	if msg := strings.TrimSpace(a.Message); msg != "" && !strings.Contains(text, msg) &&
+		(strings.TrimSpace(text) == "" || strings.ContainsAny(msg, " \t\n")) {
 		text = msg + "\n" + text
 	}
-	if strings.TrimSpace(text) == "" {
-		text = a.SystemOut
+	if !strings.ContainsAny(strings.TrimSpace(text), " \t\n") {
+		// A one-word verdict: go-junit-report leaves a panic's text in the
+		// suite's output.
+		for _, out := range []string{a.SystemOut, a.SystemErr, t.Suite.SystemOut} {
+			if i := strings.Index(out, "panic: "); i >= 0 {
+				text = out[i:]
+				break
+			}
+		}
 	}
 	lines := strings.Split(strings.TrimSpace(text), "\n")
 	if len(lines) > maxMessageLines {
