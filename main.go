@@ -8,6 +8,7 @@ import (
 	_ "embed"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/flake-triage/flake-triage/internal/cli"
@@ -21,7 +22,16 @@ var version = "dev"
 //go:embed testdata/capi-like.txtar
 var demo []byte
 
+// memoryLimit is the default soft memory limit (GOMEMLIMIT overrides it):
+// the tool runs beside the test job on a CI machine, so the garbage
+// collector keeps the heap small rather than letting it double; a run
+// that needs more gets it, at the cost of more collection.
+const memoryLimit = 48 << 20
+
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := cli.Main(ctx, os.Args[1:], cli.Env{
 		Getenv:  os.Getenv,
