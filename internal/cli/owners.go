@@ -49,14 +49,19 @@ func runOwners(args []string, env Env) error {
 	if len(paths) == 0 {
 		return usagef("owners: no paths given (as arguments or on stdin)")
 	}
-	res, warnings := owners.Load(r.fsys)
+	clean := make([]string, len(paths))
+	for i, p := range paths {
+		clean[i] = repoPath(p)
+	}
+	// Only the OWNERS files above the paths asked about are read.
+	res, warnings := owners.LoadFor(r.fsys, clean, owners.Options{})
 	for _, w := range warnings {
 		fmt.Fprintf(env.Stderr, "flake-triage: warning: %v\n", w)
 	}
 	enc := json.NewEncoder(env.Stdout)
 	enc.SetEscapeHTML(false)
-	for _, p := range paths {
-		o := res.Owners(repoPath(p))
+	for i, p := range paths {
+		o := res.Owners(clean[i])
 		o.Path = p
 		if *asJSON {
 			if err := enc.Encode(o); err != nil {

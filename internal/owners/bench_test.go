@@ -2,6 +2,7 @@ package owners
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -194,5 +195,23 @@ func BenchmarkOwnersJSON17819(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	}
+}
+
+var benchTree = flag.String("bench-tree", "", "TestWriteBenchTree writes the generated tree here")
+
+// TestWriteBenchTree writes the generated tree, and the first 17,819 of its
+// file paths (as many as the kops tree has) to PATHS.txt, to time the
+// `owners --json` process on it:
+//
+//	go test ./internal/owners -run TestWriteBenchTree -bench-tree /tmp/tree
+//	flake-triage owners --json --repo-root /tmp/tree < /tmp/tree/PATHS.txt
+func TestWriteBenchTree(t *testing.T) {
+	if *benchTree == "" {
+		t.Skip("-bench-tree is not set")
+	}
+	files := genTree(t, *benchTree)
+	if err := os.WriteFile(filepath.Join(*benchTree, "PATHS.txt"), []byte(strings.Join(files[:17819], "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -182,6 +182,41 @@ func LoadPaths(fsys fs.FS, files []string, opts Options) (*Resolver, []error) {
 	return load(fsys, files, opts)
 }
 
+// LoadFor is LoadWith for questions about these paths only: it reads the
+// OWNERS files of their directories and the directories above, and no
+// other, so that a few answers do not cost a walk of the whole tree. Its
+// answers for those paths are LoadWith's.
+func LoadFor(fsys fs.FS, paths []string, opts Options) (*Resolver, []error) {
+	seen := map[string]bool{}
+	var candidates []string
+	for _, p := range paths {
+		p = cleanPath(p)
+		// The path itself may be a directory: Owners walks up from it.
+		for d := p; ; d = parentDir(d) {
+			if seen[d] {
+				break
+			}
+			seen[d] = true
+			candidates = append(candidates, path.Join(d, ownersName))
+			if d == "" {
+				break
+			}
+		}
+	}
+	exists := make([]bool, len(candidates))
+	parallel(len(candidates), func(i int) {
+		info, err := fs.Stat(fsys, candidates[i])
+		exists[i] = err == nil && info.Mode().IsRegular()
+	})
+	files := []string{}
+	for i, c := range candidates {
+		if exists[i] {
+			files = append(files, c)
+		}
+	}
+	return load(fsys, files, opts)
+}
+
 func load(fsys fs.FS, files []string, opts Options) (*Resolver, []error) {
 	var warnings []error
 	ignored := opts.IgnoredDirs

@@ -230,3 +230,27 @@ func TestLoadOptionsAndLimits(t *testing.T) {
 		t.Errorf("a 3 MB CODEOWNERS is not loaded and GitHub does not look further: got %+v", o.CodeOwners)
 	}
 }
+
+// TestLoadForAgrees: a resolver loaded for some paths answers for them as
+// the whole tree's does, one path at a time and all together.
+func TestLoadForAgrees(t *testing.T) {
+	files, _ := filepath.Glob("testdata/scenarios/*.txtar")
+	files = append(files, "testdata/cluster-api.txtar", "testdata/python-docs-samples.txtar", "../../testdata/capi-like.txtar")
+	for _, file := range files {
+		fsys, paths := treeAndPaths(t, file)
+		walked, _ := Load(fsys)
+		all, _ := LoadFor(fsys, append(paths, "nowhere/x.go"), Options{})
+		for i, p := range append(paths, ".", "nowhere/x.go") {
+			if diff := cmp.Diff(walked.Owners(p), all.Owners(p)); diff != "" {
+				t.Errorf("%s: Owners(%q) differs (-Load +LoadFor all):\n%s", file, p, diff)
+			}
+			if i%97 != 0 {
+				continue
+			}
+			one, _ := LoadFor(fsys, []string{p}, Options{})
+			if diff := cmp.Diff(walked.Owners(p), one.Owners(p)); diff != "" {
+				t.Errorf("%s: Owners(%q) differs (-Load +LoadFor one):\n%s", file, p, diff)
+			}
+		}
+	}
+}
