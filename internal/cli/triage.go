@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/flake-triage/flake-triage/internal/action"
@@ -103,18 +104,36 @@ func triageRepo(ctx context.Context, o Options, r repo, env Env) (int, error) {
 	if err != nil {
 		return ExitFailed, fmt.Errorf("index repository %s: %w", o.RepoRoot, err)
 	}
-	own, warnings := owners.Load(r.fsys)
+	locs := ix.LocateAll(set.Tests)
+	// Only the OWNERS files above the paths of the findings are read.
+	own, warnings := owners.LoadFor(r.fsys, triage.Paths(locs), owners.Options{})
 
-	res := triage.Analyze(set, ix, own, cfg)
+	res := triage.Analyze(set, locs, own, cfg)
 	res.Errors = append(res.Errors, fetchProblems...)
 	for _, w := range warnings {
 		res.Errors = append(res.Errors, w.Error())
 	}
 	res.Mode = modeOf(o, env)
 	if len(cfg.Logs) > 0 {
-		groups, warnings := logs.Correlate(r.fsys, cfg.Logs, triage.Windows(res.Findings), ix, logs.Options{})
+		groups, logWarnings := logs.Correlate(r.fsys, cfg.Logs, triage.Windows(res.Findings), ix, logs.Options{})
+		res.Errors = append(res.Errors, logWarnings...)
+		var sources []string
+		for _, gs := range groups {
+			for _, g := range gs {
+				if g.Source != nil {
+					sources = append(sources, g.Source.Path)
+				}
+			}
+		}
+		// The log sources' OWNERS files; a problem with one was reported
+		// above when it also owns a finding.
+		own, warnings := owners.LoadFor(r.fsys, sources, owners.Options{})
+		for _, w := range warnings {
+			if !slices.Contains(res.Errors, w.Error()) {
+				res.Errors = append(res.Errors, w.Error())
+			}
+		}
 		triage.AddCorrelated(&res, groups, own, cfg.Owners.Source)
-		res.Errors = append(res.Errors, warnings...)
 	}
 
 	problems, failed := track(ctx, &res, o, cfg, run, env, client)

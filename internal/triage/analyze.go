@@ -22,12 +22,35 @@ const maxMessageLines = 12
 // deep in shared code does not notify half of the project.
 const maxMentions = 10
 
-// Analyze turns the tests read from the reports into findings: where each
-// failed, who owns that code, who is assigned and mentioned, and which
-// labels its issue carries. It does no I/O: the index and the ownership
-// resolver were built from the repository beforehand. Issue actions are
-// decided later, by the planner.
-func Analyze(set *report.Set, ix *locate.Index, own *owners.Resolver, cfg config.Config) Result {
+// Paths are the repository paths whose owners Analyze asks about for
+// these locations: each test's location, declaration, related frames and
+// the code it calls.
+func Paths(locs []locate.Result) []string {
+	var out []string
+	add := func(l *locate.Location) {
+		if l != nil {
+			out = append(out, l.Path)
+		}
+	}
+	for _, r := range locs {
+		add(r.Location)
+		add(r.TestLocation)
+		for _, l := range r.Related {
+			out = append(out, l.Path)
+		}
+		for _, ref := range r.References {
+			out = append(out, ref.Path)
+		}
+	}
+	return out
+}
+
+// Analyze turns the tests read from the reports, located by locs (the
+// index's LocateAll of set.Tests), into findings: where each failed, who
+// owns that code, who is assigned and mentioned, and which labels its
+// issue carries. It does no I/O: the ownership resolver was loaded
+// beforehand. Issue actions are decided later, by the planner.
+func Analyze(set *report.Set, locs []locate.Result, own *owners.Resolver, cfg config.Config) Result {
 	r := Result{
 		Version: 1,
 		Reports: Reports{Tests: set.Total, Failed: set.Failed, Flaky: set.Flaky, Files: []ReportFile{}},
@@ -37,7 +60,6 @@ func Analyze(set *report.Set, ix *locate.Index, own *owners.Resolver, cfg config
 		r.Reports.Files = append(r.Reports.Files, ReportFile(f))
 	}
 	r.Findings = []Finding{}
-	locs := ix.LocateAll(set.Tests)
 	for i, t := range set.Tests {
 		f, notes := analyzeTest(t, locs[i], own, cfg)
 		r.Findings = append(r.Findings, f)

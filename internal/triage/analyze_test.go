@@ -38,7 +38,7 @@ func analyze(t *testing.T, cfg config.Config, xml string) Result {
 	if len(warnings) > 0 {
 		t.Fatal(warnings)
 	}
-	return Analyze(set, ix, own, cfg)
+	return Analyze(set, ix.LocateAll(set.Tests), own, cfg)
 }
 
 const goReport = `<testsuites><testsuite name="example.com/m/pkg" tests="1" failures="1">
