@@ -282,6 +282,7 @@ func TestInsideActions(t *testing.T) {
 		"GITHUB_API_URL":      gh.URL,
 		"GITHUB_ACTIONS":      "true",
 		"GITHUB_EVENT_NAME":   "pull_request",
+		"GITHUB_EVENT_PATH":   "testdata/pull_request.json",
 		"GITHUB_OUTPUT":       outputs,
 		"GITHUB_STEP_SUMMARY": summary,
 		"GITHUB_WORKSPACE":    dir,
@@ -318,8 +319,9 @@ func TestInsideActions(t *testing.T) {
 		}
 	}
 	sum := string(mustRead(t, summary))
-	if !strings.Contains(sum, "https://github.com/acme/capi-like/blob/0123456789abcdef0123456789abcdef01234567/test/e2e/quick_start_test.go#L26") {
-		t.Errorf("summary does not link the failing line at the commit:\n%s", sum)
+	// GITHUB_SHA is the merge commit; the payload names the PR's head.
+	if !strings.Contains(sum, "https://github.com/acme/capi-like/blob/ec26c3e57ca3a959ca5aad62de7213c562f8c821/test/e2e/quick_start_test.go#L26") {
+		t.Errorf("summary does not link the failing line at the PR's head commit:\n%s", sum)
 	}
 	var res triage.Result
 	if err := json.Unmarshal(mustRead(t, env["INPUT_JSON"]), &res); err != nil {

@@ -74,6 +74,17 @@ func triageRepo(ctx context.Context, o Options, r repo, env Env) (int, error) {
 		return ExitUsage, err
 	}
 	run := currentRun(o, env, env.Now())
+	var eventProblems []string
+	if p := env.Getenv("GITHUB_EVENT_PATH"); p != "" {
+		// The event names the commit the tests ran on: a pull request's
+		// head rather than the merge commit GITHUB_SHA names, so that
+		// links and check runs land on the PR's own commit.
+		if ev, err := readEvent(env.Getenv("GITHUB_EVENT_NAME"), p); err != nil {
+			eventProblems = append(eventProblems, err.Error())
+		} else if ev.HeadSHA != "" {
+			run.SHA = ev.HeadSHA
+		}
+	}
 	where := action.SummaryRun{ServerURL: run.ServerURL, Repo: o.Repo, SHA: run.SHA}
 
 	var set *report.Set
@@ -109,6 +120,7 @@ func triageRepo(ctx context.Context, o Options, r repo, env Env) (int, error) {
 	own, warnings := owners.LoadFor(r.fsys, triage.Paths(locs), owners.Options{})
 
 	res := triage.Analyze(set, locs, own, cfg)
+	res.Errors = append(res.Errors, eventProblems...)
 	res.Errors = append(res.Errors, fetchProblems...)
 	for _, w := range warnings {
 		res.Errors = append(res.Errors, w.Error())
@@ -163,6 +175,19 @@ func triageRepo(ctx context.Context, o Options, r repo, env Env) (int, error) {
 		return ExitFailed, err
 	}
 	return code, nil
+}
+
+// readEvent reads the payload of the event that started the workflow.
+func readEvent(name, path string) (action.Event, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return action.Event{}, fmt.Errorf("read event payload: %w", err)
+	}
+	ev, err := action.ReadEvent(name, data)
+	if err != nil {
+		return action.Event{}, fmt.Errorf("event payload %s: %w", path, err)
+	}
+	return ev, nil
 }
 
 // pastRun describes the run that --from-run triages, for the history of
