@@ -114,7 +114,7 @@ type parser struct {
 	caseErr   []byte
 	ginkgoOut []byte // scratch for Ginkgo retries
 
-	seen    map[key]state
+	seen    table
 	pending []pendingTest
 }
 
@@ -123,7 +123,7 @@ func (p *parser) reset() {
 	p.root = false
 	p.depth = 0
 	p.inCase = false
-	clear(p.seen)
+	p.seen.reset()
 	clear(p.pending)
 	p.pending = p.pending[:0]
 }
@@ -135,9 +135,6 @@ func (p *parser) parseFile(c *Collector, name string, r io.Reader) (err error) {
 			err = fmt.Errorf("line %d: internal error reading the report: %v", p.line, v)
 		}
 	}()
-	if p.seen == nil {
-		p.seen = make(map[key]state)
-	}
 	p.reset()
 	p.line = 1
 	dr, err := decode(r)
@@ -620,11 +617,8 @@ func (p *parser) closeCase(c *Collector) {
 		suite = f.suite.Name
 	}
 	classname, name := p.attrValue(p.classAt), p.attrValue(p.nameAt)
-	k := c.keyOfBytes(suite, classname, name)
-	st, ok := p.seen[k]
-	if !ok {
-		st.idx = -1
-	}
+	k := c.keyOf(suite, classname, name)
+	st, _ := p.seen.ref(k)
 
 	final := p.mainAt < 0 // the last attempt passed or was skipped
 	retries := p.ginkgoRetries()
@@ -636,7 +630,6 @@ func (p *parser) closeCase(c *Collector) {
 			st.bits |= bitPass
 			st.passed++
 		}
-		p.seen[k] = st
 		return
 	case final && p.skipped:
 		st.bits |= bitFail | bitSkip
@@ -658,7 +651,6 @@ func (p *parser) closeCase(c *Collector) {
 		}
 		p.pending = append(p.pending, pt)
 	}
-	p.seen[k] = st
 	t := &p.pending[st.idx].test
 	var props map[string]string
 	keep := func(a *attempt) {
