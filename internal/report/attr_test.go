@@ -1,0 +1,47 @@
+package report
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/orisano/gosax"
+)
+
+// FuzzNextAttr holds nextAttr equal to gosax.NextAttribute, which it
+// replaces in the parser's hot loop:
+//
+//	go test ./internal/report -run '^$' -fuzz FuzzNextAttr -fuzztime 60s
+func FuzzNextAttr(f *testing.F) {
+	for _, s := range []string{
+		` name="a" classname='b' time="0.25"`,
+		` name = "a&amp;b" status="passed" /`,
+		` name="unterminated`,
+		` name='`,
+		` name=x`,
+		` name=`,
+		` name =  `,
+		` name`,
+		` name "x"`,
+		"\tname\r\n=\n\"v\"",
+		` / `,
+		` =`,
+		` ="x"`,
+		``,
+		`   `,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		a, rest, err := gosax.NextAttribute(b)
+		k0, k1, v0, v1, next, gotErr := nextAttr(b)
+		if (err == nil) != (gotErr == nil) || err != nil && err.Error() != gotErr.Error() {
+			t.Fatalf("nextAttr(%q) error %v, gosax %v", b, gotErr, err)
+		}
+		if err != nil {
+			return
+		}
+		if !bytes.Equal(b[k0:k1], a.Key) || !bytes.Equal(b[v0:v1], a.Value) || !bytes.Equal(b[next:], rest) {
+			t.Fatalf("nextAttr(%q) = %q, %q, rest %q; gosax %q, %q, rest %q", b, b[k0:k1], b[v0:v1], b[next:], a.Key, a.Value, rest)
+		}
+	})
+}
