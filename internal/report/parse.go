@@ -115,6 +115,7 @@ type parser struct {
 	ginkgoOut []byte // scratch for Ginkgo retries
 
 	seen    table
+	passes  []pass // folded into seen by foldPasses
 	pending []pendingTest
 }
 
@@ -124,6 +125,7 @@ func (p *parser) reset() {
 	p.depth = 0
 	p.inCase = false
 	p.seen.reset()
+	p.passes = p.passes[:0]
 	clear(p.pending)
 	p.pending = p.pending[:0]
 }
@@ -172,6 +174,7 @@ func (p *parser) parseFile(c *Collector, name string, r io.Reader) (err error) {
 			if len(p.kinds) > 0 || !p.root {
 				return p.eofError()
 			}
+			p.foldPasses()
 			return nil
 		case gosax.EventStart:
 			p.line += bytes.Count(e.Bytes, nl)
@@ -585,19 +588,22 @@ func (p *parser) closeCase(c *Collector) {
 	}
 	classname, name := p.attrValue(p.classAt), p.attrValue(p.nameAt)
 	k := c.keyOf(suite, classname, name)
-	st, _ := p.seen.ref(k)
 
 	final := p.mainAt < 0 // the last attempt passed or was skipped
 	retries := p.ginkgoRetries()
-	switch {
-	case p.nAtts == 0 && len(retries) == 0:
+	if p.nAtts == 0 && len(retries) == 0 {
+		ps := pass{k: k, bits: bitPass, n: 1}
 		if p.skipped || notRun(p.attrValue(p.statusAt)) {
-			st.bits |= bitSkip
-		} else {
-			st.bits |= bitPass
-			st.passed++
+			ps.bits, ps.n = bitSkip, 0
+		}
+		p.passes = append(p.passes, ps)
+		if len(p.passes) == passBatch {
+			p.foldPasses()
 		}
 		return
+	}
+	st, _ := p.seen.ref(k)
+	switch {
 	case final && p.skipped:
 		st.bits |= bitFail | bitSkip
 	case final:
@@ -655,6 +661,36 @@ func (p *parser) closeCase(c *Collector) {
 	for i := range p.nAtts {
 		keep(&p.atts[i])
 	}
+}
+
+// A pass is a testcase with no failed attempt, waiting to be folded into
+// parser.seen.
+type pass struct {
+	k    key
+	bits uint8
+	n    int32 // passing attempts
+}
+
+// passBatch is how many passes are folded at once.
+const passBatch = 64
+
+// foldPasses folds the waiting passes into p.seen. Outcomes merge in any
+// order, so passes may wait while failing tests are folded; they are
+// batched so that the table's cache misses overlap (see table.warm).
+func (p *parser) foldPasses() {
+	p.seen.warm(func(yield func(key) bool) {
+		for i := range p.passes {
+			if !yield(p.passes[i].k) {
+				return
+			}
+		}
+	}, len(p.passes))
+	for _, ps := range p.passes {
+		st, _ := p.seen.ref(ps.k)
+		st.bits |= ps.bits
+		st.passed += ps.n
+	}
+	p.passes = p.passes[:0]
 }
 
 // duration parses a testcase's time attribute as go-junit does.
