@@ -45,3 +45,36 @@ func FuzzNextAttr(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAppendUnescaped holds appendUnescaped equal to gosax.Unescape, which
+// it replaces for text nodes:
+//
+//	go test ./internal/report -run '^$' -fuzz FuzzAppendUnescaped -fuzztime 60s
+func FuzzAppendUnescaped(f *testing.F) {
+	for _, s := range []string{
+		"STEP: waiting&#xA;  for &lt;machine&gt; &amp; &quot;x&quot; &apos;y&apos;&#10;",
+		"&#x1F600; &#128512; &#xD800; &#x110000; &#xFFFFFFFF; &#4294967295; &#4294967296; &#0;",
+		"&#X41; &#x; &#; &; &nope; &amp &#xA",
+		"a\r\nb\rc&#xD;",
+		"&;a; &&amp; &#x0000000041; &#00000065;",
+		"&#2000000;&#x110000;&#000000000;", // a late reference for gosax undoes the early ones
+		"no references at all",
+		"",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		src := append([]byte(nil), b...)
+		got, gotErr := appendUnescaped([]byte("prefix"), src)
+		if !bytes.Equal(src, b) {
+			t.Fatalf("appendUnescaped changed its input %q to %q", b, src)
+		}
+		want, err := gosax.Unescape(append([]byte(nil), b...))
+		if (err == nil) != (gotErr == nil) || err != nil && err.Error() != gotErr.Error() {
+			t.Fatalf("appendUnescaped(%q) error %v, gosax %v", b, gotErr, err)
+		}
+		if err == nil && string(got) != "prefix"+string(want) {
+			t.Fatalf("appendUnescaped(%q) = %q, gosax %q", b, got, want)
+		}
+	})
+}

@@ -444,6 +444,14 @@ func (p *parser) text(b []byte, escaped bool) error {
 	if t == nil {
 		return nil
 	}
+	if escaped && len(*t)+len(b) <= maxCapture { // unescaped text is never longer
+		u, err := appendUnescaped(*t, b)
+		if err != nil {
+			return fmt.Errorf("malformed XML: %w", err)
+		}
+		*t = u
+		return nil
+	}
 	if escaped {
 		u, err := gosax.Unescape(b)
 		if err != nil {
