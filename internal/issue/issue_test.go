@@ -163,6 +163,22 @@ func TestStorm(t *testing.T) {
 	}
 }
 
+// TestStormRowsSortedByID checks that a storm lists its tests by id,
+// whatever order the findings came in.
+func TestStormRowsSortedByID(t *testing.T) {
+	var fs []triage.Finding
+	for _, id := range []string{"c-test", "a-test", "b-test"} {
+		f := finding()
+		f.ID, f.Test.Name = id, "name of "+id
+		fs = append(fs, f)
+	}
+	body := RenderStorm(Storm{ID: "storm/1/1/e2e", Run: occ(1, t0, "failure", ""), Findings: fs})
+	a, b, c := strings.Index(body, "name of a-test"), strings.Index(body, "name of b-test"), strings.Index(body, "name of c-test")
+	if a < 0 || !(a < b && b < c) {
+		t.Errorf("storm rows at %d, %d, %d, want a, b, c in order:\n%s", a, b, c, body)
+	}
+}
+
 func FuzzRenderParse(f *testing.F) {
 	f.Add("id-1", "msg @a #1", "human", "sig", int64(1), "job", 3)
 	f.Add("<!-- flake-triage:end -->", "-->\x00```", "<!-- flake-triage:begin id=x -->", "", int64(-1), "", 0)

@@ -378,10 +378,15 @@ func RenderStorm(s Storm) string {
 	fmt.Fprintf(&b, "%s (%s, attempt %d) brought %d new failing tests, more than the storm guard allows, so flake-triage filed this one issue instead of one per test.\n\n",
 		runLink(s.Run), Cell(s.Run.Job), s.Run.Attempt, len(s.Findings))
 	b.WriteString("| Test | Kind | Failed at | Owners |\n|---|---|---|---|\n")
-	fs := append([]triage.Finding(nil), s.Findings...)
-	sort.SliceStable(fs, func(i, j int) bool { return fs[i].ID < fs[j].ID })
+	// Sort indexes, not findings: a storm has thousands, each a large struct.
+	order := make([]int, len(s.Findings))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool { return s.Findings[order[i]].ID < s.Findings[order[j]].ID })
 	tail := "\n" + stateBlock(st) + "\n" + endMarker
-	for i, f := range fs {
+	for i, fi := range order {
+		f := &s.Findings[fi]
 		loc := ""
 		if f.Location != nil {
 			loc = c.link(*f.Location)
@@ -400,7 +405,7 @@ func RenderStorm(s Storm) string {
 		}
 		row := fmt.Sprintf("| %s | %s | %s | %s |\n", CodeCell(name), Cell(f.Kind), loc, strings.Join(os, " "))
 		if b.Len()+len(row)+len(tail)+200 > MaxBody {
-			fmt.Fprintf(&b, "\n_(and %d more tests, cut to fit GitHub's 65,536-character limit.)_\n", len(fs)-i)
+			fmt.Fprintf(&b, "\n_(and %d more tests, cut to fit GitHub's 65,536-character limit.)_\n", len(order)-i)
 			break
 		}
 		b.WriteString(row)

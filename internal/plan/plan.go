@@ -153,7 +153,7 @@ type Plan struct {
 // findings given the issues Load found (open ones and those closed
 // recently). In "annotate" mode it only tells which open issues are known.
 func Make(findings []triage.Finding, issues []Issue, p Policy, run Run, mode string) Plan {
-	pl := Plan{Mode: mode, Run: run}
+	pl := Plan{Mode: mode, Run: run, Actions: make([]Action, 0, len(findings))}
 	open, closed := index(issues)
 	// Fold in duplicates closed by concurrent runs, in case their
 	// occurrences were lost on the kept issue.
@@ -182,6 +182,20 @@ func Make(findings []triage.Finding, issues []Issue, p Policy, run Run, mode str
 	}
 	if len(creates) > p.MaxNewIssues && p.MaxNewIssues >= 0 {
 		pl.Actions = storm(pl.Actions, creates, findings, open, p, run)
+		return pl
+	}
+	// Only now, when the storm guard has not folded them, are the new
+	// issues' titles and bodies worth rendering: a broken run may have
+	// thousands.
+	for _, i := range creates {
+		a := &pl.Actions[i]
+		f := a.Content.Finding
+		tmpl := p.TitleTemplates[f.Kind]
+		if tmpl == "" {
+			tmpl = "[Failing test] {name}"
+		}
+		a.Title = issue.Title(tmpl, f.Test.Name, f.Test.Classname, f.Test.Suite, f.Kind)
+		a.Body = issue.Render(issue.DefaultHuman, a.Content)
 	}
 	return pl
 }
@@ -276,12 +290,7 @@ func decide(f triage.Finding, open, closed []parsedIssue, p Policy, run Run, mod
 		c.Note = fmt.Sprintf("This test was tracked before in #%d, closed %s, longer ago than the reopen window.", old.Number, old.ClosedAt.UTC().Format("2006-01-02"))
 		a.Reason = fmt.Sprintf("#%d was closed longer ago than the reopen window", old.Number)
 	}
-	tmpl := p.TitleTemplates[f.Kind]
-	if tmpl == "" {
-		tmpl = "[Failing test] {name}"
-	}
-	a.Title = issue.Title(tmpl, f.Test.Name, f.Test.Classname, f.Test.Suite, f.Kind)
-	a.Body = issue.Render(issue.DefaultHuman, c)
+	// Make sets Title and Body once the storm guard has spoken.
 	a.Content = c
 	a.Labels = union([]string{p.KindLabels[f.Kind]}, f.Labels, f.Owners.Labels, p.ExtraLabels)
 	a.Assignees = union(f.Assignees)
@@ -381,16 +390,16 @@ func union(lists ...[]string) []string {
 
 // storm folds the create actions into one action for the broken run.
 func storm(actions []Action, creates []int, findings []triage.Finding, open map[string][]parsedIssue, p Policy, run Run) []Action {
-	byID := map[string]triage.Finding{}
-	for _, f := range findings {
-		byID[f.ID] = f
+	byID := make(map[string]int, len(findings))
+	for i := range findings {
+		byID[findings[i].ID] = i
 	}
 	id := StormID(run)
 	s := Action{Kind: Storm, FindingID: id}
-	var fs []triage.Finding
+	fs := make([]triage.Finding, 0, len(creates))
 	for _, i := range creates {
 		s.FindingIDs = append(s.FindingIDs, actions[i].FindingID)
-		fs = append(fs, byID[actions[i].FindingID])
+		fs = append(fs, findings[byID[actions[i].FindingID]])
 	}
 	if ex := open[id]; len(ex) > 0 {
 		s.Number, s.URL = ex[0].Number, ex[0].URL

@@ -231,3 +231,25 @@ func BenchmarkMake(b *testing.B) {
 		Make(fs, issues, pol, r, "file")
 	}
 }
+
+// BenchmarkMakeStorm plans 2,000 new failing tests, as a broken run of the
+// generated 200,000-case report gives: the storm guard folds them into one
+// issue, so no per-test body should be rendered.
+//
+//	go test ./internal/plan -run '^$' -bench MakeStorm -benchmem
+func BenchmarkMakeStorm(b *testing.B) {
+	var fs []triage.Finding
+	for i := 0; i < 2000; i++ {
+		f := finding(fmt.Sprintf("test-%d", i), "failure", fmt.Sprintf("sig%d", i%7))
+		f.Message = strings.Repeat("Expected\n    <string>: Provisioning\nto equal\n    <string>: Running\n", 4)
+		fs = append(fs, f)
+	}
+	r := run(20, started(20))
+	b.ReportAllocs()
+	for b.Loop() {
+		p := Make(fs, nil, DefaultPolicy(), r, "file")
+		if len(p.Actions) != 1 || p.Actions[0].Kind != Storm {
+			b.Fatalf("%d actions, want one storm", len(p.Actions))
+		}
+	}
+}

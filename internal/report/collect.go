@@ -37,20 +37,18 @@ type state struct {
 // each test, across all of them, into failing and flaky tests. Its zero
 // value is not usable; call NewCollector.
 type Collector struct {
-	seeds [2]maphash.Seed
-	run   map[key]state
-	tests []Test
-	files []File
-	errs  []string
-	p     parser
+	seeds  [2]maphash.Seed
+	keyBuf []byte
+	run    table
+	tests  []Test
+	files  []File
+	errs   []string
+	p      parser
 }
 
 // NewCollector returns an empty Collector.
 func NewCollector() *Collector {
-	return &Collector{
-		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
-		run:   make(map[key]state),
-	}
+	return &Collector{seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
 }
 
 // Add reads the report named name (its '/'-separated path, used in Test.Report
@@ -71,9 +69,9 @@ func (c *Collector) Add(name string, r io.Reader) error {
 	}
 	// Commit the file: its outcomes join the run's, its failed attempts
 	// join their tests in the order they were read. The first file's map
-	// becomes the run's: a single huge report needs one map, not two.
-	if len(c.run) == 0 && len(c.tests) == 0 {
-		for _, st := range c.p.seen {
+	// becomes the run's: a single huge report needs one table, not two.
+	if c.run.len() == 0 && len(c.tests) == 0 {
+		for _, st := range c.p.seen.all() {
 			f.Tests++
 			switch {
 			case st.bits&bitFail != 0 && st.bits&bitPass != 0:
@@ -91,7 +89,7 @@ func (c *Collector) Add(name string, r io.Reader) error {
 		c.p.reset()
 		return nil
 	}
-	for k, fs := range c.p.seen {
+	for k, fs := range c.p.seen.all() {
 		f.Tests++
 		switch {
 		case fs.bits&bitFail != 0 && fs.bits&bitPass != 0:
@@ -99,19 +97,14 @@ func (c *Collector) Add(name string, r io.Reader) error {
 		case fs.bits&bitFail != 0:
 			f.Failed++
 		}
-		rs, ok := c.run[k]
-		if !ok {
-			rs.idx = -1
-		}
+		rs, _ := c.run.ref(k)
 		rs.bits |= fs.bits
 		rs.passed += fs.passed
-		c.run[k] = rs
 	}
 	for _, pt := range c.p.pending {
-		rs := c.run[pt.key]
+		rs, _ := c.run.ref(pt.key)
 		if rs.idx < 0 {
 			rs.idx = int32(len(c.tests))
-			c.run[pt.key] = rs
 			t := pt.test
 			t.Report = name
 			c.tests = append(c.tests, t)
@@ -137,9 +130,9 @@ func (c *Collector) Set() *Set {
 	s := &Set{
 		Files:  append([]File(nil), c.files...),
 		Errors: append([]string(nil), c.errs...),
-		Total:  len(c.run),
+		Total:  c.run.len(),
 	}
-	for _, rs := range c.run {
+	for _, rs := range c.run.all() {
 		switch {
 		case rs.bits&bitFail != 0 && rs.bits&bitPass != 0:
 			s.Flaky++
@@ -150,8 +143,8 @@ func (c *Collector) Set() *Set {
 	s.Tests = make([]Test, len(c.tests))
 	copy(s.Tests, c.tests)
 	for i := range s.Tests {
-		k := c.keyOf(s.Tests[i].Suite.Name, s.Tests[i].Classname, s.Tests[i].Name)
-		rs := c.run[k]
+		k := c.keyOf(s.Tests[i].Suite.Name, []byte(s.Tests[i].Classname), []byte(s.Tests[i].Name))
+		rs, _ := c.run.get(k)
 		s.Tests[i].Kind = Failure
 		if rs.bits&bitPass != 0 {
 			s.Tests[i].Kind = Flake
@@ -168,44 +161,20 @@ func Ingest(name string, r io.Reader) *Set {
 	return c.Set()
 }
 
-func (c *Collector) keyOf(suite, classname, name string) key {
+// keyOf hashes a test's identity (its innermost suite name, classname and
+// name, each prefixed by its length) with two seeds in one pass each.
+func (c *Collector) keyOf(suite string, classname, name []byte) key {
+	b := binary.LittleEndian.AppendUint32(c.keyBuf[:0], uint32(len(suite)))
+	b = append(b, suite...)
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(classname)))
+	b = append(b, classname...)
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(name)))
+	b = append(b, name...)
+	c.keyBuf = b
 	var k key
-	for i, seed := range c.seeds {
-		var h maphash.Hash
-		h.SetSeed(seed)
-		writeField(&h, suite)
-		writeField(&h, classname)
-		writeField(&h, name)
-		binary.LittleEndian.PutUint64(k[i*8:], h.Sum64())
-	}
+	binary.LittleEndian.PutUint64(k[:8], maphash.Bytes(c.seeds[0], b))
+	binary.LittleEndian.PutUint64(k[8:], maphash.Bytes(c.seeds[1], b))
 	return k
-}
-
-func (c *Collector) keyOfBytes(suite string, classname, name []byte) key {
-	var k key
-	for i, seed := range c.seeds {
-		var h maphash.Hash
-		h.SetSeed(seed)
-		writeField(&h, suite)
-		writeFieldBytes(&h, classname)
-		writeFieldBytes(&h, name)
-		binary.LittleEndian.PutUint64(k[i*8:], h.Sum64())
-	}
-	return k
-}
-
-func writeField(h *maphash.Hash, s string) {
-	var n [8]byte
-	binary.LittleEndian.PutUint64(n[:], uint64(len(s)))
-	h.Write(n[:])
-	h.WriteString(s)
-}
-
-func writeFieldBytes(h *maphash.Hash, b []byte) {
-	var n [8]byte
-	binary.LittleEndian.PutUint64(n[:], uint64(len(b)))
-	h.Write(n[:])
-	h.Write(b)
 }
 
 // notRun reports whether a testcase's status attribute (Ginkgo,

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"io"
 	"io/fs"
 	"strings"
@@ -166,6 +167,11 @@ func TestIngestDialects(t *testing.T) {
 			{Status: junit.StatusFailed, Message: "m2", Type: "failed", Body: "[FAILED] m2\nIn [It] at: /a/x_test.go:9 @ t\n", Stderr: "> Enter [It] x - /a/x_test.go:8 @ t\n[FAILED] Failure recorded during attempt 1:\nm1\nIn [It] at: /a/x_test.go:9 @ t\n< Exit [It] x - /a/x_test.go:8 @ t (0s)\n\nAttempt #1 Failed.  Retrying ↺ @ t\n\n> Enter [It] x - /a/x_test.go:8 @ t\n[FAILED] m2\nIn [It] at: /a/x_test.go:9 @ t\n"},
 		}}},
 	}, {
+		name:  "a pass before the failure, more than a batch of passes between",
+		in:    `<testsuite name="s"><testcase name="x"/>` + passes(100) + `<testcase name="x"><failure message="m">b</failure></testcase>` + `<testcase name="x"/></testsuite>`,
+		tests: 101, fl: 1,
+		want: []testSummary{{Suite: "s", Name: "x", Kind: Flake, Passed: 2, Failed: []attemptSummary{{Status: junit.StatusFailed, Message: "m", Body: "b"}}}},
+	}, {
 		name: "testcases directly under testsuites, skipped and disabled are neither",
 		in: `<testsuites><testcase name="a"/><testcase name="b" status="disabled"/><testcase name="c"><skipped/></testcase>
 <testcase name="c"><failure/></testcase></testsuites>`,
@@ -190,6 +196,15 @@ func TestIngestDialects(t *testing.T) {
 			}
 		})
 	}
+}
+
+// passes returns n passing testcases named p0, p1, ...
+func passes(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, `<testcase name="p%d"/>`, i)
+	}
+	return b.String()
 }
 
 // TestGoJunitReportSuiteOutput checks that a panicking go-junit-report test

@@ -114,7 +114,8 @@ type parser struct {
 	caseErr   []byte
 	ginkgoOut []byte // scratch for Ginkgo retries
 
-	seen    map[key]state
+	seen    table
+	passes  []pass // folded into seen by foldPasses
 	pending []pendingTest
 }
 
@@ -123,7 +124,8 @@ func (p *parser) reset() {
 	p.root = false
 	p.depth = 0
 	p.inCase = false
-	clear(p.seen)
+	p.seen.reset()
+	p.passes = p.passes[:0]
 	clear(p.pending)
 	p.pending = p.pending[:0]
 }
@@ -135,9 +137,6 @@ func (p *parser) parseFile(c *Collector, name string, r io.Reader) (err error) {
 			err = fmt.Errorf("line %d: internal error reading the report: %v", p.line, v)
 		}
 	}()
-	if p.seen == nil {
-		p.seen = make(map[key]state)
-	}
 	p.reset()
 	p.line = 1
 	dr, err := decode(r)
@@ -175,6 +174,7 @@ func (p *parser) parseFile(c *Collector, name string, r io.Reader) (err error) {
 			if len(p.kinds) > 0 || !p.root {
 				return p.eofError()
 			}
+			p.foldPasses()
 			return nil
 		case gosax.EventStart:
 			p.line += bytes.Count(e.Bytes, nl)
@@ -444,6 +444,14 @@ func (p *parser) text(b []byte, escaped bool) error {
 	if t == nil {
 		return nil
 	}
+	if escaped && len(*t)+len(b) <= maxCapture { // unescaped text is never longer
+		u, err := appendUnescaped(*t, b)
+		if err != nil {
+			return fmt.Errorf("malformed XML: %w", err)
+		}
+		*t = u
+		return nil
+	}
 	if escaped {
 		u, err := gosax.Unescape(b)
 		if err != nil {
@@ -454,42 +462,6 @@ func (p *parser) text(b []byte, escaped bool) error {
 	*t = appendCapped(*t, b)
 	return nil
 }
-
-// eachAttr calls fn with every attribute of a start tag, unescaped.
-func eachAttr(rest []byte, fn func(k, v []byte)) error {
-	for len(rest) > 0 {
-		a, r, err := gosax.NextAttribute(rest)
-		if err != nil {
-			return fmt.Errorf("malformed XML: %w", err)
-		}
-		rest = r
-		if len(a.Key) == 0 {
-			if len(bytes.Trim(rest, " \t\r\n/")) > 0 {
-				return fmt.Errorf("malformed XML: bad attribute %q", truncate(rest))
-			}
-			break
-		}
-		v := a.Value
-		if len(v) < 2 || v[0] != v[len(v)-1] {
-			if len(bytes.Trim(a.Key, " \t\r\n/")) == 0 {
-				break
-			}
-			return fmt.Errorf("malformed XML: attribute %s has no quoted value", a.Key)
-		}
-		v = v[1 : len(v)-1]
-		if bytes.IndexByte(v, '<') >= 0 {
-			return fmt.Errorf("malformed XML: '<' in the value of attribute %s", a.Key)
-		}
-		u, err := gosax.Unescape(v)
-		if err != nil {
-			return fmt.Errorf("malformed XML: attribute %s: %w", a.Key, err)
-		}
-		fn(a.Key, u)
-	}
-	return nil
-}
-
-func checkAttrs(rest []byte) error { return eachAttr(rest, func(k, v []byte) {}) }
 
 func (p *parser) openSuite(rest []byte) error {
 	if p.depth == len(p.frames) {
@@ -543,14 +515,15 @@ func (p *parser) openCase(rest []byte) error {
 	p.skipped = false
 	p.nAtts = 0
 	p.caseOut, p.caseErr = p.caseOut[:0], p.caseErr[:0]
-	return eachAttr(rest, func(k, v []byte) {
-		a := attr{k0: len(p.attrBuf)}
-		p.attrBuf = append(p.attrBuf, k...)
-		a.k1 = len(p.attrBuf)
-		a.v0 = a.k1
-		p.attrBuf = append(p.attrBuf, v...)
-		a.v1 = len(p.attrBuf)
-		switch string(k) {
+	// Copy the tag's attributes once and unescape them in place: a huge
+	// report has hundreds of thousands of testcases, nearly all passing.
+	p.attrBuf = append(p.attrBuf, rest...)
+	for off := 0; off < len(p.attrBuf); {
+		k0, k1, v0, v1, next, done, err := scanAttr(p.attrBuf[off:])
+		if done {
+			return err
+		}
+		switch string(p.attrBuf[off+k0 : off+k1]) {
 		case "name":
 			p.nameAt = len(p.attrs)
 		case "classname":
@@ -558,8 +531,10 @@ func (p *parser) openCase(rest []byte) error {
 		case "status":
 			p.statusAt = len(p.attrs)
 		}
-		p.attrs = append(p.attrs, a)
-	})
+		p.attrs = append(p.attrs, attr{k0: off + k0, k1: off + k1, v0: off + v0, v1: off + v1})
+		off += next
+	}
+	return nil
 }
 
 func (p *parser) attrValue(i int) []byte {
@@ -620,24 +595,23 @@ func (p *parser) closeCase(c *Collector) {
 		suite = f.suite.Name
 	}
 	classname, name := p.attrValue(p.classAt), p.attrValue(p.nameAt)
-	k := c.keyOfBytes(suite, classname, name)
-	st, ok := p.seen[k]
-	if !ok {
-		st.idx = -1
-	}
+	k := c.keyOf(suite, classname, name)
 
 	final := p.mainAt < 0 // the last attempt passed or was skipped
 	retries := p.ginkgoRetries()
-	switch {
-	case p.nAtts == 0 && len(retries) == 0:
+	if p.nAtts == 0 && len(retries) == 0 {
+		ps := pass{k: k, bits: bitPass, n: 1}
 		if p.skipped || notRun(p.attrValue(p.statusAt)) {
-			st.bits |= bitSkip
-		} else {
-			st.bits |= bitPass
-			st.passed++
+			ps.bits, ps.n = bitSkip, 0
 		}
-		p.seen[k] = st
+		p.passes = append(p.passes, ps)
+		if len(p.passes) == passBatch {
+			p.foldPasses()
+		}
 		return
+	}
+	st, _ := p.seen.ref(k)
+	switch {
 	case final && p.skipped:
 		st.bits |= bitFail | bitSkip
 	case final:
@@ -658,7 +632,6 @@ func (p *parser) closeCase(c *Collector) {
 		}
 		p.pending = append(p.pending, pt)
 	}
-	p.seen[k] = st
 	t := &p.pending[st.idx].test
 	var props map[string]string
 	keep := func(a *attempt) {
@@ -696,6 +669,36 @@ func (p *parser) closeCase(c *Collector) {
 	for i := range p.nAtts {
 		keep(&p.atts[i])
 	}
+}
+
+// A pass is a testcase with no failed attempt, waiting to be folded into
+// parser.seen.
+type pass struct {
+	k    key
+	bits uint8
+	n    int32 // passing attempts
+}
+
+// passBatch is how many passes are folded at once.
+const passBatch = 64
+
+// foldPasses folds the waiting passes into p.seen. Outcomes merge in any
+// order, so passes may wait while failing tests are folded; they are
+// batched so that the table's cache misses overlap (see table.warm).
+func (p *parser) foldPasses() {
+	p.seen.warm(func(yield func(key) bool) {
+		for i := range p.passes {
+			if !yield(p.passes[i].k) {
+				return
+			}
+		}
+	}, len(p.passes))
+	for _, ps := range p.passes {
+		st, _ := p.seen.ref(ps.k)
+		st.bits |= ps.bits
+		st.passed += ps.n
+	}
+	p.passes = p.passes[:0]
 }
 
 // duration parses a testcase's time attribute as go-junit does.

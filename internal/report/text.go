@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -85,7 +86,16 @@ func boundTo(b []byte, limit, headLen int) string {
 		tail++
 	}
 	note := fmt.Sprintf("\n[... flake-triage cut %d bytes of this text ...]\n", tail-head)
-	return validUTF8(b[:head]) + note + validUTF8(b[tail:])
+	if !utf8.Valid(b[:head]) || !utf8.Valid(b[tail:]) {
+		return validUTF8(b[:head]) + note + validUTF8(b[tail:])
+	}
+	// One allocation, not three: thousands of failures are bounded.
+	var sb strings.Builder
+	sb.Grow(head + len(note) + len(b) - tail)
+	sb.Write(b[:head])
+	sb.WriteString(note)
+	sb.Write(b[tail:])
+	return sb.String()
 }
 
 func validUTF8(b []byte) string {

@@ -1,6 +1,7 @@
 package triage
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -131,3 +132,57 @@ func TestSignatureIgnoresVolatileParts(t *testing.T) {
 }
 
 func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }
+
+// volatileRE is what stripVolatile replaced; it is the reference here.
+var volatileRE = regexp.MustCompile(`[A-Za-z0-9_.:/-]*[0-9][A-Za-z0-9_.:/-]*`)
+
+var volatileSeeds = []string{
+	"",
+	"connection refused",
+	"Timed out after 300.012s waiting for machine-7f3a at 0xc000123456",
+	"[FAILED] Expected\n    <string>: Provisioning\nto equal\n    <string>: Running\nIn [It] at: /home/runner/work/big/big/test/e2e/cluster_test.go:42 @ 11/27/26 14:55:20.842",
+	"9",
+	"a9",
+	"9a b c8 d",
+	"ünïcode-4 ☃3 \xff7\xfe x",
+	"pod/web-5d8f7c9b4-abcde restarted 3 times; exit code 137",
+	"no digits: just words, and punctuation!",
+	"trailing digit 1",
+	"::--..//__",
+}
+
+// TestStripVolatileMatchesRegexp holds stripVolatile equal to the regular
+// expression it replaced.
+func TestStripVolatileMatchesRegexp(t *testing.T) {
+	for _, s := range volatileSeeds {
+		if got, want := stripVolatile(s), volatileRE.ReplaceAllString(s, "#"); got != want {
+			t.Errorf("stripVolatile(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// FuzzStripVolatile holds stripVolatile equal to the regular expression on
+// any text:
+//
+//	go test ./internal/triage -run '^$' -fuzz FuzzStripVolatile -fuzztime 60s
+func FuzzStripVolatile(f *testing.F) {
+	for _, s := range volatileSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := stripVolatile(s), volatileRE.ReplaceAllString(s, "#"); got != want {
+			t.Errorf("stripVolatile(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+// BenchmarkSignature signs the messages of a broken run's failures:
+//
+//	go test ./internal/triage -run '^$' -bench Signature -benchmem
+func BenchmarkSignature(b *testing.B) {
+	msg := volatileSeeds[3]
+	b.ReportAllocs()
+	for b.Loop() {
+		Signature(msg)
+	}
+}
