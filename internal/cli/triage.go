@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -308,7 +309,11 @@ func emit(res triage.Result, o Options, env Env) error {
 	if o.JSON == "-" {
 		plan = env.Stderr
 	}
-	present.Text(plan, res)
+	bw := bufio.NewWriter(plan)
+	present.Text(bw, res)
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write the plan: %w", err)
+	}
 	if o.JSON == "" {
 		return nil
 	}
