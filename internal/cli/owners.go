@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"path"
 	"path/filepath"
 	"strings"
@@ -58,7 +59,8 @@ func runOwners(args []string, env Env) error {
 	for _, w := range warnings {
 		fmt.Fprintf(env.Stderr, "flake-triage: warning: %v\n", w)
 	}
-	enc := json.NewEncoder(env.Stdout)
+	out := bufio.NewWriter(env.Stdout)
+	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
 	for i, p := range paths {
 		o := res.Owners(clean[i])
@@ -69,9 +71,9 @@ func runOwners(args []string, env Env) error {
 			}
 			continue
 		}
-		printOwners(env, o)
+		printOwners(out, o)
 	}
-	return nil
+	return out.Flush()
 }
 
 // repoPath turns a user's path into the '/'-separated repo-relative form.
@@ -80,8 +82,7 @@ func repoPath(p string) string {
 	return strings.TrimPrefix(p, "./")
 }
 
-func printOwners(env Env, o owners.Owners) {
-	w := env.Stdout
+func printOwners(w io.Writer, o owners.Owners) {
 	fmt.Fprintf(w, "%s\n", o.Path)
 	fmt.Fprintf(w, "  approvers:  %s\n", list(o.Approvers))
 	fmt.Fprintf(w, "  reviewers:  %s\n", list(o.Reviewers))
