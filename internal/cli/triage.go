@@ -45,14 +45,33 @@ func runTriage(ctx context.Context, args []string, env Env) (int, error) {
 	return triageRepo(ctx, o, r, env)
 }
 
-// openRepo opens the repository root so that no path read through it can
+// openRepo opens the repository root so that no file read through it can
 // escape it, symlinks included.
 func openRepo(dir string) (repo, error) {
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return repo{}, usagef("repo-root: %v", err)
 	}
-	return repo{fsys: root.FS(), dir: dir}, nil
+	return repo{fsys: rootFS{FS: root.FS(), dir: dir}, dir: dir}, nil
+}
+
+// A rootFS reads files through an os.Root, which resolves every path one
+// component at a time so that nothing escapes the root (a handful of
+// system calls per file). Its Stat, which only tells whether a file is
+// there, is one lstat call instead: the ownership lookup asks it about
+// thousands of OWNERS files that mostly do not exist, and any file it
+// finds is still opened through the root.
+type rootFS struct {
+	fs.FS
+	dir string
+}
+
+// Stat implements fs.StatFS.
+func (r rootFS) Stat(name string) (fs.FileInfo, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrInvalid}
+	}
+	return os.Lstat(filepath.Join(r.dir, filepath.FromSlash(name)))
 }
 
 func triageRepo(ctx context.Context, o Options, r repo, env Env) (int, error) {
