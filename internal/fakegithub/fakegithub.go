@@ -71,6 +71,13 @@ type Fault struct {
 	Status int
 	Header map[string]string
 	Body   string
+	// Hangup closes the connection without an answer, as a dropped
+	// connection or a proxy timeout does.
+	Hangup bool
+	// Then is called each time the fault fires, before the answer and
+	// without the server's lock, to change the fake's state mid-request
+	// (another actor editing issues between two pages of a listing).
+	Then func(*Server)
 }
 
 // A Server is a running fake. Its methods are safe for concurrent use.
@@ -334,6 +341,21 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			case <-time.After(f.Delay):
 			case <-r.Context().Done():
 			}
+		}
+		if f.Then != nil {
+			f.Then(s)
+		}
+		if f.Hangup {
+			s.mu.Lock()
+			s.log = append(s.log, Request{Method: r.Method, Path: "/" + strings.TrimPrefix(r.URL.EscapedPath(), BasePath), Query: r.URL.Query(), Body: string(raw), UserAgent: r.UserAgent()})
+			s.mu.Unlock()
+			if hj, ok := w.(http.Hijacker); ok {
+				if conn, _, err := hj.Hijack(); err == nil {
+					conn.Close()
+					return
+				}
+			}
+			panic(http.ErrAbortHandler)
 		}
 		if f.Status != 0 {
 			body := any(json.RawMessage(f.Body))
