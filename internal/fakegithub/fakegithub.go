@@ -71,6 +71,9 @@ type Fault struct {
 	Status int
 	Header map[string]string
 	Body   string
+	// Landed carries the request out before answering with Status (or
+	// hanging up), as when GitHub made the write but the answer was lost.
+	Landed bool
 	// Hangup closes the connection without an answer, as a dropped
 	// connection or a proxy timeout does.
 	Hangup bool
@@ -344,6 +347,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		if f.Then != nil {
 			f.Then(s)
+		}
+		if f.Landed {
+			s.mu.Lock()
+			s.route(r, segs, raw)
+			s.mu.Unlock()
 		}
 		if f.Hangup {
 			s.mu.Lock()

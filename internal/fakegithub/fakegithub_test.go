@@ -188,3 +188,14 @@ func TestFaultThenChangesStateBetweenPages(t *testing.T) {
 		t.Errorf("listed (-want +got):\n%s", diff)
 	}
 }
+
+func TestFaultLandedWritesThenFails(t *testing.T) {
+	s := New(t, "o", "r", "tok")
+	s.Fail(Fault{Method: "POST", Path: "/issues", Landed: true, Status: 502})
+	if resp, _ := do(t, s, "POST", "repos/o/r/issues", `{"title":"t"}`); resp.StatusCode != 502 {
+		t.Errorf("%s, want 502", resp.Status)
+	}
+	if n := len(s.Issues()); n != 1 {
+		t.Errorf("%d issues after a landed write, want 1", n)
+	}
+}
