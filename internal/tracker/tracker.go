@@ -225,6 +225,7 @@ func (o Outcome) Fill(findings []triage.Finding, p plan.Plan) {
 				ti.Number, ti.URL = r.Number, r.URL
 			}
 			if r.Err != nil {
+				ti.Error = r.Err.Error()
 				ti.Reason = "failed: " + r.Err.Error()
 			} else if r.Note != "" {
 				ti.Reason += "; " + r.Note
