@@ -56,7 +56,7 @@ func analyzeTest(t report.Test, ix *locate.Index, own *owners.Resolver, cfg conf
 		Related:      []Location{},
 		References:   []Reference{},
 		Correlated:   []Correlated{},
-		Message:      Message(t),
+		Message:      Redact(Message(t)),
 	}
 	f.Signature = Signature(f.Message)
 	if !loc.Time.IsZero() {

@@ -1,0 +1,18 @@
+package triage
+
+import "regexp"
+
+// tokenPattern matches GitHub's token formats: classic personal access
+// tokens (ghp_), OAuth (gho_), user-to-server (ghu_), server-to-server such
+// as the workflow's GITHUB_TOKEN (ghs_), refresh (ghr_) and fine-grained
+// personal access tokens (github_pat_)
+// (https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/).
+var tokenPattern = regexp.MustCompile(`\b(gh[pousr]_|github_pat_)[A-Za-z0-9_]{20,255}`)
+
+// Redact replaces what looks like a GitHub token in s with its prefix and
+// "[redacted]". Test output sometimes prints a token (a debug dump of the
+// environment, a failing request's headers); the tool quotes that output in
+// issues, annotations and its job summary, which may be public.
+func Redact(s string) string {
+	return tokenPattern.ReplaceAllString(s, "${1}[redacted]")
+}
