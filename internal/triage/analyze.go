@@ -48,9 +48,10 @@ func Analyze(set *report.Set, ix *locate.Index, own *owners.Resolver, cfg config
 func analyzeTest(t report.Test, ix *locate.Index, own *owners.Resolver, cfg config.Config) (Finding, []string) {
 	loc := ix.Locate(t)
 	f := Finding{
-		ID:           ID(t.Suite.Name, t.Classname, t.Name),
-		Kind:         string(t.Kind),
-		Test:         Test{Name: t.Name, Classname: t.Classname, Suite: t.Suite.Name, Report: t.Report},
+		ID:   ID(t.Suite.Name, t.Classname, t.Name),
+		Kind: string(t.Kind),
+		// The id is of the names as reported; what is shown is redacted.
+		Test:         Test{Name: Redact(t.Name), Classname: Redact(t.Classname), Suite: Redact(t.Suite.Name), Report: t.Report},
 		Location:     location(loc.Location),
 		TestLocation: location(loc.TestLocation),
 		Related:      []Location{},
@@ -70,7 +71,7 @@ func analyzeTest(t report.Test, ix *locate.Index, own *owners.Resolver, cfg conf
 	}
 	var notes []string
 	for _, n := range loc.Notes {
-		notes = append(notes, t.Report+": "+t.Name+": "+n)
+		notes = append(notes, t.Report+": "+Redact(t.Name)+": "+n)
 	}
 
 	at := f.Location
