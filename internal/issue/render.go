@@ -179,12 +179,24 @@ func owners(f triage.Finding) string {
 	return b.String()
 }
 
+// maxMentions bounds each list of logins a body mentions: an alias can
+// expand to thousands of names, which would notify them all and push the
+// body past MaxBody (GitHub then refuses the issue).
+const maxMentions = 25
+
 func mentions(logins []string) string {
-	out := make([]string, 0, len(logins))
+	out := make([]string, 0, min(len(logins), maxMentions))
+	n := 0
 	for _, l := range logins {
 		if l = Login(l); l != "" {
-			out = append(out, "@"+l)
+			n++
+			if len(out) < maxMentions {
+				out = append(out, "@"+l)
+			}
 		}
+	}
+	if n > len(out) {
+		out = append(out, fmt.Sprintf("and %d more", n-len(out)))
 	}
 	return strings.Join(out, " ")
 }
