@@ -16,8 +16,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -157,7 +157,8 @@ type Run struct {
 	// Result is the JSON result, nil when none was written.
 	Result *triage.Result
 	Wall   time.Duration
-	// MaxRSS is the process's peak resident set, in bytes.
+	// MaxRSS is the process's peak resident set, in bytes (0 without
+	// /usr/bin/time).
 	MaxRSS int64
 }
 
@@ -170,7 +171,14 @@ func run(t testing.TB, env map[string]string, args ...string) Run {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
+	// /usr/bin/time measures the peak RSS of the binary alone: the
+	// child's own rusage would include this test process's, which a
+	// vfork-and-exec child inherits as its high-water mark.
+	timeFile := filepath.Join(t.TempDir(), "time")
 	cmd := exec.CommandContext(ctx, bin, args...)
+	if _, err := os.Stat("/usr/bin/time"); err == nil {
+		cmd = exec.CommandContext(ctx, "/usr/bin/time", append([]string{"-v", "-o", timeFile, bin}, args...)...)
+	}
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "TMPDIR=" + os.TempDir()}
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
@@ -182,8 +190,13 @@ func run(t testing.TB, env map[string]string, args ...string) Run {
 	r := Run{Wall: time.Since(start), Stdout: out.String(), Stderr: errb.String(), Code: -1}
 	if cmd.ProcessState != nil {
 		r.Code = cmd.ProcessState.ExitCode()
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			r.MaxRSS = ru.Maxrss * 1024
+	}
+	if b, err := os.ReadFile(timeFile); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if v, ok := strings.CutPrefix(strings.TrimSpace(line), "Maximum resident set size (kbytes): "); ok {
+				kb, _ := strconv.ParseInt(v, 10, 64)
+				r.MaxRSS = kb << 10
+			}
 		}
 	}
 	if ctx.Err() != nil {

@@ -1,6 +1,9 @@
 package triage
 
-import "regexp"
+import (
+	"regexp"
+	"strings"
+)
 
 // tokenPattern matches GitHub's token formats: classic personal access
 // tokens (ghp_), OAuth (gho_), user-to-server (ghu_), server-to-server such
@@ -15,4 +18,24 @@ var tokenPattern = regexp.MustCompile(`\b(gh[pousr]_|github_pat_)[A-Za-z0-9_]{20
 // issues, annotations and its job summary, which may be public.
 func Redact(s string) string {
 	return tokenPattern.ReplaceAllString(s, "${1}[redacted]")
+}
+
+// Printable returns s as valid UTF-8 without control characters: C0 and C1
+// controls and DEL are dropped, except newline and tab when multiline.
+// Test names and output reach the job summary, annotations and the
+// runner's log, where an escape sequence could recolour, hide or forge
+// lines, or make a terminal hyperlink.
+func Printable(s string, multiline bool) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	return strings.Map(func(r rune) rune {
+		switch {
+		case multiline && (r == '\n' || r == '\t'):
+			return r
+		case r == '\n' || r == '\t':
+			return ' '
+		case r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0:
+			return -1
+		}
+		return r
+	}, s)
 }

@@ -16,3 +16,21 @@ func TestRedact(t *testing.T) {
 		}
 	}
 }
+
+func TestPrintable(t *testing.T) {
+	for _, tc := range []struct {
+		in        string
+		multiline bool
+		want      string
+	}{
+		{"TestCtl\x1b[31m red\x07 \x1b]8;;http://evil/\x1b\\link", false, "TestCtl[31m red ]8;;http://evil/\\link"},
+		{"a\nb\tc\r\x00d\x7f\u0085e", false, "a b cde"},
+		{"a\nb\tc\r\x00d", true, "a\nb\tcd"},
+		{"bad\xc3\x28utf8\xff", false, "bad\uFFFD(utf8\uFFFD"},
+		{"ünïcödé ✓", false, "ünïcödé ✓"},
+	} {
+		if got := Printable(tc.in, tc.multiline); got != tc.want {
+			t.Errorf("Printable(%q, %v) = %q, want %q", tc.in, tc.multiline, got, tc.want)
+		}
+	}
+}
