@@ -311,7 +311,8 @@ func TestOneGigabyteReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n<testsuites><testsuite name=\"huge\">\n" + goodCase + "\n")
-	chunk := bytes.Repeat([]byte("<testcase classname=\"huge\" name=\"TestPassing\" time=\"0\"><system-out>ok ok ok ok ok ok ok ok ok ok ok</system-out></testcase>\n"), 8192)
+	line := []byte("<testcase classname=\"huge\" name=\"TestPassing\" time=\"0\"><system-out>ok ok ok ok ok ok ok ok ok ok ok</system-out></testcase>\n")
+	chunk := bytes.Repeat(line, 8192)
 	written := 0
 	for written < 1<<30 {
 		n, err := f.Write(chunk)
@@ -330,8 +331,86 @@ func TestOneGigabyteReport(t *testing.T) {
 	if r.Code != 0 || r.Result == nil || len(r.Result.Findings) != 1 {
 		t.Fatalf("exit %d; stderr:\n%s", r.Code, tail(r.Stderr))
 	}
-	t.Logf("1 GiB report: %v wall, peak RSS %d MB", r.Wall, r.MaxRSS>>20)
+	// The passing cases are attempts of one test: every one was read.
+	if got := r.Result.Reports.Files[0].Tests; got != 2 {
+		t.Errorf("%d distinct tests in the file, want 2", got)
+	}
+	t.Logf("1 GiB report (%d cases): %v wall, peak RSS %d MB", written/len(line)+1, r.Wall, r.MaxRSS>>20)
 	if r.MaxRSS > 256<<20 {
 		t.Errorf("peak RSS %d MB reading a 1 GiB report, want under 256 MB", r.MaxRSS>>20)
+	}
+}
+
+// TestResourceBounds measures the dry-run process at the limits the README
+// states, and holds each to a peak-memory bound.
+func TestResourceBounds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes hundreds of MB")
+	}
+	longLine := func(n int) []byte {
+		return suite(`<testcase classname="x" name="TestLongLine"><failure message="f">` + strings.Repeat("x", n) + `</failure></testcase>`)
+	}
+	manyReports := map[string][]byte{}
+	for i := 0; i < 1000; i++ {
+		var cases []string
+		for j := 0; j < 50; j++ {
+			cases = append(cases, fmt.Sprintf(`<testcase classname="r%d" name="T%d"/>`, i, j))
+		}
+		if i%100 == 0 {
+			cases = append(cases, goodCase)
+		}
+		manyReports[fmt.Sprintf("many/junit_%04d.xml", i)] = suite(cases...)
+	}
+	manyFailures := map[string][]byte{}
+	for i := 0; i < 20; i++ {
+		var cases []string
+		for j := 0; j < 500; j++ {
+			cases = append(cases, fmt.Sprintf(`<testcase classname="k8s.io/x/r%d" name="TestFail%d"><failure message="f">    x_test.go:%d: boom</failure></testcase>`, i, j, j+1))
+		}
+		manyFailures[fmt.Sprintf("fail/junit_%02d.xml", i)] = suite(cases...)
+	}
+	for _, tc := range []struct {
+		name     string
+		files    map[string][]byte
+		reports  string
+		findings int
+		maxRSS   int64
+		fileErr  string
+	}{
+		{"longest line (30 MiB of failure text)", map[string][]byte{"reports/long.xml": longLine(30 << 20)}, "reports/long.xml", 1, 400 << 20, ""},
+		{"a line over the 32 MiB token bound", map[string][]byte{"reports/long.xml": longLine(40 << 20)}, "reports/long.xml", 0, 400 << 20, "larger than 32 MiB"},
+		{"1,000 reports", manyReports, "many/*.xml", 1, 200 << 20, ""},
+		{"10,000 failing tests", manyFailures, "fail/*.xml", 10000, 500 << 20, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := extract(t, tc.files)
+			env := step(t, nil, dir, "push", 100)
+			delete(env, "INPUT_TOKEN")
+			env["INPUT_DRY-RUN"] = "true"
+			env["INPUT_REPORTS"] = tc.reports
+			r := run(t, env)
+			if r.Code != 0 || r.Result == nil {
+				t.Fatalf("exit %d; stderr:\n%s", r.Code, tail(r.Stderr))
+			}
+			if len(r.Result.Findings) != tc.findings {
+				t.Errorf("%d findings, want %d", len(r.Result.Findings), tc.findings)
+			}
+			var errs []string
+			for _, f := range r.Result.Reports.Files {
+				if f.Error != "" {
+					errs = append(errs, f.Error)
+				}
+			}
+			if tc.fileErr != "" && !strings.Contains(strings.Join(errs, "\n"), tc.fileErr) {
+				t.Errorf("report errors %q, want %q", errs, tc.fileErr)
+			}
+			t.Logf("%s: %v wall, peak RSS %d MB", tc.name, r.Wall, r.MaxRSS>>20)
+			if r.MaxRSS > tc.maxRSS {
+				t.Errorf("peak RSS %d MB, want under %d MB", r.MaxRSS>>20, tc.maxRSS>>20)
+			}
+			if len(r.Summary) > 1<<20 {
+				t.Errorf("summary of %d bytes, over GitHub's 1 MiB", len(r.Summary))
+			}
+		})
 	}
 }
