@@ -77,7 +77,7 @@ type Fault struct {
 	// Hangup closes the connection without an answer, as a dropped
 	// connection or a proxy timeout does.
 	Hangup bool
-	// Then is called each time the fault fires, before the answer and
+	// Then is called each time the fault fires, before Delay and
 	// without the server's lock, to change the fake's state mid-request
 	// (another actor editing issues between two pages of a listing).
 	Then func(*Server)
@@ -246,6 +246,15 @@ func (s *Server) Fail(f Fault) {
 	s.faults = append(s.faults, &f)
 }
 
+// Heal removes every fault and lets issues and label creation work again,
+// as when GitHub recovers or the token gains its permissions.
+func (s *Server) Heal() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults, s.issuesDisabled, s.labelForbidden = nil, false, false
+	clear(s.rejected)
+}
+
 // SecondaryRateLimit makes the next times requests matching method and
 // path answer GitHub's secondary rate limit: 403 with Retry-After.
 func (s *Server) SecondaryRateLimit(method, path string, times int, retryAfter time.Duration) {
@@ -339,14 +348,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 	}
 	if f := s.fault(r.Method, "/"+strings.Join(segs, "/")); f != nil {
+		if f.Then != nil {
+			f.Then(s)
+		}
 		if f.Delay > 0 {
 			select {
 			case <-time.After(f.Delay):
 			case <-r.Context().Done():
 			}
-		}
-		if f.Then != nil {
-			f.Then(s)
 		}
 		if f.Landed {
 			s.mu.Lock()
