@@ -83,6 +83,11 @@ func New(httpClient *http.Client, apiURL, token, repo, userAgent string, opts ..
 	if httpClient != nil {
 		*hc = *httpClient
 	}
+	// The client's timeout bounds each try: on the client it would bound
+	// the tries and the waits between them together, so one slow answer
+	// or a Retry-After near it would fail the request instead of retrying.
+	perTry := hc.Timeout
+	hc.Timeout = 0
 	base := hc.Transport
 	if base == nil {
 		base = http.DefaultTransport
@@ -92,7 +97,7 @@ func New(httpClient *http.Client, apiURL, token, repo, userAgent string, opts ..
 		o(&cfg)
 	}
 	c := &Client{owner: owner, repo: name, assignable: map[string]bool{}, labels: map[string]bool{}}
-	rt := &retryTransport{base: base, maxWait: cfg.maxWait, backoff: cfg.backoff, maxTries: cfg.tries, sleep: cfg.sleep, now: cfg.now}
+	rt := &retryTransport{base: base, perTry: perTry, maxWait: cfg.maxWait, backoff: cfg.backoff, maxTries: cfg.tries, sleep: cfg.sleep, now: cfg.now}
 	hc.Transport = rt
 	gh := github.NewClient(hc)
 	if token != "" {

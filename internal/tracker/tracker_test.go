@@ -678,3 +678,34 @@ func TestSlowResponseTimesOutOneActionOnly(t *testing.T) {
 		t.Errorf("retried after the deadline: waits %v", e.waits)
 	}
 }
+
+// TestClientTimeoutBoundsEachTry: with the CLI's client timeout, one
+// answer slower than it is retried, instead of failing the request (the
+// timeout used to bound every try and wait together).
+func TestClientTimeoutBoundsEachTry(t *testing.T) {
+	e := newEnv(t)
+	// The fake loads GitHub's OpenAPI description on its first request:
+	// load it before timing anything.
+	if _, err := e.client().Load(context.Background(), e.pol.ReopenWindow, t0); err != nil {
+		t.Fatal(err)
+	}
+	e.fake.ResetLog()
+	e.fake.Fail(fakegithub.Fault{Method: "GET", Path: "/issues", Delay: 5 * time.Second})
+	hc := e.fake.Client()
+	hc.Timeout = 300 * time.Millisecond
+	c, err := tracker.New(hc, e.fake.URL, token, "kubernetes-sigs/cluster-api", "flake-triage/test",
+		tracker.WithSleep(func(context.Context, time.Duration) error { return nil }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if _, err := c.Load(context.Background(), e.pol.ReopenWindow, t0); err != nil {
+		t.Fatalf("Load after one slow answer: %v", err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("Load took %v: the slow answer was waited out, not timed out", d)
+	}
+	if n := e.fake.Count("GET", "/issues"); n != 3 {
+		t.Errorf("%d list requests, want the timed-out one, its retry and the closed list", n)
+	}
+}
