@@ -234,3 +234,34 @@ func TestKilledMidRunThenRerun(t *testing.T) {
 		t.Errorf("tracker (-want +got):\n%s", diff)
 	}
 }
+
+// TestRequestTimeout holds one create past the binary's 60 s HTTP
+// timeout; GitHub makes it anyway once the client gives up, and the retry
+// makes a second. The run closes its own duplicate. It takes a minute (the
+// timeout is not an input), so it runs beside the other tests.
+func TestRequestTimeout(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits out the binary's 60 s HTTP timeout")
+	}
+	t.Parallel()
+	dir := extract(t, nil)
+	gh := newFake(t)
+	gh.Fail(fakegithub.Fault{Method: "POST", Path: "/issues", Skip: 2, Delay: 90 * time.Second})
+	r := run(t, step(t, gh, dir, "push", 100))
+	if r.Code != 0 {
+		t.Errorf("exit %d, want 0; stderr:\n%s", r.Code, tail(r.Stderr))
+	}
+	ids := failingIDs(r.Result)
+	if len(ids) != 14 {
+		t.Fatalf("%d findings, want 14", len(ids))
+	}
+	if diff := cmp.Diff(wantTracked(ids, 100), trackerState(t, gh)); diff != "" {
+		t.Errorf("tracker (-want +got):\n%s", diff)
+	}
+	if n := len(gh.Issues()); n != 15 {
+		t.Errorf("%d issues, want 15 (the timed-out create landed; its retry's issue closed as a duplicate)", n)
+	}
+	if r.Wall > 3*time.Minute {
+		t.Errorf("the run took %v", r.Wall)
+	}
+}
