@@ -60,9 +60,9 @@ func TestAPIFaults(t *testing.T) {
 		fault: func(gh *fakegithub.Server) {
 			gh.Fail(fakegithub.Fault{Method: "POST", Path: "/issues", Skip: 2, Landed: true, Status: http.StatusBadGateway})
 		},
-		// The retry's issue is folded into the one that landed, and
-		// counted as an update of it.
-		created: "13",
+		// The retry's issue is closed as a duplicate of the one that
+		// landed, which counts as created.
+		created: "14",
 		check: func(t *testing.T, gh *fakegithub.Server, r Run) {
 			if n := len(gh.Issues()); n != 15 {
 				t.Errorf("%d issues, want 15 (one duplicate, closed)", n)
@@ -73,7 +73,7 @@ func TestAPIFaults(t *testing.T) {
 		fault: func(gh *fakegithub.Server) {
 			gh.Fail(fakegithub.Fault{Method: "POST", Path: "/issues", Skip: 5, Landed: true, Hangup: true})
 		},
-		created: "13",
+		created: "14",
 	}, {
 		name: "dropped connections",
 		fault: func(gh *fakegithub.Server) {
@@ -260,6 +260,9 @@ func TestRequestTimeout(t *testing.T) {
 	}
 	if n := len(gh.Issues()); n != 15 {
 		t.Errorf("%d issues, want 15 (the timed-out create landed; its retry's issue closed as a duplicate)", n)
+	}
+	if got := output(r.Outputs, "issues-created"); got != "14" {
+		t.Errorf("issues-created %q, want 14", got)
 	}
 	if r.Wall > 3*time.Minute {
 		t.Errorf("the run took %v", r.Wall)

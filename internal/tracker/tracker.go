@@ -619,8 +619,18 @@ func (c *Client) dedupe(ctx context.Context, p plan.Plan, created map[string]int
 			res.Err = err
 			continue
 		}
-		res.Note = strings.TrimPrefix(res.Note+fmt.Sprintf("; another run filed #%d at the same time: recorded there and closed #%d as its duplicate", keep.Number, res.Number), "; ")
-		res.Kind, res.Number, res.URL = plan.Update, keep.Number, keep.URL
+		// An older issue that already records this very run is this run's
+		// own: an earlier try of the create reached GitHub, but its answer
+		// was lost (a 502, a dropped connection, a timeout) and the retry
+		// filed again. It stays a create.
+		kept, _ := issue.Parse(keep.Body)
+		if a.Kind == plan.Create && len(a.Content.State.Runs) > 0 && hasAll(kept.State, a.Content.State) {
+			res.Note = strings.TrimPrefix(res.Note+fmt.Sprintf("; an earlier try of this create reached GitHub as #%d although its answer was lost: closed #%d, filed by the retry, as its duplicate", keep.Number, res.Number), "; ")
+		} else {
+			res.Note = strings.TrimPrefix(res.Note+fmt.Sprintf("; another run filed #%d at the same time: recorded there and closed #%d as its duplicate", keep.Number, res.Number), "; ")
+			res.Kind = plan.Update
+		}
+		res.Number, res.URL = keep.Number, keep.URL
 	}
 }
 

@@ -709,3 +709,22 @@ func TestClientTimeoutBoundsEachTry(t *testing.T) {
 		t.Errorf("%d list requests, want the timed-out one, its retry and the closed list", n)
 	}
 }
+
+// TestLostAnswerOfACreate: GitHub makes a create but answers 502; the retry
+// files a second issue. The run closes its own duplicate, and the action
+// stays a create of the first issue.
+func TestLostAnswerOfACreate(t *testing.T) {
+	e := newEnv(t)
+	e.fake.Fail(fakegithub.Fault{Method: "POST", Path: "/issues", Landed: true, Status: http.StatusBadGateway})
+	_, o := e.triageRun(e.client(), []triage.Finding{finding("t1", "failure", "s1")}, run(100, "e2e", e.clock.now()))
+	if d := cmp.Diff([]string{"create"}, kinds(o)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	issues := e.fake.Issues()
+	if len(issues) != 2 || issues[0].State != "open" || issues[1].State != "closed" || o.Results[0].Number != issues[0].Number {
+		t.Fatalf("issues %+v, result %+v: want #1 open and kept, #2 closed", issues, o.Results[0])
+	}
+	if !strings.Contains(o.Results[0].Note, "answer was lost") {
+		t.Errorf("note %q", o.Results[0].Note)
+	}
+}
