@@ -159,6 +159,10 @@ func issueLine(is triage.Issue, dryRun bool) string {
 			"storm": "would be covered by the broken-run issue",
 		}
 	}
+	if is.Error != "" {
+		return strings.Join(strings.Fields(map[string]string{"create": "creating the issue", "update": "updating issue", "reopen": "reopening issue",
+			"storm": "filing the broken-run issue"}[is.Action]+" "+ref+" failed (see the job summary)"), " ")
+	}
 	switch is.Action {
 	case "known":
 		if ref == "" {

@@ -344,3 +344,31 @@ func BenchmarkSummary(b *testing.B) {
 		Summary(r, run, 0)
 	}
 }
+
+// TestFailedActionsAreNotCountedAsDone: an issue GitHub refused to create
+// is neither counted in issues-created nor shown as created.
+func TestFailedActionsAreNotCountedAsDone(t *testing.T) {
+	r := triage.Result{Version: 1, Mode: "file", Reports: triage.Reports{Tests: 3, Failed: 3}, Findings: []triage.Finding{
+		{Kind: "failure", Test: triage.Test{Name: "TestA"}, Issue: triage.Issue{Action: "create", Number: 1}},
+		{Kind: "failure", Test: triage.Test{Name: "TestB"}, Issue: triage.Issue{Action: "create",
+			Error: "create issue for \"b\": the token may not do this (403)\nmore"}},
+		{Kind: "failure", Test: triage.Test{Name: "TestC"}, Issue: triage.Issue{Action: "update", Number: 7, Error: "update issue #7: 502"}},
+	}}
+	vals := OutputValues(r, "")
+	if diff := cmp.Diff([]string{"1", "0"}, []string{vals["issues-created"], vals["issues-updated"]}); diff != "" {
+		t.Errorf("issues-created, issues-updated (-want +got):\n%s", diff)
+	}
+	got := Summary(r, SummaryRun{}, 0)
+	for _, want := range []string{
+		"issues: 1 created, 0 updated, **2 failed**",
+		"| TestB | ❌ failure | unknown | none found | **create failed**: create issue for \"b\": the token may not do this (403) … |",
+		"| TestC | ❌ failure | unknown | none found | #7 **update failed**: update issue #\u200b7: 502 |",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("summary lacks %q:\n%s", want, got)
+		}
+	}
+	if got := issueLine(r.Findings[1].Issue, false); got != "creating the issue failed (see the job summary)" {
+		t.Errorf("annotation issue line %q", got)
+	}
+}

@@ -12,12 +12,16 @@ import (
 
 // OutputValues returns the step outputs of a run: failed and flaky test
 // counts, the issues created and updated (reopened ones count as updated;
-// nothing counts outside --mode file, since nothing was written), and the
+// nothing counts outside --mode file, since nothing was written, nor does
+// an action GitHub refused), and the
 // path of the JSON result.
 func OutputValues(r triage.Result, resultPath string) map[string]string {
 	var created, updated int
 	if r.Mode == ModeFile {
 		for _, f := range r.Findings {
+			if f.Issue.Error != "" {
+				continue
+			}
 			switch f.Issue.Action {
 			case "create":
 				created++

@@ -200,6 +200,10 @@ func issueCell(is triage.Issue, dry bool) string {
 	if what == "" {
 		what = markdownCell(is.Action)
 	}
+	if is.Error != "" {
+		what = "**" + map[string]string{"create": "create", "update": "update", "reopen": "reopen", "storm": "storm issue"}[is.Action] +
+			" failed**: " + markdownCell(truncateUTF8(firstLines(is.Error, 1, 300), 300))
+	}
 	if is.Number > 0 {
 		ref := "#" + strconv.Itoa(is.Number)
 		if is.URL != "" && strings.HasPrefix(is.URL, "https://") {
@@ -211,8 +215,12 @@ func issueCell(is triage.Issue, dry bool) string {
 }
 
 func countIssues(r triage.Result) string {
-	var created, updated int
+	var created, updated, failed int
 	for _, f := range r.Findings {
+		if f.Issue.Error != "" {
+			failed++
+			continue
+		}
 		switch f.Issue.Action {
 		case "create":
 			created++
@@ -220,14 +228,18 @@ func countIssues(r triage.Result) string {
 			updated++
 		}
 	}
-	if created+updated == 0 {
+	if created+updated+failed == 0 {
 		return ""
 	}
 	verb := "issues: %d created, %d updated"
 	if r.Mode == "dry-run" {
 		verb = "issues: %d would be created, %d updated"
 	}
-	return fmt.Sprintf(verb, created, updated)
+	s := fmt.Sprintf(verb, created, updated)
+	if failed > 0 {
+		s += fmt.Sprintf(", **%d failed**", failed)
+	}
+	return s
 }
 
 func stormCount(fs []triage.Finding) int {

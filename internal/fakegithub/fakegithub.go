@@ -71,6 +71,16 @@ type Fault struct {
 	Status int
 	Header map[string]string
 	Body   string
+	// Landed carries the request out before answering with Status (or
+	// hanging up), as when GitHub made the write but the answer was lost.
+	Landed bool
+	// Hangup closes the connection without an answer, as a dropped
+	// connection or a proxy timeout does.
+	Hangup bool
+	// Then is called each time the fault fires, before Delay and
+	// without the server's lock, to change the fake's state mid-request
+	// (another actor editing issues between two pages of a listing).
+	Then func(*Server)
 }
 
 // A Server is a running fake. Its methods are safe for concurrent use.
@@ -239,6 +249,15 @@ func (s *Server) Fail(f Fault) {
 	s.faults = append(s.faults, &f)
 }
 
+// Heal removes every fault and lets issues and label creation work again,
+// as when GitHub recovers or the token gains its permissions.
+func (s *Server) Heal() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults, s.issuesDisabled, s.labelForbidden = nil, false, false
+	clear(s.rejected)
+}
+
 // SecondaryRateLimit makes the next times requests matching method and
 // path answer GitHub's secondary rate limit: 403 with Retry-After.
 func (s *Server) SecondaryRateLimit(method, path string, times int, retryAfter time.Duration) {
@@ -336,11 +355,31 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 	}
 	if f := s.fault(r.Method, "/"+strings.Join(segs, "/")); f != nil {
+		if f.Then != nil {
+			f.Then(s)
+		}
 		if f.Delay > 0 {
 			select {
 			case <-time.After(f.Delay):
 			case <-r.Context().Done():
 			}
+		}
+		if f.Landed {
+			s.mu.Lock()
+			s.route(r, segs, raw)
+			s.mu.Unlock()
+		}
+		if f.Hangup {
+			s.mu.Lock()
+			s.log = append(s.log, Request{Method: r.Method, Path: "/" + strings.TrimPrefix(r.URL.EscapedPath(), BasePath), Query: r.URL.Query(), Body: string(raw), UserAgent: r.UserAgent()})
+			s.mu.Unlock()
+			if hj, ok := w.(http.Hijacker); ok {
+				if conn, _, err := hj.Hijack(); err == nil {
+					conn.Close()
+					return
+				}
+			}
+			panic(http.ErrAbortHandler)
 		}
 		if f.Status != 0 {
 			body := any(json.RawMessage(f.Body))

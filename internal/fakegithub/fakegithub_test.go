@@ -146,3 +146,56 @@ func TestValidationCatchesBadRequests(t *testing.T) {
 		t.Errorf("%d validated, violations:\n%s", s.Validated(), strings.Join(v, "\n"))
 	}
 }
+
+func TestFaultHangupDropsTheConnection(t *testing.T) {
+	s := New(t, "o", "r", "tok")
+	s.Fail(Fault{Method: "GET", Path: "/issues", Hangup: true})
+	req, _ := http.NewRequest("GET", s.URL+"repos/o/r/issues", nil)
+	req.Header.Set("Authorization", "Bearer tok")
+	if resp, err := s.Client().Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("a hung-up request got an answer: %s", resp.Status)
+	}
+	if resp, _ := do(t, s, "GET", "repos/o/r/issues", ""); resp.StatusCode != 200 {
+		t.Errorf("after the fault: %s, want 200", resp.Status)
+	}
+	if got := s.Count("GET", "/issues"); got != 2 {
+		t.Errorf("%d requests logged, want 2 (the hung-up one too)", got)
+	}
+}
+
+func TestFaultThenChangesStateBetweenPages(t *testing.T) {
+	s := New(t, "o", "r", "tok")
+	for i := 0; i < 4; i++ {
+		s.AddIssue(Issue{Title: fmt.Sprint("issue ", i), CreatedAt: time.Date(2026, 1, 1, 0, i, 0, 0, time.UTC)})
+	}
+	// Closing #1 between the two pages shifts #3 onto page 1.
+	s.Fail(Fault{Method: "GET", Path: "/issues", Skip: 1, Then: func(s *Server) {
+		s.Edit(1, func(is *Issue) { is.State = "closed" })
+	}})
+	var got []int
+	for page := 1; page <= 2; page++ {
+		_, body := do(t, s, "GET", fmt.Sprintf("repos/o/r/issues?per_page=2&sort=created&direction=asc&page=%d", page), "")
+		var issues []struct{ Number int }
+		if err := json.Unmarshal([]byte(body), &issues); err != nil {
+			t.Fatal(err)
+		}
+		for _, is := range issues {
+			got = append(got, is.Number)
+		}
+	}
+	if diff := cmp.Diff([]int{1, 2, 4}, got); diff != "" {
+		t.Errorf("listed (-want +got):\n%s", diff)
+	}
+}
+
+func TestFaultLandedWritesThenFails(t *testing.T) {
+	s := New(t, "o", "r", "tok")
+	s.Fail(Fault{Method: "POST", Path: "/issues", Landed: true, Status: 502})
+	if resp, _ := do(t, s, "POST", "repos/o/r/issues", `{"title":"t"}`); resp.StatusCode != 502 {
+		t.Errorf("%s, want 502", resp.Status)
+	}
+	if n := len(s.Issues()); n != 1 {
+		t.Errorf("%d issues after a landed write, want 1", n)
+	}
+}

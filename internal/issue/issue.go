@@ -113,8 +113,20 @@ func (s State) HasSignature(sig string) bool {
 func (s State) Add(o Occurrence) State {
 	// The state block is JSON, which holds only valid UTF-8: canonicalise
 	// now so that what is recorded is what reads back.
-	for _, p := range []*string{&o.Job, &o.URL, &o.SHA, &o.Event, &o.Ref, &o.Kind, &o.Signature} {
-		*p = CanonicalID(*p)
+	// Each field is also bounded and stripped of control characters (which
+	// JSON would write six bytes each), so that MaxRuns occurrences fit the
+	// body: a hostile signature or job name once made it 166 kB.
+	for _, f := range []struct {
+		p   *string
+		max int
+	}{{&o.Job, 100}, {&o.URL, 512}, {&o.SHA, 64}, {&o.Event, 32}, {&o.Ref, 255}, {&o.Kind, 16}, {&o.Signature, 64}} {
+		v := strings.Map(func(r rune) rune {
+			if r < 0x20 || r == 0x7f {
+				return -1
+			}
+			return r
+		}, CanonicalID(*f.p))
+		*f.p, _ = Truncate(v, f.max)
 	}
 	if s.Has(o.Key()) {
 		return s

@@ -1,6 +1,7 @@
 package issue
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -298,5 +299,34 @@ func TestRenderAroundTheFailure(t *testing.T) {
 	}
 	if p, err := Parse(body); err != nil || p.ID != CanonicalID(f.ID) {
 		t.Errorf("Parse = %+v, %v", p, err)
+	}
+}
+
+// TestRenderBoundsOwnerLists: an OWNERS alias can expand to 10,000
+// logins; the body names the first maxMentions of each owner list (without
+// pinging them), mentions the first maxMentions of the cc list, says how
+// many more there are, and stays under MaxBody.
+func TestRenderBoundsOwnerLists(t *testing.T) {
+	f := finding()
+	var many []string
+	for i := 0; i < 10000; i++ {
+		many = append(many, fmt.Sprintf("member%d", i))
+	}
+	f.Owners.Approvers, f.Owners.Reviewers, f.Mentions = many, many, many
+	body := Render("", Content{Finding: f, State: State{}.Add(occ(1, t0, "flake", "s"))})
+	if len(body) > MaxBody {
+		t.Fatalf("body of %d bytes, over %d", len(body), MaxBody)
+	}
+	if got, want := strings.Count(body, "@member"), maxMentions; got != want {
+		t.Errorf("%d mentions, want %d", got, want)
+	}
+	if !strings.Contains(body, fmt.Sprintf("@member%d and %d more", maxMentions-1, 10000-maxMentions)) {
+		t.Error("the body does not say how many mentions it left out")
+	}
+	if got := strings.Count(body, fmt.Sprintf("`member%d` and %d more", maxMentions-1, 10000-maxMentions)); got != 2 {
+		t.Errorf("the approvers and reviewers lists say how many they left out %d times, want 2", got)
+	}
+	if p, err := Parse(body); err != nil || p.ID != f.ID {
+		t.Errorf("parses to %q, %v", p.ID, err)
 	}
 }

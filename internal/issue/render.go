@@ -235,23 +235,42 @@ func (c Content) around(f triage.Finding) string {
 	return b.String()
 }
 
-// names lists logins without mentioning them.
+// names lists logins without mentioning them, at most maxMentions of them.
 func names(logins []string) string {
-	out := make([]string, 0, len(logins))
+	out := make([]string, 0, min(len(logins), maxMentions))
+	n := 0
 	for _, l := range logins {
 		if l = Login(l); l != "" {
-			out = append(out, Code(l))
+			n++
+			if len(out) < maxMentions {
+				out = append(out, Code(l))
+			}
 		}
 	}
-	return strings.Join(out, ", ")
+	s := strings.Join(out, ", ")
+	if n > len(out) {
+		s += fmt.Sprintf(" and %d more", n-len(out))
+	}
+	return s
 }
+// maxMentions bounds each list of logins a body mentions: an alias can
+// expand to thousands of names, which would notify them all and push the
+// body past MaxBody (GitHub then refuses the issue).
+const maxMentions = 25
 
 func mentions(logins []string) string {
-	out := make([]string, 0, len(logins))
+	out := make([]string, 0, min(len(logins), maxMentions))
+	n := 0
 	for _, l := range logins {
 		if l = Login(l); l != "" {
-			out = append(out, "@"+l)
+			n++
+			if len(out) < maxMentions {
+				out = append(out, "@"+l)
+			}
 		}
+	}
+	if n > len(out) {
+		out = append(out, fmt.Sprintf("and %d more", n-len(out)))
 	}
 	return strings.Join(out, " ")
 }

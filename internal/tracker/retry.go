@@ -20,6 +20,7 @@ import (
 // and https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api#handle-rate-limit-errors-appropriately.
 type retryTransport struct {
 	base     http.RoundTripper
+	perTry   time.Duration // bound of one try, until its body is closed; 0 none
 	maxWait  time.Duration // total waiting allowed for one request
 	backoff  time.Duration // first backoff; doubles, capped at maxBackoff
 	maxTries int
@@ -53,11 +54,16 @@ func (rt *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	waited := time.Duration(0)
 	backoff := rt.backoff
 	for try := 1; ; try++ {
-		r := req.Clone(req.Context())
+		ctx, cancel := req.Context(), context.CancelFunc(func() {})
+		if rt.perTry > 0 {
+			ctx, cancel = context.WithTimeout(ctx, rt.perTry)
+		}
+		r := req.Clone(ctx)
 		switch {
 		case req.GetBody != nil:
 			b, err := req.GetBody()
 			if err != nil {
+				cancel()
 				return nil, err
 			}
 			r.Body = b
@@ -66,22 +72,46 @@ func (rt *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		resp, err := rt.base.RoundTrip(r)
 		if req.Context().Err() != nil {
-			return resp, err
+			return withCancel(resp, cancel), err
 		}
 		wait, retry := rt.delay(resp, err, backoff)
 		if !retry || try >= rt.maxTries || waited+wait > rt.maxWait {
-			return resp, err
+			return withCancel(resp, cancel), err
 		}
 		if resp != nil {
 			io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
 			resp.Body.Close()
 		}
+		cancel()
 		if err := rt.sleep(req.Context(), wait); err != nil {
 			return nil, err
 		}
 		waited += wait
 		backoff = min(2*backoff, maxBackoff)
 	}
+}
+
+// withCancel ties cancel to the closing of resp's body (or calls it now
+// when there is no response), so that a try's deadline covers reading
+// its answer.
+func withCancel(resp *http.Response, cancel context.CancelFunc) *http.Response {
+	if resp == nil || resp.Body == nil {
+		cancel()
+		return resp
+	}
+	resp.Body = cancelBody{resp.Body, cancel}
+	return resp
+}
+
+type cancelBody struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b cancelBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }
 
 // delay says whether to retry and after how long.

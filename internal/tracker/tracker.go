@@ -83,6 +83,11 @@ func New(httpClient *http.Client, apiURL, token, repo, userAgent string, opts ..
 	if httpClient != nil {
 		*hc = *httpClient
 	}
+	// The client's timeout bounds each try: on the client it would bound
+	// the tries and the waits between them together, so one slow answer
+	// or a Retry-After near it would fail the request instead of retrying.
+	perTry := hc.Timeout
+	hc.Timeout = 0
 	base := hc.Transport
 	if base == nil {
 		base = http.DefaultTransport
@@ -92,7 +97,7 @@ func New(httpClient *http.Client, apiURL, token, repo, userAgent string, opts ..
 		o(&cfg)
 	}
 	c := &Client{owner: owner, repo: name, assignable: map[string]bool{}, labels: map[string]bool{}}
-	rt := &retryTransport{base: base, maxWait: cfg.maxWait, backoff: cfg.backoff, maxTries: cfg.tries, sleep: cfg.sleep, now: cfg.now}
+	rt := &retryTransport{base: base, perTry: perTry, maxWait: cfg.maxWait, backoff: cfg.backoff, maxTries: cfg.tries, sleep: cfg.sleep, now: cfg.now}
 	hc.Transport = rt
 	gh := github.NewClient(hc)
 	if token != "" {
@@ -111,16 +116,17 @@ func (c *Client) Repo() string { return c.owner + "/" + c.repo }
 // those closed within reopenWindow of now. It lists open issues, then
 // closed issues updated since now-reopenWindow, 100 a page, and matches
 // markers in memory: ⌈open/100⌉ + ⌈recently closed/100⌉ calls, none per
-// finding. It wraps IssuesService.ListByRepo.
+// finding, when each list fits one page; a longer list is read again (see
+// listStable), so 2⌈n/100⌉ calls. It wraps IssuesService.ListByRepo.
 func (c *Client) Load(ctx context.Context, reopenWindow time.Duration, now time.Time) ([]plan.Issue, error) {
 	c.mu.Lock()
 	c.loadedAt = now
 	c.mu.Unlock()
-	open, err := c.list(ctx, &github.IssueListByRepoOptions{State: "open", Sort: "created", Direction: "asc"}, nil)
+	open, err := c.listStable(ctx, github.IssueListByRepoOptions{State: "open", Sort: "created", Direction: "asc"})
 	if err != nil {
 		return nil, err
 	}
-	closed, err := c.list(ctx, &github.IssueListByRepoOptions{State: "closed", Sort: "updated", Direction: "desc", Since: now.Add(-reopenWindow)}, nil)
+	closed, err := c.listStable(ctx, github.IssueListByRepoOptions{State: "closed", Sort: "updated", Direction: "desc", Since: now.Add(-reopenWindow)})
 	if err != nil {
 		return nil, err
 	}
@@ -135,15 +141,70 @@ func (c *Client) Load(ctx context.Context, reopenWindow time.Duration, now time.
 	return out, nil
 }
 
+// listStable lists every page of opts as list does, and reads a list of
+// more than one page again until two passes agree (at most three passes).
+// GitHub pages by offset: an issue that leaves the list while it is read
+// (closed, or updated in a list sorted by update) moves every later one up
+// a place, and the one that crosses into a page already read is never
+// seen, so the tool would file a second issue for its test. A pass during
+// which nothing changed is exact; when no two passes agree, the union of
+// the passes is returned, the newest copy of each issue.
+func (c *Client) listStable(ctx context.Context, opts github.IssueListByRepoOptions) ([]plan.Issue, error) {
+	var prev []plan.Issue
+	union := map[int]plan.Issue{}
+	for pass := 0; pass < 3; pass++ {
+		o := opts
+		cur, pages, err := c.listPages(ctx, &o, nil)
+		if err != nil {
+			return nil, err
+		}
+		if pages == 1 && pass == 0 || pass > 0 && sameNumbers(prev, cur) {
+			return cur, nil
+		}
+		for _, is := range cur {
+			union[is.Number] = is
+		}
+		prev = cur
+	}
+	out := make([]plan.Issue, 0, len(union))
+	for _, is := range union {
+		out = append(out, is)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Number < out[j].Number })
+	return out, nil
+}
+
+func sameNumbers(a, b []plan.Issue) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	seen := make(map[int]bool, len(a))
+	for _, is := range a {
+		seen[is.Number] = true
+	}
+	for _, is := range b {
+		if !seen[is.Number] {
+			return false
+		}
+	}
+	return true
+}
+
 // list pages through IssuesService.ListByRepo until stop says the page
 // holds nothing newer that matters (nil lists every page).
 func (c *Client) list(ctx context.Context, opts *github.IssueListByRepoOptions, stop func(page []*github.Issue) bool) ([]plan.Issue, error) {
+	out, _, err := c.listPages(ctx, opts, stop)
+	return out, err
+}
+
+// listPages is list, also returning the number of pages read.
+func (c *Client) listPages(ctx context.Context, opts *github.IssueListByRepoOptions, stop func(page []*github.Issue) bool) ([]plan.Issue, int, error) {
 	opts.ListOptions = github.ListOptions{PerPage: perPage}
 	var out []plan.Issue
-	for {
+	for pages := 1; ; pages++ {
 		page, resp, err := c.gh.Issues.ListByRepo(ctx, c.owner, c.repo, opts)
 		if err != nil {
-			return nil, c.explain("list "+opts.State+" issues", err)
+			return nil, pages, c.explain("list "+opts.State+" issues", err)
 		}
 		for _, is := range page {
 			if is.IsPullRequest() {
@@ -152,7 +213,7 @@ func (c *Client) list(ctx context.Context, opts *github.IssueListByRepoOptions, 
 			out = append(out, fromGitHub(is))
 		}
 		if resp.NextPage == 0 || stop != nil && stop(page) {
-			return out, nil
+			return out, pages, nil
 		}
 		opts.Page = resp.NextPage
 	}
@@ -225,6 +286,7 @@ func (o Outcome) Fill(findings []triage.Finding, p plan.Plan) {
 				ti.Number, ti.URL = r.Number, r.URL
 			}
 			if r.Err != nil {
+				ti.Error = r.Err.Error()
 				ti.Reason = "failed: " + r.Err.Error()
 			} else if r.Note != "" {
 				ti.Reason += "; " + r.Note
@@ -557,8 +619,18 @@ func (c *Client) dedupe(ctx context.Context, p plan.Plan, created map[string]int
 			res.Err = err
 			continue
 		}
-		res.Note = strings.TrimPrefix(res.Note+fmt.Sprintf("; another run filed #%d at the same time: recorded there and closed #%d as its duplicate", keep.Number, res.Number), "; ")
-		res.Kind, res.Number, res.URL = plan.Update, keep.Number, keep.URL
+		// An older issue that already records this very run is this run's
+		// own: an earlier try of the create reached GitHub, but its answer
+		// was lost (a 502, a dropped connection, a timeout) and the retry
+		// filed again. It stays a create.
+		kept, _ := issue.Parse(keep.Body)
+		if a.Kind == plan.Create && len(a.Content.State.Runs) > 0 && hasAll(kept.State, a.Content.State) {
+			res.Note = strings.TrimPrefix(res.Note+fmt.Sprintf("; an earlier try of this create reached GitHub as #%d although its answer was lost: closed #%d, filed by the retry, as its duplicate", keep.Number, res.Number), "; ")
+		} else {
+			res.Note = strings.TrimPrefix(res.Note+fmt.Sprintf("; another run filed #%d at the same time: recorded there and closed #%d as its duplicate", keep.Number, res.Number), "; ")
+			res.Kind = plan.Update
+		}
+		res.Number, res.URL = keep.Number, keep.URL
 	}
 }
 

@@ -419,14 +419,54 @@ func TestLoadCallBudget(t *testing.T) {
 	if len(issues) != 1 || issues[0].Title != "ours" {
 		t.Errorf("Load found %d issues", len(issues))
 	}
-	// 271 open (PRs included in GitHub's list) and 120 recently closed.
-	if got, want := e.fake.Count("GET", "/issues"), (271+99)/100+(120+99)/100; got != want {
+	// 271 open (PRs included in GitHub's list) and 120 recently closed,
+	// each read twice since they span several pages.
+	if got, want := e.fake.Count("GET", "/issues"), 2*((271+99)/100)+2*((120+99)/100); got != want {
 		t.Errorf("%d list calls, want %d", got, want)
 	}
 	for _, r := range e.fake.Requests() {
 		if r.Query.Get("per_page") != "100" {
 			t.Errorf("list without per_page=100: %v", r.Query)
 		}
+	}
+}
+
+// TestLoadWhileIssuesClose: a person closes an issue on page 1 while the
+// tool reads page 2, so the tracked issue that was first on page 2 moves to
+// page 1; Load still finds it, and lists a one-page tracker once.
+func TestLoadWhileIssuesClose(t *testing.T) {
+	e := newEnv(t)
+	f := finding("t1", "flake", "s1")
+	body := issue.Render("", issue.Content{Finding: f, State: issue.State{}.Add(issue.Occurrence{RunID: 1, Time: t0})})
+	for i := 0; i < 100; i++ {
+		e.fake.AddIssue(fakegithub.Issue{Title: fmt.Sprintf("human issue %d", i), Body: "not ours", CreatedAt: t0.Add(time.Duration(i-500) * time.Minute)})
+	}
+	ours := e.fake.AddIssue(fakegithub.Issue{Title: "ours", Body: body, CreatedAt: t0.Add(-300 * time.Minute)})
+	for i := 0; i < 50; i++ {
+		e.fake.AddIssue(fakegithub.Issue{Title: "later", Body: "not ours", CreatedAt: t0.Add(time.Duration(i-200) * time.Minute)})
+	}
+	e.fake.Fail(fakegithub.Fault{Method: "GET", Path: "/issues", Skip: 1, Then: func(s *fakegithub.Server) {
+		s.Edit(1, func(is *fakegithub.Issue) { is.State, is.ClosedAt = "closed", t0 })
+	}})
+	issues, err := e.client().Load(context.Background(), e.pol.ReopenWindow, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(issues) != 1 || issues[0].Number != ours {
+		t.Errorf("Load found %v, want only #%d", issues, ours)
+	}
+	e.fake.ResetLog()
+	e.fake.Edit(1, func(is *fakegithub.Issue) { is.State = "closed" })
+	for _, is := range e.fake.Issues() {
+		if is.Number > ours { // 99 open people's issues and ours: one page; 51 closed: one page
+			e.fake.Edit(is.Number, func(is *fakegithub.Issue) { is.State, is.ClosedAt = "closed", t0 })
+		}
+	}
+	if _, err := e.client().Load(context.Background(), e.pol.ReopenWindow, t0); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.fake.Count("GET", "/issues"); got != 2 {
+		t.Errorf("%d list calls for one open and one closed page, want 2", got)
 	}
 }
 
@@ -636,5 +676,55 @@ func TestSlowResponseTimesOutOneActionOnly(t *testing.T) {
 	}
 	if len(e.waits) != 0 {
 		t.Errorf("retried after the deadline: waits %v", e.waits)
+	}
+}
+
+// TestClientTimeoutBoundsEachTry: with the CLI's client timeout, one
+// answer slower than it is retried, instead of failing the request (the
+// timeout used to bound every try and wait together).
+func TestClientTimeoutBoundsEachTry(t *testing.T) {
+	e := newEnv(t)
+	// The fake loads GitHub's OpenAPI description on its first request:
+	// load it before timing anything.
+	if _, err := e.client().Load(context.Background(), e.pol.ReopenWindow, t0); err != nil {
+		t.Fatal(err)
+	}
+	e.fake.ResetLog()
+	e.fake.Fail(fakegithub.Fault{Method: "GET", Path: "/issues", Delay: 5 * time.Second})
+	hc := e.fake.Client()
+	hc.Timeout = 300 * time.Millisecond
+	c, err := tracker.New(hc, e.fake.URL, token, "kubernetes-sigs/cluster-api", "flake-triage/test",
+		tracker.WithSleep(func(context.Context, time.Duration) error { return nil }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if _, err := c.Load(context.Background(), e.pol.ReopenWindow, t0); err != nil {
+		t.Fatalf("Load after one slow answer: %v", err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("Load took %v: the slow answer was waited out, not timed out", d)
+	}
+	if n := e.fake.Count("GET", "/issues"); n != 3 {
+		t.Errorf("%d list requests, want the timed-out one, its retry and the closed list", n)
+	}
+}
+
+// TestLostAnswerOfACreate: GitHub makes a create but answers 502; the retry
+// files a second issue. The run closes its own duplicate, and the action
+// stays a create of the first issue.
+func TestLostAnswerOfACreate(t *testing.T) {
+	e := newEnv(t)
+	e.fake.Fail(fakegithub.Fault{Method: "POST", Path: "/issues", Landed: true, Status: http.StatusBadGateway})
+	_, o := e.triageRun(e.client(), []triage.Finding{finding("t1", "failure", "s1")}, run(100, "e2e", e.clock.now()))
+	if d := cmp.Diff([]string{"create"}, kinds(o)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	issues := e.fake.Issues()
+	if len(issues) != 2 || issues[0].State != "open" || issues[1].State != "closed" || o.Results[0].Number != issues[0].Number {
+		t.Fatalf("issues %+v, result %+v: want #1 open and kept, #2 closed", issues, o.Results[0])
+	}
+	if !strings.Contains(o.Results[0].Note, "answer was lost") {
+		t.Errorf("note %q", o.Results[0].Note)
 	}
 }

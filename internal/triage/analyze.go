@@ -69,15 +69,16 @@ func Analyze(set *report.Set, locs []locate.Result, own *owners.Resolver, cfg co
 
 func analyzeTest(t report.Test, loc locate.Result, own *owners.Resolver, cfg config.Config) (Finding, []string) {
 	f := Finding{
-		ID:           ID(t.Suite.Name, t.Classname, t.Name),
-		Kind:         string(t.Kind),
-		Test:         Test{Name: t.Name, Classname: t.Classname, Suite: t.Suite.Name, Report: t.Report},
+		ID:   ID(t.Suite.Name, t.Classname, t.Name),
+		Kind: string(t.Kind),
+		// The id is of the names as reported; what is shown is redacted.
+		Test:         Test{Name: shown(t.Name), Classname: shown(t.Classname), Suite: shown(t.Suite.Name), Report: t.Report},
 		Location:     location(loc.Location),
 		TestLocation: location(loc.TestLocation),
 		Related:      []Location{},
 		References:   []Reference{},
 		Correlated:   []Correlated{},
-		Message:      Message(t),
+		Message:      Redact(Printable(Message(t), true)),
 	}
 	f.Signature = Signature(f.Message)
 	if !loc.Time.IsZero() {
@@ -91,7 +92,7 @@ func analyzeTest(t report.Test, loc locate.Result, own *owners.Resolver, cfg con
 	}
 	var notes []string
 	for _, n := range loc.Notes {
-		notes = append(notes, t.Report+": "+t.Name+": "+n)
+		notes = append(notes, t.Report+": "+shown(t.Name)+": "+n)
 	}
 
 	at := f.Location
@@ -208,6 +209,9 @@ func ID(suite, classname, name string) string {
 	h := sha256.Sum256([]byte(suite + "\x00" + classname + "\x00" + name))
 	return hex.EncodeToString(h[:8])
 }
+
+// shown is a name as the tool shows it: one printable line, tokens redacted.
+func shown(name string) string { return Redact(Printable(name, false)) }
 
 // Message returns the first lines of a test's first failed attempt: the
 // failure message, then its body when the message alone says little.

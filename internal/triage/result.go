@@ -104,6 +104,9 @@ type Issue struct {
 	URL    string `json:"url,omitempty"`
 	// Reason explains the action in a sentence.
 	Reason string `json:"reason,omitempty"`
+	// Error says why the action failed when it was tried (an API write
+	// GitHub refused); Action is then what was planned, not done.
+	Error string `json:"error,omitempty"`
 }
 
 // Correlated is a group of controller log errors logged around the failure.
