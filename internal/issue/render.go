@@ -253,6 +253,7 @@ func names(logins []string) string {
 	}
 	return s
 }
+
 // maxMentions bounds each list of logins a body mentions: an alias can
 // expand to thousands of names, which would notify them all and push the
 // body past MaxBody (GitHub then refuses the issue).
