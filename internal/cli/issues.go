@@ -107,9 +107,12 @@ func track(ctx context.Context, res *triage.Result, o Options, cfg config.Config
 	out := client.Apply(ctx, pl)
 	out.Fill(res.Findings, pl)
 	problems = append(problems, out.Warnings...)
-	if err := out.Err(); err != nil {
-		problems = append(problems, err.Error())
-		failed = true
+	// One problem per failed write, so that the summary lists each.
+	for _, r := range out.Results {
+		if r.Err != nil {
+			problems = append(problems, r.Err.Error())
+			failed = true
+		}
 	}
 	return problems, failed
 }
