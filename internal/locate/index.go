@@ -77,14 +77,8 @@ func NewIndex(fsys fs.FS, opts Options) (*Index, error) {
 		dirs:   map[string]struct{}{"": {}},
 		byBase: make(map[string][]string),
 		byDir:  make(map[string][]string),
-		norm:   make(map[string]string),
-		res:    make(map[string]resolution),
-		parsed: make(map[parseKey]*goFile),
-		texts:  make(map[string][]string),
-		srcs:   make(map[string][]byte),
-		heads:  make(map[string]*goHead),
-		tests:  make(map[parseKey]goTest),
 	}
+	ix.emptyCaches()
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -136,17 +130,23 @@ func NewIndex(fsys fs.FS, opts Options) (*Index, error) {
 // withoutCaches returns a copy of the index sharing its file lists but
 // with empty caches, as NewIndex returns it.
 func (ix *Index) withoutCaches() *Index {
-	return &Index{
+	c := &Index{
 		fsys: ix.fsys, files: ix.files, dirs: ix.dirs, byBase: ix.byBase, byDir: ix.byDir,
 		modules: ix.modules, prefixes: ix.prefixes,
-		norm:   make(map[string]string),
-		res:    make(map[string]resolution),
-		parsed: make(map[parseKey]*goFile),
-		texts:  make(map[string][]string),
-		srcs:   make(map[string][]byte),
-		heads:  make(map[string]*goHead),
-		tests:  make(map[parseKey]goTest),
 	}
+	c.emptyCaches()
+	return c
+}
+
+// emptyCaches gives the index empty caches of what it reads and resolves.
+func (ix *Index) emptyCaches() {
+	ix.norm = make(map[string]string)
+	ix.res = make(map[string]resolution)
+	ix.parsed = make(map[parseKey]*goFile)
+	ix.texts = make(map[string][]string)
+	ix.srcs = make(map[string][]byte)
+	ix.heads = make(map[string]*goHead)
+	ix.tests = make(map[parseKey]goTest)
 }
 
 // modulePath returns the module path declared by a go.mod file, or "".
