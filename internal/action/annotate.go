@@ -182,7 +182,36 @@ func issueLine(is triage.Issue, dryRun bool) string {
 // MaxErrorAnnotations errors and MaxWarningAnnotations warnings, since
 // GitHub drops the rest silently, and returns how many it left out.
 func Annotate(a *githubactions.Action, findings []triage.Finding) (omitted int) {
-	errs, warns := 0, 0
+	return annotate(a, findings, 0)
+}
+
+// maxReportWarnings is how many of the step's warning annotations a run
+// gives to unreadable reports; the job summary lists them all.
+const maxReportWarnings = 3
+
+// AnnotateResult annotates a run: a warning for each report that could not
+// be read (at most maxReportWarnings, at the report file), then the
+// findings as Annotate does within the warnings left. It returns how many
+// annotations it left out.
+func AnnotateResult(a *githubactions.Action, r triage.Result) (omitted int) {
+	warns := 0
+	for _, f := range r.Reports.Files {
+		if f.Error == "" {
+			continue
+		}
+		if warns == maxReportWarnings {
+			omitted++
+			continue
+		}
+		warns++
+		a.IssueCommand(&githubactions.Command{Name: "warning", Message: Neutralise(firstLines(f.Error, 3, 500)),
+			Properties: githubactions.CommandProperties{"title": "flake-triage could not read this report", "file": f.Path}})
+	}
+	return omitted + annotate(a, r.Findings, warns)
+}
+
+func annotate(a *githubactions.Action, findings []triage.Finding, warns int) (omitted int) {
+	errs := 0
 	for _, an := range Annotations(findings) {
 		switch an.Level {
 		case "error":

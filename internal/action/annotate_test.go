@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -370,5 +371,34 @@ func TestFailedActionsAreNotCountedAsDone(t *testing.T) {
 	}
 	if got := issueLine(r.Findings[1].Issue, false); got != "creating the issue failed (see the job summary)" {
 		t.Errorf("annotation issue line %q", got)
+	}
+}
+
+// TestAnnotateResultWarnsOfUnreadableReports: each unreadable report gets a
+// warning at its file, before the findings, within the step's warnings.
+func TestAnnotateResultWarnsOfUnreadableReports(t *testing.T) {
+	r := triage.Result{Reports: triage.Reports{Files: []triage.ReportFile{
+		{Path: "reports/ok.xml", Tests: 3},
+		{Path: "reports/broken.xml", Error: "line 3: unexpected end of file inside <testsuite> (truncated report?)"},
+		{Path: "reports/nunit.xml", Error: "not a JUnit report: the root element is <test-run> (NUnit 3)"},
+	}}}
+	for i := range 12 {
+		r.Findings = append(r.Findings, triage.Finding{Kind: "flake", Test: triage.Test{Name: fmt.Sprintf("TestFlaky%d", i)},
+			Location: &triage.Location{Path: "pkg/x_test.go", Line: i + 1}})
+	}
+	a, buf := newAction(nil)
+	omitted := AnnotateResult(a, r)
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != MaxWarningAnnotations {
+		t.Fatalf("%d annotations, want %d:\n%s", len(lines), MaxWarningAnnotations, buf.String())
+	}
+	if want := "::warning file=reports/broken.xml,title=flake-triage could not read this report::line 3: unexpected end of file inside <testsuite> (truncated report?)"; lines[0] != want {
+		t.Errorf("first annotation\n%s\nwant\n%s", lines[0], want)
+	}
+	if !strings.HasPrefix(lines[1], "::warning file=reports/nunit.xml,title=flake-triage could not read this report::") {
+		t.Errorf("second annotation %s", lines[1])
+	}
+	if omitted != 4 {
+		t.Errorf("omitted %d, want 4 (12 flakes in 8 warnings left)", omitted)
 	}
 }

@@ -38,7 +38,7 @@ func (a *actionsEnv) present(res triage.Result, o Options, run action.SummaryRun
 	omitted := 0
 	switch o.Annotations {
 	case "commands":
-		omitted = action.Annotate(a.gha, res.Findings)
+		omitted = action.AnnotateResult(a.gha, res)
 	case "checks":
 		// The check run is created by the tracker side; see runTriage.
 	}
