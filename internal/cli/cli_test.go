@@ -623,3 +623,29 @@ func TestFromRun(t *testing.T) {
 		t.Errorf("an archive entry escaped")
 	}
 }
+
+// TestReportsOutsideTheRepository reads reports by an absolute glob outside
+// the checkout, as CI jobs that keep artifacts elsewhere do, and refuses a
+// mix of both kinds of glob.
+func TestReportsOutsideTheRepository(t *testing.T) {
+	dir := extractSample(t)
+	elsewhere := t.TempDir()
+	if err := os.WriteFile(filepath.Join(elsewhere, "junit-e2e.xml"), mustRead(t, filepath.Join(dir, "reports/ginkgo-e2e.xml")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := run(t, nil, "triage", "--dry-run", "--repo-root", dir, "--reports", filepath.Join(elsewhere, "*.xml"), "--json", "-")
+	if code != ExitOK {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	var res triage.Result
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 4 || res.Findings[0].Location == nil || res.Findings[0].Location.Path != "test/e2e/quick_start_test.go" {
+		t.Errorf("findings from a report outside the repository: %+v", res.Findings)
+	}
+	code, _, stderr = run(t, nil, "triage", "--dry-run", "--repo-root", dir, "--reports", "reports/*.xml", "--reports", filepath.Join(elsewhere, "*.xml"))
+	if code != ExitUsage || !strings.Contains(stderr, "give one kind") {
+		t.Errorf("mixed globs: exit %d, stderr %q; want exit 2", code, stderr)
+	}
+}
