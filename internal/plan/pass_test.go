@@ -128,6 +128,17 @@ func TestMakePasses(t *testing.T) {
 				if a.Comment != "" && a.FindingID == fa.ID && len(tc.findings) == 0 {
 					t.Errorf("a pass comments: %q", a.Comment)
 				}
+				// New and updated issues record the identity of their test.
+				if a.Kind == Create || a.Kind == Update {
+					parsed, _ := issue.Parse(a.Body)
+					want := &issue.Identity{Suite: fa.Test.Suite, Classname: fa.Test.Classname, Name: fa.Test.Name}
+					if a.FindingID == other.ID {
+						want.Name = other.Test.Name
+					}
+					if d := cmp.Diff(want, parsed.State.Test); d != "" {
+						t.Errorf("%s #%d: recorded identity (-want +got):\n%s", a.Kind, a.Number, d)
+					}
+				}
 			}
 		})
 	}

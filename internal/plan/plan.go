@@ -207,6 +207,7 @@ func Make(findings []triage.Finding, issues []Issue, p Policy, run Run, mode str
 	for _, i := range creates {
 		a := &pl.Actions[i]
 		f := a.Content.Finding
+		a.Content.State = a.Content.State.WithTest(f.Test.Suite, f.Test.Classname, f.Test.Name)
 		tmpl := p.TitleTemplates[f.Kind]
 		if tmpl == "" {
 			tmpl = "[Failing test] {name}"
@@ -300,7 +301,7 @@ func decide(f triage.Finding, open, closed []parsedIssue, p Policy, run Run, mod
 	}
 	a.Kind = Create
 	a.Reason = "no open or recently closed issue tracks this test"
-	st := issue.State{ID: f.ID}.WithTest(f.Test.Suite, f.Test.Classname, f.Test.Name).Add(occ)
+	st := issue.State{ID: f.ID}.Add(occ)
 	c := content(f, run, st)
 	if len(closed) > 0 {
 		old := closed[0]
