@@ -168,6 +168,12 @@ func triageRepo(ctx context.Context, o Options, r repo, env Env) (int, error) {
 		triage.AddCorrelated(&res, groups, own, cfg.Owners.Source)
 	}
 
+	// The plan asks the reports about the tracked tests with no finding:
+	// one that passed on every attempt ends its streak of failing runs.
+	run.Passed = func(suite, classname, name string) bool {
+		ran, passed := set.Outcome(suite, classname, name)
+		return ran && passed
+	}
 	problems, failed := track(ctx, &res, o, cfg, run, env, client)
 	res.Errors = append(res.Errors, problems...)
 

@@ -68,6 +68,66 @@ type State struct {
 	LastComment time.Time `json:"last_comment,omitempty"`
 	// Runs are the recorded occurrences, newest first, bounded by MaxRuns.
 	Runs []Occurrence `json:"runs,omitempty"`
+	// Test is the identity of the tracked test within a run, so that a
+	// later run in which it has no finding can tell whether it passed;
+	// nil in bodies written before it was recorded.
+	Test *Identity `json:"test,omitempty"`
+	// Passed is the newest run recorded in which the test ran and passed
+	// on every attempt, when that pass ended the streak (see Pass).
+	Passed *Occurrence `json:"passed,omitempty"`
+}
+
+// An Identity names a test within a run, as the reports do: its innermost
+// suite name, classname and name.
+type Identity struct {
+	Suite     string `json:"suite,omitempty"`
+	Classname string `json:"classname,omitempty"`
+	Name      string `json:"name"`
+}
+
+// Identity bounds: a recorded identity longer than these is cut, and then
+// no longer names the test (a tracker checks it against the issue's id).
+const (
+	maxIdentityName  = 1000
+	maxIdentityGroup = 512
+)
+
+// WithTest returns the state with the identity of its test recorded,
+// bounded and stripped of control characters as occurrence fields are.
+func (s State) WithTest(suite, classname, name string) State {
+	s.Test = &Identity{
+		Suite:     recorded(suite, maxIdentityGroup),
+		Classname: recorded(classname, maxIdentityGroup),
+		Name:      recorded(name, maxIdentityName),
+	}
+	return s
+}
+
+// recorded is v as the state block keeps it: valid UTF-8 (as it reads
+// back from JSON), with no control characters (which JSON would write six
+// bytes each), cut to max bytes.
+func recorded(v string, max int) string {
+	v = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, CanonicalID(v))
+	v, _ = Truncate(v, max)
+	return v
+}
+
+// clean bounds and canonicalises every field of o, so that MaxRuns
+// occurrences fit the body: a hostile signature or job name once made it
+// 166 kB.
+func (o Occurrence) clean() Occurrence {
+	for _, f := range []struct {
+		p   *string
+		max int
+	}{{&o.Job, 100}, {&o.URL, 512}, {&o.SHA, 64}, {&o.Event, 32}, {&o.Ref, 255}, {&o.Kind, 16}, {&o.Signature, 64}} {
+		*f.p = recorded(*f.p, f.max)
+	}
+	return o
 }
 
 // An Occurrence is one run attempt and job in which the test failed.
@@ -113,21 +173,7 @@ func (s State) HasSignature(sig string) bool {
 func (s State) Add(o Occurrence) State {
 	// The state block is JSON, which holds only valid UTF-8: canonicalise
 	// now so that what is recorded is what reads back.
-	// Each field is also bounded and stripped of control characters (which
-	// JSON would write six bytes each), so that MaxRuns occurrences fit the
-	// body: a hostile signature or job name once made it 166 kB.
-	for _, f := range []struct {
-		p   *string
-		max int
-	}{{&o.Job, 100}, {&o.URL, 512}, {&o.SHA, 64}, {&o.Event, 32}, {&o.Ref, 255}, {&o.Kind, 16}, {&o.Signature, 64}} {
-		v := strings.Map(func(r rune) rune {
-			if r < 0x20 || r == 0x7f {
-				return -1
-			}
-			return r
-		}, CanonicalID(*f.p))
-		*f.p, _ = Truncate(v, f.max)
-	}
+	o = o.clean()
 	if s.Has(o.Key()) {
 		return s
 	}
@@ -140,9 +186,13 @@ func (s State) Add(o Occurrence) State {
 	if !o.Time.Before(s.Last) {
 		s.Last = o.Time
 		s.Kind = o.Kind
-		if o.Kind == "flake" {
+		switch {
+		case s.Passed != nil && o.Time.Before(s.Passed.Time):
+			// A recorded pass came after this failure: the streak it
+			// ended stays ended.
+		case o.Kind == "flake":
 			s.Streak = 0
-		} else {
+		default:
 			s.Streak++
 		}
 	}
@@ -164,11 +214,36 @@ func (s State) Add(o Occurrence) State {
 	return s
 }
 
+// Pass returns the state with o, a run in which the test ran and passed
+// on every attempt, recorded: a pass newer than every recorded failure and
+// pass ends the streak of failing runs (Streak becomes 0; whether to drop
+// the consistent marking is the caller's to decide, as it owns the labels
+// and title). A pass no newer than the recorded evidence, or one whose run
+// is recorded already, changes nothing: an old run triaged late says
+// nothing about the test now, and a rerun changes nothing.
+func (s State) Pass(o Occurrence) State {
+	o = o.clean()
+	if s.Has(o.Key()) || s.Passed != nil && (s.Passed.Key() == o.Key() || !o.Time.After(s.Passed.Time)) || o.Time.Before(s.Last) {
+		return s
+	}
+	s.Passed = &o
+	s.Streak = 0
+	return s
+}
+
 // Merge returns s with every occurrence of other that s lacks, as when a
-// duplicate issue is folded into the older one.
+// duplicate issue is folded into the older one, and other's test identity
+// and pass when s has none or an older pass.
 func (s State) Merge(other State) State {
 	for i := len(other.Runs) - 1; i >= 0; i-- {
 		s = s.Add(other.Runs[i])
+	}
+	if s.Test == nil && other.Test != nil {
+		t := *other.Test
+		s.Test = &t
+	}
+	if other.Passed != nil {
+		s = s.Pass(*other.Passed)
 	}
 	return s
 }

@@ -191,6 +191,9 @@ func FuzzRenderParse(f *testing.F) {
 		for i := 0; i < n%8; i++ {
 			st = st.Add(Occurrence{RunID: run + int64(i), Job: job, Time: t0.Add(time.Duration(i) * time.Second), Signature: sig, Kind: "failure"})
 		}
+		if n%2 == 1 {
+			st = st.WithTest(job, sig, msg)
+		}
 		body := Render(human, Content{Finding: fd, State: st})
 		if len(body) > MaxBody {
 			t.Fatalf("body of %d bytes", len(body))
@@ -206,6 +209,22 @@ func FuzzRenderParse(f *testing.F) {
 		if d := cmp.Diff(st, p.State); d != "" {
 			t.Fatalf("state (-want +got):\n%s", d)
 		}
+		// A pass recorded on the body as it stands parses back too.
+		next := p.State.Pass(Occurrence{RunID: run - 1, Job: job, Ref: sig, Time: t0.Add(time.Hour)})
+		next.Consistent = n%3 == 0
+		restated, err := Restate(body, next)
+		if err != nil {
+			if len(body) > MaxBody-4096 && strings.Contains(err.Error(), "over GitHub's limit") {
+				return
+			}
+			t.Fatalf("Restate(Render()): %v", err)
+		}
+		if p, err = Parse(restated); err != nil || p.ID != CanonicalID(id) {
+			t.Fatalf("Parse(Restate()): %q, %v", p.ID, err)
+		}
+		if d := cmp.Diff(next, p.State); d != "" {
+			t.Fatalf("restated state (-want +got):\n%s", d)
+		}
 	})
 }
 
@@ -217,6 +236,25 @@ func FuzzParse(f *testing.F) {
 		p, err := Parse(body)
 		if err == nil && p.Found && p.State.ID != p.ID {
 			t.Fatalf("parsed state for %q under id %q", p.State.ID, p.ID)
+		}
+		if err != nil || !p.Found {
+			return
+		}
+		// Restating what parsed gives a body that parses to it again.
+		st := p.State.Pass(Occurrence{RunID: 1, Time: p.State.Last.Add(time.Hour)})
+		restated, err := Restate(body, st)
+		if err != nil {
+			if strings.Contains(err.Error(), "over GitHub's limit") {
+				return
+			}
+			t.Fatalf("Restate of a body that parses: %v", err)
+		}
+		q, err := Parse(restated)
+		if err != nil || q.ID != p.ID || q.Human != p.Human {
+			t.Fatalf("Parse(Restate()) = %q, %q, %v; want %q, %q", q.ID, q.Human, err, p.ID, p.Human)
+		}
+		if d := cmp.Diff(st, q.State); d != "" {
+			t.Fatalf("restated state (-want +got):\n%s", d)
 		}
 	})
 }

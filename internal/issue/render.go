@@ -84,14 +84,7 @@ func section(c Content, excerpt string, rows int) string {
 		b.WriteString(" (" + strings.Join(extra, ", ") + ")")
 	}
 	b.WriteString("  \n")
-	kind := "flaky (failed, then passed on retry)"
-	if c.State.Kind != "flake" {
-		kind = "failing (no attempt passed)"
-	}
-	if c.State.Consistent {
-		kind = fmt.Sprintf("**consistently failing**: failed in %d tracked runs in a row", c.State.Streak)
-	}
-	fmt.Fprintf(&b, "**Kind:** %s  \n", kind)
+	b.WriteString(kindLine(c.State))
 	if f.Location != nil {
 		fmt.Fprintf(&b, "**Failed at:** %s", c.link(*f.Location))
 		if f.TestLocation != nil {
@@ -134,6 +127,56 @@ func section(c Content, excerpt string, rows int) string {
 	}
 	b.WriteString("\n" + stateBlock(c.State) + "\n" + endMarker)
 	return b.String()
+}
+
+const kindPrefix = "**Kind:** "
+
+// kindLine says what the test is: flaky, failing or consistently failing,
+// and when its newest recorded run passed.
+func kindLine(st State) string {
+	kind := "flaky (failed, then passed on retry)"
+	if st.Kind != "flake" {
+		kind = "failing (no attempt passed)"
+	}
+	if st.Consistent {
+		kind = fmt.Sprintf("**consistently failing**: failed in %d tracked runs in a row", st.Streak)
+	}
+	if p := st.Passed; p != nil && !p.Time.Before(st.Last) {
+		kind += fmt.Sprintf(" · passed on every attempt in %s (%s), its newest run", runLink(*p), stamp(p.Time))
+	}
+	return kindPrefix + kind + "  \n"
+}
+
+// Restate returns body with the state block of its tool section replaced
+// by st, and the kind line that st decides rewritten, everything else
+// kept as it was. It records a run in which the test has no finding (it
+// passed), when there is no failure to render a whole section from. The
+// result parses back to the body's id and st, and stays under MaxBody
+// (else an error says so).
+func Restate(body string, st State) (string, error) {
+	p, err := Parse(body)
+	if err != nil {
+		return "", fmt.Errorf("restate issue: %w", err)
+	}
+	if !p.Found {
+		return "", fmt.Errorf("restate issue: the body has no flake-triage section")
+	}
+	st.ID = p.ID
+	i := strings.LastIndex(body, beginPrefix)
+	head, section := body[:i], body[i:]
+	k := strings.LastIndex(section, statePrefix)
+	e := k + strings.Index(section[k:], markerSuffix) + len(markerSuffix)
+	section = section[:k] + stateBlock(st) + section[e:]
+	if j := strings.Index(section, "\n"+kindPrefix); j >= 0 && j < k {
+		if end := strings.Index(section[j+1:], "\n"); end >= 0 {
+			section = section[:j+1] + kindLine(st) + section[j+1+end+1:]
+		}
+	}
+	out := head + section
+	if len(out) > MaxBody {
+		return "", fmt.Errorf("restate issue %q: the body would be %d bytes, over GitHub's limit of %d", p.ID, len(out), MaxBody)
+	}
+	return out, nil
 }
 
 func owners(f triage.Finding) string {

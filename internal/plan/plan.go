@@ -79,6 +79,13 @@ type Run struct {
 	Ref       string
 	URL       string // the run's page
 	Started   time.Time
+	// Passed reports whether the test with this identity (its innermost
+	// suite name, classname and name) ran in this run and passed on every
+	// attempt, as report.Set.Outcome answers from the run's reports. Make
+	// asks it only about the tests of open issues with no finding in this
+	// run: a pass ends their streak of failing runs. Nil when unknown
+	// (then no tracked test counts as passed); it must not write anything.
+	Passed func(suite, classname, name string) bool `json:"-"`
 }
 
 // Key identifies the run attempt and job: rerunning the tool on it changes nothing.
@@ -152,6 +159,13 @@ type Plan struct {
 // Make decides, with no I/O, what to do with the tracker for these
 // findings given the issues Load found (open ones and those closed
 // recently). In "annotate" mode it only tells which open issues are known.
+//
+// In "file" mode it also asks run.Passed about the test of each open issue
+// that has no finding in this run: when the test passed on every attempt,
+// its streak of failing runs ends, and the issue is updated (body, and the
+// consistent marking dropped) with no comment. When that changes nothing
+// (no streak, not marked, or this run was recorded already), it writes
+// nothing.
 func Make(findings []triage.Finding, issues []Issue, p Policy, run Run, mode string) Plan {
 	pl := Plan{Mode: mode, Run: run, Actions: make([]Action, 0, len(findings))}
 	open, closed := index(issues)
@@ -180,6 +194,9 @@ func Make(findings []triage.Finding, issues []Issue, p Policy, run Run, mode str
 		}
 		pl.Actions = append(pl.Actions, a)
 	}
+	if mode == "file" && run.Passed != nil {
+		pl.Actions = append(pl.Actions, passes(open, seen, p, run)...)
+	}
 	if len(creates) > p.MaxNewIssues && p.MaxNewIssues >= 0 {
 		pl.Actions = storm(pl.Actions, creates, findings, open, p, run)
 		return pl
@@ -190,6 +207,7 @@ func Make(findings []triage.Finding, issues []Issue, p Policy, run Run, mode str
 	for _, i := range creates {
 		a := &pl.Actions[i]
 		f := a.Content.Finding
+		a.Content.State = a.Content.State.WithTest(f.Test.Suite, f.Test.Classname, f.Test.Name)
 		tmpl := p.TitleTemplates[f.Kind]
 		if tmpl == "" {
 			tmpl = "[Failing test] {name}"
@@ -300,7 +318,7 @@ func decide(f triage.Finding, open, closed []parsedIssue, p Policy, run Run, mod
 
 func update(a *Action, f triage.Finding, is parsedIssue, occ issue.Occurrence, p Policy, run Run, reopen bool) {
 	prev := is.p.State
-	st := prev.Add(occ)
+	st := prev.Add(occ).WithTest(f.Test.Suite, f.Test.Classname, f.Test.Name)
 	a.Kind = Update
 	a.Reason = fmt.Sprintf("new occurrence of the test of #%d (%d recorded)", is.Number, st.Count)
 	quiet := hasLabel(is.Labels, p.QuietLabel)
@@ -339,16 +357,73 @@ func update(a *Action, f triage.Finding, is parsedIssue, occ issue.Occurrence, p
 		a.Reason += fmt.Sprintf("; marked consistently failing after %d failing runs in a row", st.Streak)
 	case prev.Consistent && st.Streak < p.ConsistentAfter:
 		st.Consistent = false
-		a.Labels = union([]string{flake})
-		a.RemoveLabels = present(is.Labels, fail, flake)
-		if p.ConsistentSuffix != "" && strings.HasSuffix(is.Title, p.ConsistentSuffix) {
-			a.Title = strings.TrimSuffix(is.Title, p.ConsistentSuffix)
-		}
+		unmark(a, is, p)
 		a.Reason += "; flaked, no longer consistently failing"
 	}
 	c := content(f, run, st)
 	a.Body = issue.Render(is.p.Human, c)
 	a.Content = c
+}
+
+// unmark drops the consistently failing marking of is: the flake label
+// back, the failing label and the title suffix off.
+func unmark(a *Action, is parsedIssue, p Policy) {
+	fail, flake := p.KindLabels["failure"], p.KindLabels["flake"]
+	a.Labels = union([]string{flake})
+	a.RemoveLabels = present(is.Labels, fail, flake)
+	if p.ConsistentSuffix != "" && strings.HasSuffix(is.Title, p.ConsistentSuffix) {
+		a.Title = strings.TrimSuffix(is.Title, p.ConsistentSuffix)
+	}
+}
+
+// passes plans the open issues whose test has no finding in this run
+// (seen holds the ids with one) but passed on every attempt of it: the
+// pass ends the test's streak of failing runs and turns a consistently
+// failing test back, in one body update with no comment. An issue whose
+// state would not change gets no action: no streak to end, this run's
+// pass recorded already (a rerun), or a newer failure recorded. So do
+// issues whose recorded test identity is missing (bodies written before
+// it was recorded) or does not hash to their id (it was cut or redacted
+// when recorded, so it does not name the test), and ignored ones.
+func passes(open map[string][]parsedIssue, seen map[string]bool, p Policy, run Run) []Action {
+	ids := make([]string, 0, len(open))
+	for id := range open {
+		if !seen[id] {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	var out []Action
+	for _, id := range ids {
+		is := open[id][0]
+		prev := is.p.State
+		t := prev.Test
+		if t == nil || triage.ID(t.Suite, t.Classname, t.Name) != id || hasLabel(is.Labels, p.IgnoreLabel) || !run.Passed(t.Suite, t.Classname, t.Name) {
+			continue
+		}
+		st := prev.Pass(run.occurrence("pass", ""))
+		turnBack := prev.Consistent && st.Streak < p.ConsistentAfter
+		if st.Streak == prev.Streak && !turnBack {
+			continue
+		}
+		a := Action{Kind: Update, FindingID: id, Number: is.Number, URL: is.URL,
+			Reason: fmt.Sprintf("passed on every attempt in run %d: the streak of %d failing runs of #%d ends", run.ID, prev.Streak, is.Number)}
+		if turnBack {
+			st.Consistent = false
+			unmark(&a, is, p)
+			a.Reason += "; no longer consistently failing"
+		}
+		body, err := issue.Restate(is.Body, st)
+		if err != nil {
+			a.Kind, a.Labels, a.RemoveLabels, a.Title = None, nil, nil, ""
+			a.Reason = fmt.Sprintf("#%d: the pass in run %d cannot be recorded: %v", is.Number, run.ID, err)
+			out = append(out, a)
+			continue
+		}
+		a.Body = body
+		out = append(out, a)
+	}
+	return out
 }
 
 // present returns name when labels has it and it differs from keep.

@@ -40,6 +40,9 @@ type Collector struct {
 	seeds  [2]maphash.Seed
 	keyBuf []byte
 	run    table
+	// shared is set when a Set answers from run: the next Add folds into
+	// a copy, so that the Set keeps what was read when it was made.
+	shared bool
 	tests  []Test
 	files  []File
 	errs   []string
@@ -57,6 +60,9 @@ func NewCollector() *Collector {
 // recorded in the File and in the Set's Errors) names the problem and, where
 // known, its line.
 func (c *Collector) Add(name string, r io.Reader) error {
+	if c.shared {
+		c.run, c.shared = c.run.clone(), false
+	}
 	f := File{Path: name}
 	err := c.p.parseFile(c, name, r)
 	if err != nil {
@@ -125,12 +131,18 @@ func (c *Collector) Warn(msg string) {
 	c.errs = append(c.errs, msg)
 }
 
-// Set returns what was read so far.
+// Set returns what was read so far. The Set answers Outcome from the
+// Collector's own table of every test read, without a copy; a later Add
+// folds into a copy of it instead.
 func (c *Collector) Set() *Set {
+	run := c.run
+	c.shared = true
 	s := &Set{
 		Files:  append([]File(nil), c.files...),
 		Errors: append([]string(nil), c.errs...),
 		Total:  c.run.len(),
+		run:    &run,
+		seeds:  c.seeds,
 	}
 	for _, rs := range c.run.all() {
 		switch {
@@ -161,20 +173,27 @@ func Ingest(name string, r io.Reader) *Set {
 	return c.Set()
 }
 
-// keyOf hashes a test's identity (its innermost suite name, classname and
-// name, each prefixed by its length) with two seeds in one pass each.
+// keyOf hashes a test's identity with the Collector's seeds (see hashKey).
 func (c *Collector) keyOf(suite string, classname, name []byte) key {
-	b := binary.LittleEndian.AppendUint32(c.keyBuf[:0], uint32(len(suite)))
+	var k key
+	k, c.keyBuf = hashKey(&c.seeds, c.keyBuf, suite, classname, name)
+	return k
+}
+
+// hashKey hashes a test's identity (its innermost suite name, classname
+// and name, each prefixed by its length) with two seeds in one pass each,
+// in buf, which it returns grown for the next key.
+func hashKey(seeds *[2]maphash.Seed, buf []byte, suite string, classname, name []byte) (key, []byte) {
+	b := binary.LittleEndian.AppendUint32(buf[:0], uint32(len(suite)))
 	b = append(b, suite...)
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(classname)))
 	b = append(b, classname...)
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(name)))
 	b = append(b, name...)
-	c.keyBuf = b
 	var k key
-	binary.LittleEndian.PutUint64(k[:8], maphash.Bytes(c.seeds[0], b))
-	binary.LittleEndian.PutUint64(k[8:], maphash.Bytes(c.seeds[1], b))
-	return k
+	binary.LittleEndian.PutUint64(k[:8], maphash.Bytes(seeds[0], b))
+	binary.LittleEndian.PutUint64(k[8:], maphash.Bytes(seeds[1], b))
+	return k, b
 }
 
 // notRun reports whether a testcase's status attribute (Ginkgo,

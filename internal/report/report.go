@@ -2,7 +2,11 @@
 // them and folds the attempts of each test into failing and flaky tests.
 package report
 
-import "github.com/joshdk/go-junit"
+import (
+	"hash/maphash"
+
+	"github.com/joshdk/go-junit"
+)
 
 // A Kind says whether a test failed every attempt of a run or failed and
 // then passed (a flake).
@@ -62,4 +66,31 @@ type Set struct {
 	// Errors are problems that did not stop the reading, each naming
 	// its file (and line where known), e.g. a glob that matched nothing.
 	Errors []string
+
+	// run is the table the reading folded every testcase into, keyed by
+	// hashes of the test's identity with seeds; Outcome answers from it.
+	run   *table
+	seeds [2]maphash.Seed
+}
+
+// Outcome reports whether the test with this identity (its innermost
+// suite name, classname and name, as in Test) ran in this run — had an
+// attempt that passed, failed or errored, not only skipped ones — and
+// whether it then passed on every such attempt. A tracker asks it about a
+// test it tracks that has no finding in this run: a test that passed
+// ends a streak of failing runs, one that did not run says nothing.
+//
+// It answers from the table the reading keeps anyway, a few dozen bytes a
+// test, with no copy of the names. A Set not made by Read, Ingest or a
+// Collector answers false, false.
+func (s *Set) Outcome(suite, classname, name string) (ran, passedAll bool) {
+	if s.run == nil {
+		return false, false
+	}
+	k, _ := hashKey(&s.seeds, nil, suite, []byte(classname), []byte(name))
+	st, ok := s.run.get(k)
+	if !ok || st.bits&(bitPass|bitFail) == 0 {
+		return false, false
+	}
+	return true, st.bits&bitFail == 0
 }

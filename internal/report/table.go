@@ -144,6 +144,16 @@ func (t *table) all() iter.Seq2[key, *state] {
 	}
 }
 
+// clone returns a copy of the table that shares no memory with it.
+func (t *table) clone() table {
+	c := table{index: append([]uint64(nil), t.index...), n: t.n}
+	c.chunks = make([][]entry, len(t.chunks))
+	for i, ch := range t.chunks {
+		c.chunks[i] = append(make([]entry, 0, 1<<chunkBits), ch...)
+	}
+	return c
+}
+
 // reset empties the table, keeping its memory.
 func (t *table) reset() {
 	if t.n > 0 {
