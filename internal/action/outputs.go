@@ -29,6 +29,11 @@ func OutputValues(r triage.Result, resultPath string) map[string]string {
 				updated++
 			}
 		}
+		for _, p := range r.Passed {
+			if p.Issue.Error == "" && p.Issue.Action == "update" {
+				updated++
+			}
+		}
 	}
 	return map[string]string{
 		"failed":         strconv.Itoa(r.Reports.Failed),

@@ -92,6 +92,16 @@ func Summary(r triage.Result, run SummaryRun, omitted int) string {
 			fmt.Fprintf(&tail, "- `%s`: %s\n", codeSpan(f.Path), markdownCell(firstLines(f.Error, 3, 500)))
 		}
 	}
+	if len(r.Passed) > 0 {
+		tail.WriteString("\n### Tracked tests that passed\n\n")
+		for i, p := range r.Passed {
+			if i == 50 {
+				fmt.Fprintf(&tail, "- and %d more\n", len(r.Passed)-i)
+				break
+			}
+			fmt.Fprintf(&tail, "- %s: %s\n", issueCell(p.Issue, dry), markdownCell(firstLines(p.Issue.Reason, 1, 300)))
+		}
+	}
 	if logs := correlatedLines(r.Findings); logs != "" {
 		tail.WriteString("\n### Controller log errors around the failures\n\n" + logs)
 	}

@@ -102,10 +102,12 @@ func track(ctx context.Context, res *triage.Result, o Options, cfg config.Config
 	pl := plan.Make(res.Findings, issues, policy(cfg, onDuty), run, planMode(o, env))
 	if res.Mode != "file" {
 		fill(res, pl.Issues())
+		passed(res, pl, nil)
 		return problems, false
 	}
 	out := client.Apply(ctx, pl)
 	out.Fill(res.Findings, pl)
+	passed(res, pl, out.Results)
 	problems = append(problems, out.Warnings...)
 	// One problem per failed write, so that the summary lists each.
 	for _, r := range out.Results {
@@ -115,6 +117,21 @@ func track(ctx context.Context, res *triage.Result, o Options, cfg config.Config
 		}
 	}
 	return problems, failed
+}
+
+// passed lists the issues of tracked tests that passed in the run, with
+// what was done (results, aligned with the plan's actions) or would be.
+func passed(res *triage.Result, pl plan.Plan, results []tracker.Result) {
+	for i, a := range pl.Actions {
+		if !a.Pass {
+			continue
+		}
+		is := triage.Issue{Action: a.Kind, Number: a.Number, URL: a.URL, Reason: a.Reason}
+		if i < len(results) && results[i].Err != nil {
+			is.Error = results[i].Err.Error()
+		}
+		res.Passed = append(res.Passed, triage.Passed{ID: a.FindingID, Issue: is})
+	}
 }
 
 func fill(res *triage.Result, issues map[string]triage.Issue) {

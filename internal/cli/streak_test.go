@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/flake-triage/flake-triage/internal/fakegithub"
 	"github.com/flake-triage/flake-triage/internal/issue"
+	"github.com/flake-triage/flake-triage/internal/triage"
 )
 
 // TestPassEndsTheStreak files the sample's failing controller test run
@@ -71,9 +73,25 @@ func TestPassEndsTheStreak(t *testing.T) {
 				if !fails && len(got) != 0 {
 					t.Errorf("run %d: findings %v in a report where every test passed", i+1, got)
 				}
-				// A pass after failures is one body update, and never a comment.
+				// A pass after failures is one body update, and never a comment,
+				// and the result and the outputs say so.
 				if e, c := gh.Count("PATCH", "/issues/1")-edits, gh.Count("POST", "/comments")-comments; !fails && (e != 1 || c != 0) {
 					t.Errorf("run %d, a pass: %d edits and %d comments of the issue, want 1 and 0", i+1, e, c)
+				}
+				if !fails {
+					var res triage.Result
+					if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+						t.Fatal(err)
+					}
+					if len(res.Passed) != 1 || res.Passed[0].Issue.Action != "update" || res.Passed[0].Issue.Number != 1 || res.Passed[0].Issue.Error != "" {
+						t.Errorf("run %d, a pass: passed %+v, want the update of #1", i+1, res.Passed)
+					}
+					if out := string(mustRead(t, env["GITHUB_OUTPUT"])); !strings.Contains(out, "issues-updated<<") || !strings.Contains(out, "\n1\n") {
+						t.Errorf("run %d, a pass: outputs do not count the update:\n%s", i+1, out)
+					}
+					if sum := string(mustRead(t, env["GITHUB_STEP_SUMMARY"])); !strings.Contains(sum, "### Tracked tests that passed") {
+						t.Errorf("run %d, a pass: the summary does not list it:\n%s", i+1, sum)
+					}
 				}
 
 				// The same run again writes nothing, a pass included.

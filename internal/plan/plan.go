@@ -136,6 +136,9 @@ type Action struct {
 	// Content is what the tool section was rendered from, so that the
 	// executor can re-render it when it folds a concurrent duplicate in.
 	Content issue.Content `json:"-"`
+	// Pass is true for the update of an issue whose test has no finding
+	// because it passed on every attempt of the run (see Run.Passed).
+	Pass bool
 }
 
 // Writes reports whether applying the action changes the tracker.
@@ -406,7 +409,7 @@ func passes(open map[string][]parsedIssue, seen map[string]bool, p Policy, run R
 		if st.Streak == prev.Streak && !turnBack {
 			continue
 		}
-		a := Action{Kind: Update, FindingID: id, Number: is.Number, URL: is.URL,
+		a := Action{Kind: Update, FindingID: id, Number: is.Number, URL: is.URL, Pass: true,
 			Reason: fmt.Sprintf("passed on every attempt in run %d: the streak of %d failing runs of #%d ends", run.ID, prev.Streak, is.Number)}
 		if turnBack {
 			st.Consistent = false

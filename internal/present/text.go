@@ -68,6 +68,12 @@ func Text(w io.Writer, r triage.Result) {
 			row("message", first)
 		}
 	}
+	if len(r.Passed) > 0 {
+		fmt.Fprintf(w, "\ntracked tests that passed (%d):\n", len(r.Passed))
+		for _, p := range r.Passed {
+			fmt.Fprintf(w, "  - %s\n", issue(p.Issue))
+		}
+	}
 	if len(r.Errors) > 0 {
 		fmt.Fprintf(w, "\nproblems (%d):\n", len(r.Errors))
 		for _, e := range r.Errors {

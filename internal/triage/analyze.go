@@ -59,6 +59,7 @@ func Analyze(set *report.Set, locs []locate.Result, own *owners.Resolver, cfg co
 		r.Reports.Files = append(r.Reports.Files, ReportFile(f))
 	}
 	r.Findings = []Finding{}
+	r.Passed = []Passed{}
 	for i, t := range set.Tests {
 		f, notes := analyzeTest(t, locs[i], own, cfg)
 		r.Findings = append(r.Findings, f)

@@ -10,7 +10,18 @@ type Result struct {
 	Mode     string    `json:"mode"` // "file", "annotate" or "dry-run"
 	Reports  Reports   `json:"reports"`
 	Findings []Finding `json:"findings"`
-	Errors   []string  `json:"errors"`
+	// Passed are the tracked tests that passed on every attempt of this
+	// run: their issues record the pass, which ends a streak of failing
+	// runs. Empty outside file mode and dry runs of it.
+	Passed []Passed `json:"passed"`
+	Errors []string `json:"errors"`
+}
+
+// Passed is a tracked test that passed in this run, and what happens (or
+// would happen) to its issue.
+type Passed struct {
+	ID    string `json:"id"`
+	Issue Issue  `json:"issue"`
 }
 
 // Reports summarises the report files read.
