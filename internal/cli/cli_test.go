@@ -407,6 +407,11 @@ func TestFilesIssuesOnPush(t *testing.T) {
 	if code != ExitOK || gh.Writes() != writes {
 		t.Fatalf("same run again: exit %d, %d more writes (want none); stderr:\n%s", code, gh.Writes()-writes, stderr)
 	}
+	for name, a := range actions(t, stdout) {
+		if !strings.HasPrefix(a, "none #") {
+			t.Errorf("same run again: %s: %s, want none", name, a)
+		}
+	}
 
 	code, stdout, stderr = run(t, stepEnv(t, gh, dir, "push", 101), "triage")
 	if code != ExitOK {
