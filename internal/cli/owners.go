@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"path"
 	"path/filepath"
 	"strings"
 
 	"github.com/flake-triage/flake-triage/internal/owners"
+	"github.com/flake-triage/flake-triage/internal/present"
 )
 
 // runOwners answers who owns each path, and why: which OWNERS files and
@@ -71,7 +71,7 @@ func runOwners(args []string, env Env) error {
 			}
 			continue
 		}
-		printOwners(out, o)
+		present.Owners(out, o)
 	}
 	return out.Flush()
 }
@@ -80,28 +80,4 @@ func runOwners(args []string, env Env) error {
 func repoPath(p string) string {
 	p = path.Clean(filepath.ToSlash(p))
 	return strings.TrimPrefix(p, "./")
-}
-
-func printOwners(w io.Writer, o owners.Owners) {
-	fmt.Fprintf(w, "%s\n", o.Path)
-	fmt.Fprintf(w, "  approvers:  %s\n", list(o.Approvers))
-	fmt.Fprintf(w, "  reviewers:  %s\n", list(o.Reviewers))
-	fmt.Fprintf(w, "  leaf:       approvers %s; reviewers %s\n", list(o.LeafApprovers), list(o.LeafReviewers))
-	if len(o.RequiredReviewers) > 0 {
-		fmt.Fprintf(w, "  required:   %s\n", list(o.RequiredReviewers))
-	}
-	if len(o.Labels) > 0 {
-		fmt.Fprintf(w, "  labels:     %s\n", list(o.Labels))
-	}
-	fmt.Fprintf(w, "  from:       %s\n", list(o.Files))
-	if c := o.CodeOwners; c != nil {
-		fmt.Fprintf(w, "  codeowners: %s:%d %s %s\n", c.File, c.Line, c.Pattern, list(c.Owners))
-	}
-}
-
-func list(s []string) string {
-	if len(s) == 0 {
-		return "none"
-	}
-	return strings.Join(s, ", ")
 }
