@@ -654,3 +654,96 @@ func TestReportsOutsideTheRepository(t *testing.T) {
 		t.Errorf("mixed globs: exit %d, stderr %q; want exit 2", code, stderr)
 	}
 }
+
+// writeRepo writes files (path → content) into a new directory.
+func writeRepo(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// TestPathPrefix: the checkout was /weird/place on the machine that wrote
+// the report, and the repository also holds place/a/test_x.py, which the
+// longest-suffix guess would take; --path-prefix says where the root was.
+func TestPathPrefix(t *testing.T) {
+	const test = "def test_one():\n    x = 1\n    assert x == 2\n"
+	dir := writeRepo(t, map[string]string{
+		"a/test_x.py":       test,
+		"place/a/test_x.py": test,
+		"reports/junit.xml": `<testsuites><testsuite name="pytest" tests="1" failures="1"><testcase classname="a.test_x" name="test_one">` +
+			`<failure message="AssertionError">E   assert 1 == 2&#10;&#10;/weird/place/a/test_x.py:3: AssertionError</failure></testcase></testsuite></testsuites>`,
+	})
+	location := func(args ...string) *triage.Location {
+		t.Helper()
+		code, stdout, stderr := run(t, nil, append([]string{"triage", "--dry-run", "--repo-root", dir, "--reports", "reports/*.xml", "--json", "-"}, args...)...)
+		if code != ExitOK {
+			t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+		}
+		var res triage.Result
+		if err := json.Unmarshal([]byte(stdout), &res); err != nil || len(res.Findings) != 1 {
+			t.Fatalf("result %s: %v", stdout, err)
+		}
+		return res.Findings[0].Location
+	}
+	if got := location(); cmp.Equal(got, &triage.Location{Path: "a/test_x.py", Line: 3}) {
+		t.Fatalf("without the prefix the location is already %v: this test proves nothing", got)
+	}
+	if diff := cmp.Diff(&triage.Location{Path: "a/test_x.py", Line: 3}, location("--path-prefix", "/weird/place")); diff != "" {
+		t.Errorf("location with --path-prefix (-want +got):\n%s", diff)
+	}
+}
+
+// TestFailOnReportError: an unreadable report is an error in the result
+// and the plan, and fails the run only with --fail-on-report-error.
+func TestFailOnReportError(t *testing.T) {
+	dir := extractSample(t)
+	if err := os.WriteFile(filepath.Join(dir, "reports/broken.xml"), []byte("<testsuites><testsuite name=\"x\"><testcase"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"triage", "--dry-run", "--repo-root", dir, "--reports", "reports/broken.xml", "--reports", "reports/mocha.xml"}
+	code, stdout, stderr := run(t, nil, args...)
+	if code != ExitOK || !strings.Contains(stdout, "unreadable report reports/broken.xml: ") || !strings.Contains(stdout, "parseEndpoint handles IPv6 literals") {
+		t.Errorf("without the flag: exit %d, want 0, the broken report named and the other triaged; stdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	code, stdout, _ = run(t, nil, append(args, "--fail-on-report-error")...)
+	if code != ExitFailed || !strings.Contains(stdout, "parseEndpoint handles IPv6 literals") {
+		t.Errorf("with --fail-on-report-error: exit %d, want 1 with the other report still triaged; stdout:\n%s", code, stdout)
+	}
+}
+
+// TestAnnotationsOff: no workflow command but the token's mask is printed.
+func TestAnnotationsOff(t *testing.T) {
+	dir := extractSample(t)
+	gh := fakegithub.New(t, "acme", "capi-like", "ghs_secretvalue")
+	env := stepEnv(t, gh, dir, "pull_request", 100)
+	env["INPUT_ANNOTATIONS"] = "off"
+	env["INPUT_JSON"] = ""
+	code, stdout, stderr := run(t, env, "triage")
+	if code != ExitOK {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	for _, line := range strings.Split(stdout, "\n") {
+		if strings.HasPrefix(line, "::") && !strings.HasPrefix(line, "::add-mask::") {
+			t.Errorf("annotations off, yet a workflow command: %s", line)
+		}
+	}
+	if sum := string(mustRead(t, env["GITHUB_STEP_SUMMARY"])); !strings.Contains(sum, "quick_start_test.go") {
+		t.Errorf("the job summary still lists the failures with annotations off:\n%s", sum)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	code, stdout, _ := run(t, nil, "version")
+	if code != ExitOK || stdout != "flake-triage test\n" {
+		t.Errorf("version: exit %d, %q", code, stdout)
+	}
+}
