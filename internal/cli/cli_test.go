@@ -56,7 +56,7 @@ type expected struct {
 	}
 }
 
-func run(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
+func runCLI(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code = Main(context.Background(), args, Env{
@@ -105,7 +105,7 @@ func TestTriageSampleMatchesGroundTruth(t *testing.T) {
 	}
 	for rep, idx := range byReport {
 		t.Run(rep, func(t *testing.T) {
-			code, stdout, stderr := run(t, nil, "triage", "--dry-run", "--repo-root", dir, "--reports", rep, "--json", "-")
+			code, stdout, stderr := runCLI(t, nil, "triage", "--dry-run", "--repo-root", dir, "--reports", rep, "--json", "-")
 			if code != ExitOK {
 				t.Fatalf("exit %d, stderr:\n%s", code, stderr)
 			}
@@ -163,7 +163,7 @@ func TestTriageSampleMatchesGroundTruth(t *testing.T) {
 }
 
 func TestDemoPrintsThePlanForEveryFailingTest(t *testing.T) {
-	code, stdout, stderr := run(t, nil, "demo")
+	code, stdout, stderr := runCLI(t, nil, "demo")
 	if code != ExitOK {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
 	}
@@ -214,7 +214,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"missing repo root", nil, []string{"triage", "--repo-root", filepath.Join(dir, "absent")}, "repo-root:"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			code, _, stderr := run(t, tc.env, tc.args...)
+			code, _, stderr := runCLI(t, tc.env, tc.args...)
 			if code != ExitUsage || !strings.Contains(stderr, tc.want) {
 				t.Errorf("exit %d, stderr %q; want exit 2 and %q", code, stderr, tc.want)
 			}
@@ -230,7 +230,7 @@ func TestBadConfigNamesFileAndLine(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, ".github/flake-triage.yaml"), []byte("labels:\n  flake: x\nmax-new-isues: 3\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, _, stderr := run(t, nil, "triage", "--dry-run", "--repo-root", dir)
+	code, _, stderr := runCLI(t, nil, "triage", "--dry-run", "--repo-root", dir)
 	if code != ExitUsage || !strings.Contains(stderr, ".github/flake-triage.yaml: line 3: field max-new-isues not found") {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
@@ -293,7 +293,7 @@ func TestInsideActions(t *testing.T) {
 		"INPUT_TOKEN":         "ghs_secretvalue",
 		"INPUT_JSON":          filepath.Join(tmp, "result.json"),
 	}
-	code, stdout, stderr := run(t, env, "triage")
+	code, stdout, stderr := runCLI(t, env, "triage")
 	if code != ExitOK {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
 	}
@@ -383,7 +383,7 @@ func TestFilesIssuesOnPush(t *testing.T) {
 	gh := fakegithub.New(t, "acme", "capi-like", "ghs_secretvalue")
 	gh.SetAssignable("heidi-e2e", "liam-e2e", "grace-test")
 
-	code, stdout, stderr := run(t, stepEnv(t, gh, dir, "push", 100), "triage")
+	code, stdout, stderr := runCLI(t, stepEnv(t, gh, dir, "push", 100), "triage")
 	if code != ExitOK {
 		t.Fatalf("first run: exit %d, stderr:\n%s", code, stderr)
 	}
@@ -403,7 +403,7 @@ func TestFilesIssuesOnPush(t *testing.T) {
 	}
 
 	writes := gh.Writes()
-	code, stdout, stderr = run(t, stepEnv(t, gh, dir, "push", 100), "triage")
+	code, stdout, stderr = runCLI(t, stepEnv(t, gh, dir, "push", 100), "triage")
 	if code != ExitOK || gh.Writes() != writes {
 		t.Fatalf("same run again: exit %d, %d more writes (want none); stderr:\n%s", code, gh.Writes()-writes, stderr)
 	}
@@ -413,7 +413,7 @@ func TestFilesIssuesOnPush(t *testing.T) {
 		}
 	}
 
-	code, stdout, stderr = run(t, stepEnv(t, gh, dir, "push", 101), "triage")
+	code, stdout, stderr = runCLI(t, stepEnv(t, gh, dir, "push", 101), "triage")
 	if code != ExitOK {
 		t.Fatalf("next run: exit %d, stderr:\n%s", code, stderr)
 	}
@@ -427,7 +427,7 @@ func TestFilesIssuesOnPush(t *testing.T) {
 	}
 
 	writes = gh.Writes()
-	code, stdout, stderr = run(t, stepEnv(t, gh, dir, "pull_request", 102), "triage")
+	code, stdout, stderr = runCLI(t, stepEnv(t, gh, dir, "pull_request", 102), "triage")
 	if code != ExitOK || gh.Writes() != writes {
 		t.Fatalf("pull request: exit %d, %d writes (want none); stderr:\n%s", code, gh.Writes()-writes, stderr)
 	}
@@ -447,7 +447,7 @@ func TestUnreadableTrackerFilesNothing(t *testing.T) {
 	dir := extractSample(t)
 	gh := fakegithub.New(t, "acme", "capi-like", "ghs_secretvalue")
 	gh.Fail(fakegithub.Fault{Method: "GET", Path: "/issues", Times: 1000, Status: 403, Body: `{"message":"Resource not accessible by integration"}`})
-	code, stdout, stderr := run(t, stepEnv(t, gh, dir, "push", 100), "triage")
+	code, stdout, stderr := runCLI(t, stepEnv(t, gh, dir, "push", 100), "triage")
 	if code != ExitFailed {
 		t.Errorf("exit %d, want 1; stderr:\n%s", code, stderr)
 	}
@@ -478,7 +478,7 @@ func TestLogsCorrelated(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "logs/capi-controller-manager.log"), []byte(klog), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, stdout, stderr := run(t, nil, "triage", "--dry-run", "--repo-root", dir, "--reports", "reports/ginkgo-e2e.xml", "--logs", "logs/*.log", "--json", "-")
+	code, stdout, stderr := runCLI(t, nil, "triage", "--dry-run", "--repo-root", dir, "--reports", "reports/ginkgo-e2e.xml", "--logs", "logs/*.log", "--json", "-")
 	if code != ExitOK {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
 	}
@@ -529,7 +529,7 @@ func TestOwnersJSONMatchesGroundTruth(t *testing.T) {
 		args = append(args, e.Location.Path)
 		want = append(want, expectedOwners{Path: e.Location.Path, Approvers: e.Approvers, Reviewers: e.Reviewers})
 	}
-	code, stdout, stderr := run(t, nil, args...)
+	code, stdout, stderr := runCLI(t, nil, args...)
 	if code != ExitOK {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
 	}
@@ -598,7 +598,7 @@ func TestFromRun(t *testing.T) {
 	gh.AddRun(555, 2, sha, "main", "push", fakegithub.Artifact{Name: "junit-e2e", Zip: zipped.Bytes()})
 
 	env := map[string]string{"GITHUB_API_URL": gh.URL, "GITHUB_TOKEN": "ghs_secretvalue", "GITHUB_REPOSITORY": "acme/capi-like"}
-	code, stdout, stderr := run(t, env, "triage", "--from-run", "555", "--mode", "file", "--repo-root", dir, "--annotations", "checks", "--json", "-")
+	code, stdout, stderr := runCLI(t, env, "triage", "--from-run", "555", "--mode", "file", "--repo-root", dir, "--annotations", "checks", "--json", "-")
 	if code != ExitOK {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
 	}
@@ -638,7 +638,7 @@ func TestReportsOutsideTheRepository(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(elsewhere, "junit-e2e.xml"), mustRead(t, filepath.Join(dir, "reports/ginkgo-e2e.xml")), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, stdout, stderr := run(t, nil, "triage", "--dry-run", "--repo-root", dir, "--reports", filepath.Join(elsewhere, "*.xml"), "--json", "-")
+	code, stdout, stderr := runCLI(t, nil, "triage", "--dry-run", "--repo-root", dir, "--reports", filepath.Join(elsewhere, "*.xml"), "--json", "-")
 	if code != ExitOK {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
 	}
@@ -649,7 +649,7 @@ func TestReportsOutsideTheRepository(t *testing.T) {
 	if len(res.Findings) != 4 || res.Findings[0].Location == nil || res.Findings[0].Location.Path != "test/e2e/quick_start_test.go" {
 		t.Errorf("findings from a report outside the repository: %+v", res.Findings)
 	}
-	code, _, stderr = run(t, nil, "triage", "--dry-run", "--repo-root", dir, "--reports", "reports/*.xml", "--reports", filepath.Join(elsewhere, "*.xml"))
+	code, _, stderr = runCLI(t, nil, "triage", "--dry-run", "--repo-root", dir, "--reports", "reports/*.xml", "--reports", filepath.Join(elsewhere, "*.xml"))
 	if code != ExitUsage || !strings.Contains(stderr, "give one kind") {
 		t.Errorf("mixed globs: exit %d, stderr %q; want exit 2", code, stderr)
 	}
@@ -684,7 +684,7 @@ func TestPathPrefix(t *testing.T) {
 	})
 	location := func(args ...string) *triage.Location {
 		t.Helper()
-		code, stdout, stderr := run(t, nil, append([]string{"triage", "--dry-run", "--repo-root", dir, "--reports", "reports/*.xml", "--json", "-"}, args...)...)
+		code, stdout, stderr := runCLI(t, nil, append([]string{"triage", "--dry-run", "--repo-root", dir, "--reports", "reports/*.xml", "--json", "-"}, args...)...)
 		if code != ExitOK {
 			t.Fatalf("exit %d, stderr:\n%s", code, stderr)
 		}
@@ -710,11 +710,11 @@ func TestFailOnReportError(t *testing.T) {
 		t.Fatal(err)
 	}
 	args := []string{"triage", "--dry-run", "--repo-root", dir, "--reports", "reports/broken.xml", "--reports", "reports/mocha.xml"}
-	code, stdout, stderr := run(t, nil, args...)
+	code, stdout, stderr := runCLI(t, nil, args...)
 	if code != ExitOK || !strings.Contains(stdout, "unreadable report reports/broken.xml: ") || !strings.Contains(stdout, "parseEndpoint handles IPv6 literals") {
 		t.Errorf("without the flag: exit %d, want 0, the broken report named and the other triaged; stdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
-	code, stdout, _ = run(t, nil, append(args, "--fail-on-report-error")...)
+	code, stdout, _ = runCLI(t, nil, append(args, "--fail-on-report-error")...)
 	if code != ExitFailed || !strings.Contains(stdout, "parseEndpoint handles IPv6 literals") {
 		t.Errorf("with --fail-on-report-error: exit %d, want 1 with the other report still triaged; stdout:\n%s", code, stdout)
 	}
@@ -727,7 +727,7 @@ func TestAnnotationsOff(t *testing.T) {
 	env := stepEnv(t, gh, dir, "pull_request", 100)
 	env["INPUT_ANNOTATIONS"] = "off"
 	env["INPUT_JSON"] = ""
-	code, stdout, stderr := run(t, env, "triage")
+	code, stdout, stderr := runCLI(t, env, "triage")
 	if code != ExitOK {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
 	}
@@ -742,7 +742,7 @@ func TestAnnotationsOff(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
-	code, stdout, _ := run(t, nil, "version")
+	code, stdout, _ := runCLI(t, nil, "version")
 	if code != ExitOK || stdout != "flake-triage test\n" {
 		t.Errorf("version: exit %d, %q", code, stdout)
 	}

@@ -62,7 +62,7 @@ func TestPassEndsTheStreak(t *testing.T) {
 				env := stepEnv(t, gh, dir, "push", 200+i)
 				env["INPUT_REPORTS"] = reportPath
 				edits, comments := gh.Count("PATCH", "/issues/1"), gh.Count("POST", "/comments")
-				code, stdout, stderr := run(t, env, "triage")
+				code, stdout, stderr := runCLI(t, env, "triage")
 				if code != ExitOK {
 					t.Fatalf("run %d: exit %d, stderr:\n%s", i+1, code, stderr)
 				}
@@ -96,7 +96,7 @@ func TestPassEndsTheStreak(t *testing.T) {
 
 				// The same run again writes nothing, a pass included.
 				writes := gh.Writes()
-				if code, _, stderr := run(t, env, "triage"); code != ExitOK || gh.Writes() != writes {
+				if code, _, stderr := runCLI(t, env, "triage"); code != ExitOK || gh.Writes() != writes {
 					t.Fatalf("run %d again: exit %d, %d writes (want none); stderr:\n%s", i+1, code, gh.Writes()-writes, stderr)
 				}
 			}

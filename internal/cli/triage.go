@@ -10,15 +10,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/flake-triage/flake-triage/internal/action"
 	"github.com/flake-triage/flake-triage/internal/artifact"
 	"github.com/flake-triage/flake-triage/internal/config"
-	"github.com/flake-triage/flake-triage/internal/locate"
-	"github.com/flake-triage/flake-triage/internal/logs"
-	"github.com/flake-triage/flake-triage/internal/owners"
 	"github.com/flake-triage/flake-triage/internal/plan"
 	"github.com/flake-triage/flake-triage/internal/present"
 	"github.com/flake-triage/flake-triage/internal/report"
@@ -74,133 +70,41 @@ func (r rootFS) Stat(name string) (fs.FileInfo, error) {
 	return os.Lstat(filepath.Join(r.dir, filepath.FromSlash(name)))
 }
 
+// triageRepo triages one run of the repository r: the stages of a run in
+// order (see run.go), then its exit code.
 func triageRepo(ctx context.Context, o Options, r repo, env Env) (int, error) {
-	out := env.Stdout
-	if o.JSON == "-" {
-		out = env.Stderr
-	}
-	gha := newActions(env, out)
-	if gha != nil && o.Token != "" {
-		// Before anything is printed: the runner masks it from then on.
-		gha.gha.AddMask(o.Token)
-	}
-	cfg, err := loadConfig(r, o)
+	t, err := newRun(o, r, env)
 	if err != nil {
-		return ExitUsage, err
+		return exitFor(err), err
 	}
-	cfg = o.apply(cfg)
-	client, err := newTracker(o, env)
-	if err != nil {
-		return ExitUsage, err
+	defer t.close()
+	stages := []struct {
+		name string
+		do   func(context.Context) error
+	}{
+		{"read reports", t.readReports},
+		{"locate failures", t.locate},
+		{"resolve owners", t.resolveOwners},
+		{"correlate logs", t.correlate},
+		{"plan and file issues", t.track},
+		{"check run", t.checkRun},
 	}
-	run := currentRun(o, env, env.Now())
-	var eventProblems []string
-	if p := env.Getenv("GITHUB_EVENT_PATH"); p != "" {
-		// The event names the commit the tests ran on: a pull request's
-		// head rather than the merge commit GITHUB_SHA names, so that
-		// links and check runs land on the PR's own commit.
-		if ev, err := readEvent(env.Getenv("GITHUB_EVENT_NAME"), p); err != nil {
-			eventProblems = append(eventProblems, err.Error())
-		} else if ev.HeadSHA != "" {
-			run.SHA = ev.HeadSHA
+	for _, s := range stages {
+		if err := s.do(ctx); err != nil {
+			return exitFor(err), err
 		}
 	}
-	where := action.SummaryRun{ServerURL: run.ServerURL, Repo: o.Repo, SHA: run.SHA}
+	return t.finish()
+}
 
-	var set *report.Set
-	var fetchProblems []string
-	if o.FromRun != 0 {
-		dir, err := os.MkdirTemp("", "flake-triage-run-")
-		if err != nil {
-			return ExitFailed, fmt.Errorf("from-run: %w", err)
-		}
-		defer os.RemoveAll(dir)
-		fetched, err := artifact.Fetch(ctx, artifact.GitHub{Client: client.REST(), HTTP: env.HTTPClient}, o.Repo, o.FromRun, dir, artifact.DefaultLimits)
-		if err != nil {
-			return ExitFailed, fmt.Errorf("from-run: %w", err)
-		}
-		fetchProblems = fetched.Problems
-		run = pastRun(run, fetched.Run)
-		where.SHA, where.RunURL = run.SHA, run.URL
-		patterns := o.Reports
-		if !o.ReportsSet {
-			patterns = []string{"**/*.xml"}
-		}
-		set = report.Read(os.DirFS(dir), patterns)
-	} else if set, err = readReports(r, o.Reports); err != nil {
-		return ExitUsage, err
+// exitFor is the exit code of a run stopped by err: usage errors are 2,
+// anything else 1.
+func exitFor(err error) int {
+	var ue UsageError
+	if errors.As(err, &ue) {
+		return ExitUsage
 	}
-
-	ix, err := locate.NewIndex(r.fsys, locate.Options{Prefixes: prefixes(o, r, env)})
-	if err != nil {
-		return ExitFailed, fmt.Errorf("index repository %s: %w", o.RepoRoot, err)
-	}
-	locs := ix.LocateAll(set.Tests)
-	// Only the OWNERS files above the paths of the findings are read.
-	own, warnings := owners.LoadFor(r.fsys, triage.Paths(locs), owners.Options{})
-
-	res := triage.Analyze(set, locs, own, cfg)
-	res.Errors = append(res.Errors, eventProblems...)
-	res.Errors = append(res.Errors, fetchProblems...)
-	for _, w := range warnings {
-		res.Errors = append(res.Errors, w.Error())
-	}
-	res.Mode = modeOf(o, env)
-	if len(cfg.Logs) > 0 {
-		groups, logWarnings := logs.Correlate(r.fsys, cfg.Logs, triage.Windows(res.Findings), ix, logs.Options{})
-		res.Errors = append(res.Errors, logWarnings...)
-		var sources []string
-		for _, gs := range groups {
-			for _, g := range gs {
-				if g.Source != nil {
-					sources = append(sources, g.Source.Path)
-				}
-			}
-		}
-		// The log sources' OWNERS files; a problem with one was reported
-		// above when it also owns a finding.
-		own, warnings := owners.LoadFor(r.fsys, sources, owners.Options{})
-		for _, w := range warnings {
-			if !slices.Contains(res.Errors, w.Error()) {
-				res.Errors = append(res.Errors, w.Error())
-			}
-		}
-		triage.AddCorrelated(&res, groups, own, cfg.Owners.Source)
-	}
-
-	// The plan asks the reports about the tracked tests with no finding:
-	// one that passed on every attempt ends its streak of failing runs.
-	run.Passed = func(suite, classname, name string) bool {
-		ran, passed := set.Outcome(suite, classname, name)
-		return ran && passed
-	}
-	problems, failed := track(ctx, &res, o, cfg, run, env, client)
-	res.Errors = append(res.Errors, problems...)
-
-	if o.Annotations == "checks" && res.Mode != "dry-run" {
-		if err := checkRun(ctx, client, o, where, res); err != nil {
-			res.Errors = append(res.Errors, err.Error())
-			failed = true
-		}
-	}
-	code := ExitOK
-	if failed {
-		code = ExitFailed
-	}
-	if o.FailOnReportError {
-		for _, f := range res.Reports.Files {
-			if f.Error != "" {
-				code = ExitFailed
-			}
-		}
-	}
-	if gha != nil {
-		res.Errors = append(res.Errors, gha.present(res, o, where)...)
-	}
-	if err := emit(res, o, env); err != nil {
-		return ExitFailed, err
-	}
-	return code, nil
+	return ExitFailed
 }
 
 // readEvent reads the payload of the event that started the workflow.
