@@ -38,6 +38,8 @@ type Options struct {
 	MaxAssignees    *int
 	CommentInterval *config.Duration
 	ReopenWindow    *config.Duration
+	ExpertWindow    *config.Duration
+	MaxMentions     *int
 }
 
 // A UsageError is a problem with the command line or the inputs: exit code
@@ -57,6 +59,7 @@ var inputNames = []string{
 	"reports", "repo-root", "repo", "token", "api-url", "mode", "dry-run", "config", "logs",
 	"from-run", "annotations", "path-prefix", "fail-on-report-error", "json",
 	"max-new-issues", "max-assignees", "comment-interval", "reopen-window",
+	"expert-window", "max-mentions",
 }
 
 // listFlag is a repeatable flag whose values may also hold several
@@ -161,7 +164,7 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 		}
 		o.FromRun = id
 	}
-	for name, dst := range map[string]**int{"max-new-issues": &o.MaxNewIssues, "max-assignees": &o.MaxAssignees} {
+	for name, dst := range map[string]**int{"max-new-issues": &o.MaxNewIssues, "max-assignees": &o.MaxAssignees, "max-mentions": &o.MaxMentions} {
 		if v := value(name); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil {
@@ -170,7 +173,7 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 			*dst = &n
 		}
 	}
-	for name, dst := range map[string]**config.Duration{"comment-interval": &o.CommentInterval, "reopen-window": &o.ReopenWindow} {
+	for name, dst := range map[string]**config.Duration{"comment-interval": &o.CommentInterval, "reopen-window": &o.ReopenWindow, "expert-window": &o.ExpertWindow} {
 		if v := value(name); v != "" {
 			d, err := config.ParseDuration(v)
 			if err != nil {
@@ -252,6 +255,12 @@ func (o Options) Validate() error {
 	if o.MaxAssignees != nil && (*o.MaxAssignees < 0 || *o.MaxAssignees > 10) {
 		errs = append(errs, "max-assignees must be between 0 and 10")
 	}
+	if o.MaxMentions != nil && *o.MaxMentions < 0 {
+		errs = append(errs, "max-mentions must not be negative")
+	}
+	if o.ExpertWindow != nil && *o.ExpertWindow < 0 {
+		errs = append(errs, "expert-window must not be negative")
+	}
 	if len(errs) > 0 {
 		return usagef("%s", strings.Join(errs, "; "))
 	}
@@ -274,6 +283,12 @@ func (o Options) apply(c config.Config) config.Config {
 	}
 	if len(o.Logs) > 0 {
 		c.Logs = o.Logs
+	}
+	if o.ExpertWindow != nil {
+		c.ExpertWindow = *o.ExpertWindow
+	}
+	if o.MaxMentions != nil {
+		c.MaxMentions = *o.MaxMentions
 	}
 	return c
 }
@@ -307,4 +322,6 @@ var usage = map[string]string{
 	"max-assignees":        "most assignees per issue (default 3)",
 	"comment-interval":     "least time between routine comments on an issue (default 24h)",
 	"reopen-window":        "how long after closing a failure reopens an issue (default 30d)",
+	"expert-window":        "how far before a failure a commit to the failing code makes its author an expert (default 90d)",
+	"max-mentions":         "most people @mentioned on an issue beyond its assignees; the rest are listed (default 5)",
 }

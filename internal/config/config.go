@@ -56,6 +56,12 @@ type Config struct {
 	Rotation Rotation `yaml:"rotation"`
 	// Logs are globs of controller logs to correlate (as --logs).
 	Logs []string `yaml:"logs"`
+	// ExpertWindow is how far before a failure a commit to the failing
+	// code makes its author an expert to assign (docs/experts.md).
+	ExpertWindow Duration `yaml:"expert-window"`
+	// MaxMentions caps the people @mentioned on an issue beyond its
+	// assignees; the others are listed without a mention.
+	MaxMentions int `yaml:"max-mentions"`
 }
 
 // Labels configures the labels of new issues.
@@ -104,6 +110,8 @@ func Default() Config {
 		IgnoreLabel:     "flake-triage/ignore",
 		Owners:          Owners{Source: "auto"},
 		Rotation:        Rotation{Period: Duration(7 * 24 * time.Hour)},
+		ExpertWindow:    Duration(90 * 24 * time.Hour),
+		MaxMentions:     5,
 	}
 }
 
@@ -163,6 +171,12 @@ func (c Config) Validate() error {
 	}
 	if len(c.Rotation.Members) > 0 && time.Time(c.Rotation.Start).IsZero() {
 		errs = append(errs, fmt.Errorf("rotation.start is required when rotation.members is set"))
+	}
+	if c.ExpertWindow < 0 {
+		errs = append(errs, fmt.Errorf("expert-window must not be negative"))
+	}
+	if c.MaxMentions < 0 {
+		errs = append(errs, fmt.Errorf("max-mentions must not be negative, got %d", c.MaxMentions))
 	}
 	return errors.Join(errs...)
 }
