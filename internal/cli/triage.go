@@ -85,6 +85,7 @@ func triageRepo(ctx context.Context, o Options, r repo, env Env) (int, error) {
 		{"read reports", t.readReports},
 		{"locate failures", t.locate},
 		{"resolve owners", t.resolveOwners},
+		{"find experts", t.experts},
 		{"correlate logs", t.correlate},
 		{"plan and file issues", t.track},
 		{"check run", t.checkRun},

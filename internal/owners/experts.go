@@ -275,9 +275,10 @@ func spread(key string, cs []Candidate, group func(Candidate) int) {
 func Notify(cs []Candidate, maxAssignees, maxMentions int, assignable func(login string) bool) (assignees, mentions, listed []string) {
 	assignees, mentions, listed = []string{}, []string{}, []string{}
 	for _, c := range cs {
-		canAssign := !strings.ContainsAny(c.Login, "/@") && (assignable == nil || assignable(c.Login))
+		// assignable is asked only while a place is free: it may cost a call.
+		canAssign := len(assignees) < maxAssignees && !strings.ContainsAny(c.Login, "/@") && (assignable == nil || assignable(c.Login))
 		switch {
-		case canAssign && len(assignees) < maxAssignees:
+		case canAssign:
 			assignees = append(assignees, c.Login)
 		case len(mentions) < maxMentions:
 			mentions = append(mentions, c.Login)

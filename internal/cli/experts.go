@@ -1,0 +1,134 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/flake-triage/flake-triage/internal/owners"
+	"github.com/flake-triage/flake-triage/internal/triage"
+)
+
+// expertReaders is how many commit lists are read at once.
+const expertReaders = 4
+
+// experts asks the repository's history who changed each finding's code
+// within expert-window before it failed (the commits API with path and
+// since: at most 5 paths per finding, each path read once per run) and
+// routes the findings again with that evidence, so that recent committers
+// are assigned first (docs/experts.md). Without a token nothing is read
+// and the owners stage's routing, from OWNERS alone, stands; so it does
+// when a read fails, and the result's errors say why.
+func (t *run) experts(ctx context.Context) error {
+	if t.client == nil || t.cfg.ExpertWindow <= 0 || len(t.res.Findings) == 0 {
+		return nil
+	}
+	now := t.info.Started
+	since := now
+	var paths []string
+	seen := map[string]bool{}
+	for _, f := range t.res.Findings {
+		if at := triage.FailedAt(f, now); at.Before(since) {
+			since = at
+		}
+		for _, p := range triage.ExpertPaths(f) {
+			if !seen[p.Path] {
+				seen[p.Path] = true
+				paths = append(paths, p.Path)
+			}
+		}
+	}
+	// One since for the run, so that a path is read once: each finding
+	// counts only the commits in its own window (owners.Rank).
+	since = since.Add(-t.cfg.ExpertWindow.Std())
+	commits, err := t.readCommits(ctx, paths, since)
+	if err != nil {
+		t.res.Errors = append(t.res.Errors, fmt.Sprintf("experts: %v; recent changes were not used, OWNERS alone decided who is assigned", err))
+		return nil
+	}
+	ev := &triage.Evidence{Commits: commits, Window: t.cfg.ExpertWindow.Std(), Now: now}
+	if t.res.Mode != "annotate" {
+		ev.Assignable = t.assignable(ctx, commits)
+	}
+	for i := range t.res.Findings {
+		triage.Route(&t.res.Findings[i], t.own, t.cfg, ev)
+	}
+	return nil
+}
+
+// readCommits reads the recent commits of each path, a few at a time; the
+// first failure, in path order, is the answer's error.
+func (t *run) readCommits(ctx context.Context, paths []string, since time.Time) (map[string][]owners.Commit, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	lists := make([][]owners.Commit, len(paths))
+	errs := make([]error, len(paths))
+	sem := make(chan struct{}, expertReaders)
+	var wg sync.WaitGroup
+	for i, p := range paths {
+		sem <- struct{}{}
+		if ctx.Err() != nil {
+			<-sem
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			lists[i], errs[i] = t.client.RecentCommits(ctx, p, since)
+			if errs[i] != nil {
+				cancel() // the evidence is dropped whole: stop reading
+			}
+		}()
+	}
+	wg.Wait()
+	// The first failure that is not another read's cancelling.
+	var first error
+	for _, err := range errs {
+		if err != nil && (first == nil || errors.Is(first, context.Canceled) && !errors.Is(err, context.Canceled)) {
+			first = err
+		}
+	}
+	if first == nil {
+		first = ctx.Err()
+	}
+	if first != nil {
+		return nil, first
+	}
+	out := make(map[string][]owners.Commit, len(paths))
+	for i, p := range paths {
+		out[p] = lists[i]
+	}
+	return out, nil
+}
+
+// assignable tells whether GitHub can assign a commit author (asked once
+// per login, and only for those routing would assign); the owners from
+// OWNERS files are taken as assignable, as the executor checks them before
+// assigning anyway. After a failed check, the others are taken as
+// assignable too.
+func (t *run) assignable(ctx context.Context, commits map[string][]owners.Commit) func(string) bool {
+	authors := map[string]bool{}
+	for _, l := range commits {
+		for _, c := range l {
+			if !c.Skipped() {
+				authors[strings.ToLower(c.Login)] = true
+			}
+		}
+	}
+	broken := false
+	return func(login string) bool {
+		if broken || !authors[login] {
+			return true
+		}
+		ok, err := t.client.Assignable(ctx, login)
+		if err != nil {
+			broken = true
+			t.res.Errors = append(t.res.Errors, fmt.Sprintf("experts: %v; the other authors are taken as assignable", err))
+			return true
+		}
+		return ok
+	}
+}
