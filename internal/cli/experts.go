@@ -50,7 +50,10 @@ func (t *run) experts(ctx context.Context) error {
 		return nil
 	}
 	ev := &triage.Evidence{Commits: commits, Window: t.cfg.ExpertWindow.Std(), Now: now}
-	if t.res.Mode != "annotate" {
+	// Only a run that files issues asks whether GitHub can assign the
+	// authors: it would ask before creating each issue anyway. A dry run
+	// and annotate mode take them as assignable and make no such call.
+	if t.res.Mode == "file" {
 		ev.Assignable = t.assignable(ctx, commits)
 	}
 	for i := range t.res.Findings {
