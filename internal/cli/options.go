@@ -40,6 +40,7 @@ type Options struct {
 	ReopenWindow    *config.Duration
 	ExpertWindow    *config.Duration
 	MaxMentions     *int
+	Adopt           *bool
 }
 
 // A UsageError is a problem with the command line or the inputs: exit code
@@ -60,6 +61,7 @@ var inputNames = []string{
 	"from-run", "annotations", "path-prefix", "fail-on-report-error", "json",
 	"max-new-issues", "max-assignees", "comment-interval", "reopen-window",
 	"expert-window", "max-mentions",
+	"adopt",
 }
 
 // listFlag is a repeatable flag whose values may also hold several
@@ -94,7 +96,7 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 			fs.Var(l, name, usage[name])
 			continue
 		}
-		if name == "dry-run" || name == "fail-on-report-error" {
+		if name == "dry-run" || name == "fail-on-report-error" || name == "adopt" {
 			raw[name] = new(string)
 			fs.Func(name, usage[name], boolFunc(raw[name]))
 			continue
@@ -181,6 +183,13 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 			}
 			*dst = &d
 		}
+	}
+	if v := value("adopt"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("adopt must be true or false, got %q", v))
+		}
+		o.Adopt = &b
 	}
 	if len(errs) > 0 {
 		return Options{}, usagef("%s", strings.Join(errs, "; "))
@@ -290,6 +299,9 @@ func (o Options) apply(c config.Config) config.Config {
 	if o.MaxMentions != nil {
 		c.MaxMentions = *o.MaxMentions
 	}
+	if o.Adopt != nil {
+		c.Adopt = *o.Adopt
+	}
 	return c
 }
 
@@ -324,4 +336,5 @@ var usage = map[string]string{
 	"reopen-window":        "how long after closing a failure reopens an issue (default 30d)",
 	"expert-window":        "how far before a failure a commit to the failing code makes its author an expert (default 90d)",
 	"max-mentions":         "most people @mentioned on an issue beyond its assignees; the rest are listed (default 5)",
+	"adopt":                "take over the one open issue people filed about a failing test instead of filing another (default true)",
 }

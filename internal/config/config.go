@@ -62,6 +62,9 @@ type Config struct {
 	// MaxMentions caps the people @mentioned on an issue beyond its
 	// assignees; the others are listed without a mention.
 	MaxMentions int `yaml:"max-mentions"`
+	// Adopt lets the tool take over the one open issue people filed about
+	// a test before it tracked it, instead of filing a second one.
+	Adopt bool `yaml:"adopt"`
 }
 
 // Labels configures the labels of new issues.
@@ -112,6 +115,7 @@ func Default() Config {
 		Rotation:        Rotation{Period: Duration(7 * 24 * time.Hour)},
 		ExpertWindow:    Duration(90 * 24 * time.Hour),
 		MaxMentions:     5,
+		Adopt:           true,
 	}
 }
 

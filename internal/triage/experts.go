@@ -137,11 +137,11 @@ func nearPaths(f Finding) []string {
 
 // nearOwners are the experts of another file on the failure's path (the
 // nearest OWNERS level, or the CODEOWNERS rule), each with its line.
-func nearOwners(o owners.Owners, mode owners.Mode, p string) []Candidate {
+func nearOwners(o owners.Owners, mode owners.Mode, p string) []owners.Candidate {
 	experts, from := o.Experts(mode)
-	var out []Candidate
+	var out []owners.Candidate
 	for _, l := range experts {
-		c := Candidate{Login: l, Rank: RankNear, Role: "codeowner"}
+		c := owners.Candidate{Login: l, Rank: RankNear, Role: "codeowner"}
 		if from == "CODEOWNERS" {
 			c.File, c.Line = o.CodeOwners.File, o.CodeOwners.Line
 		} else if i := slices.IndexFunc(o.Sources, func(s owners.Source) bool {
@@ -155,12 +155,8 @@ func nearOwners(o owners.Owners, mode owners.Mode, p string) []Candidate {
 	return out
 }
 
-// A Candidate is someone to notify about a failure, and why
-// (owners.Candidate).
-type Candidate = owners.Candidate
-
 // once keeps each login's first (best) candidate, lower-cased.
-func once(cs []Candidate) []Candidate {
+func once(cs []owners.Candidate) []owners.Candidate {
 	seen := map[string]bool{}
 	out := cs[:0:0]
 	for _, c := range cs {
@@ -174,7 +170,7 @@ func once(cs []Candidate) []Candidate {
 	return out
 }
 
-func provenance(c Candidate) Provenance {
+func provenance(c owners.Candidate) Provenance {
 	p := Provenance{Login: c.Login, File: c.File, Line: c.Line, Role: c.Role, Rank: c.Rank, Alias: c.Alias, Commit: c.SHA}
 	if !c.Time.IsZero() {
 		p.Date = c.Time.UTC().Format(time.RFC3339)
