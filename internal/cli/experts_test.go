@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/tools/txtar"
 
+	"github.com/flake-triage/flake-triage/internal/config"
 	"github.com/flake-triage/flake-triage/internal/fakegithub"
 	"github.com/flake-triage/flake-triage/internal/triage"
 )
@@ -261,5 +263,35 @@ func TestExpertsFileMode(t *testing.T) {
 	}
 	if n := gh.Count("GET", "/assignees/outsider"); n != 1 {
 		t.Errorf("asked %d times whether outsider can be assigned, want 1", n)
+	}
+}
+
+// TestExpertSettings: expert-window and max-mentions are flags and inputs
+// over the config (flag > input > config > default), checked as sentences
+// naming the input.
+func TestExpertSettings(t *testing.T) {
+	getenv := func(env map[string]string) func(string) string { return func(k string) string { return env[k] } }
+	cfg := config.Default()
+	cfg.ExpertWindow, cfg.MaxMentions = config.Duration(time.Hour), 7
+	if got := (Options{}).apply(cfg); got.ExpertWindow != config.Duration(time.Hour) || got.MaxMentions != 7 {
+		t.Errorf("no flag or input: %v %d, want the config's", got.ExpertWindow, got.MaxMentions)
+	}
+	o, err := parseTriage([]string{"--max-mentions", "2"}, getenv(map[string]string{"INPUT_MAX-MENTIONS": "9", "INPUT_EXPERT-WINDOW": "2w"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := o.apply(cfg); got.ExpertWindow != config.Duration(14*24*time.Hour) || got.MaxMentions != 2 {
+		t.Errorf("flag and input: %v %d, want 2w from the input and 2 from the flag", got.ExpertWindow, got.MaxMentions)
+	}
+	for in, want := range map[[2]string]string{
+		{"INPUT_MAX-MENTIONS", "-1"}:   "max-mentions must not be negative",
+		{"INPUT_EXPERT-WINDOW", "-1h"}: "expert-window must not be negative",
+	} {
+		if _, err := parseTriage(nil, getenv(map[string]string{in[0]: in[1]}), io.Discard); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s=%s: %v, want %q", in[0], in[1], err, want)
+		}
+	}
+	if _, err := parseTriage(nil, getenv(map[string]string{"INPUT_EXPERT-WINDOW": "soon"}), io.Discard); err == nil || !strings.Contains(err.Error(), "expert-window") {
+		t.Errorf("expert-window soon: %v", err)
 	}
 }

@@ -23,6 +23,8 @@ rotation:
   members: [bob, carol]
   start: 2026-01-05
   period: 1w
+expert-window: 30d
+max-mentions: 2
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -35,6 +37,8 @@ rotation:
 	want.CommentInterval = Duration(12 * time.Hour)
 	want.Owners = Owners{Source: "codeowners", Maintainers: []string{"alice"}}
 	want.Rotation = Rotation{Members: []string{"bob", "carol"}, Start: Time(time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)), Period: Duration(7 * 24 * time.Hour)}
+	want.ExpertWindow = Duration(30 * 24 * time.Hour)
+	want.MaxMentions = 2
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Parse (-want +got):\n%s", diff)
 	}
@@ -58,6 +62,8 @@ func TestParseErrorsNameFileAndLine(t *testing.T) {
 		{"bad source", "owners:\n  source: blame\n", `owners.source must be auto, owners or codeowners, got "blame"`},
 		{"rotation without start", "rotation:\n  members: [a]\n", "rotation.start is required"},
 		{"not yaml", "labels: [\n", "config f.yaml: line"},
+		{"negative expert window", "expert-window: -1h\n", "expert-window must not be negative"},
+		{"negative max-mentions", "max-mentions: -1\n", "max-mentions must not be negative"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse("f.yaml", []byte(tc.in))
