@@ -295,3 +295,31 @@ func TestExpertSettings(t *testing.T) {
 		t.Errorf("expert-window soon: %v", err)
 	}
 }
+
+// TestExpertsRotationAssignedToo: the rotation's member on duty is
+// assigned in addition to the max-assignees experts, on the issue too.
+func TestExpertsRotationAssignedToo(t *testing.T) {
+	dir := extractTxtar(t, "testdata/experts-capi.txtar")
+	if err := os.MkdirAll(filepath.Join(dir, ".github"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".github/flake-triage.yaml"), []byte("rotation:\n  members: [On-Duty]\n  start: 2026-01-05\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gh := capiFake(t)
+	gh.SetAssignable("on-duty")
+	code, _, stderr := runCLI(t, capiEnv(gh, dir, true), "triage", "--mode", "file", "--repo-root", dir, "--reports", "reports/junit.xml")
+	if code != ExitOK {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	for _, is := range gh.Issues() {
+		if strings.Contains(is.Body, "TestNewInitControlPlaneCommands") {
+			if diff := cmp.Diff([]string{"fixer", "dir-dev", "g-gaston", "on-duty"}, is.Assignees); diff != "" {
+				t.Errorf("assignees (-want +got):\n%s", diff)
+			}
+			if !strings.Contains(is.Body, "- `on-duty` (assigned): the test maintainer on duty") {
+				t.Errorf("body does not say why on-duty is assigned:\n%s", is.Body)
+			}
+		}
+	}
+}
