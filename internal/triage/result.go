@@ -1,7 +1,8 @@
 // Package triage turns the failing tests of a run into findings: where each
 // failed, who owns that code and what the issue tracker should do about it.
-// Its Result is the machine-readable contract of SPEC.md ("The JSON
-// result"): fields may be added, never renamed.
+// Its Result is the machine-readable contract documented in docs/json.md,
+// with the JSON Schema docs/result.schema.json: fields may be added, never
+// renamed.
 package triage
 
 // A Result is the JSON result of one triage run (--json).
