@@ -110,7 +110,8 @@ type Provenance struct {
 // Issue is what happens, or would happen in a dry run, to the finding's
 // issue.
 type Issue struct {
-	// Action is "create", "update", "reopen", "known", "storm" or "none".
+	// Action is "create", "update", "reopen", "adopt", "known", "storm"
+	// or "none".
 	Action string `json:"action"`
 	Number int    `json:"number,omitempty"`
 	URL    string `json:"url,omitempty"`
@@ -119,6 +120,22 @@ type Issue struct {
 	// Error says why the action failed when it was tried (an API write
 	// GitHub refused); Action is then what was planned, not done.
 	Error string `json:"error,omitempty"`
+	// Candidates are the issues people filed that name this test: the one
+	// adopted ("adopt"), or those the tool's issue links.
+	Candidates []Candidate `json:"candidates,omitempty"`
+}
+
+// A Candidate is an issue people filed that names a finding's test, and
+// where it names it.
+type Candidate struct {
+	Number int  `json:"number"`
+	Closed bool `json:"closed,omitempty"`
+	// Text is the name as the issue writes it.
+	Text string `json:"text"`
+	// Where is "title", "body" or the issue form's question.
+	Where string `json:"where"`
+	// Rule is the kind of name: "Go test name", "Ginkgo spec text", ….
+	Rule string `json:"rule"`
 }
 
 // Correlated is a group of controller log errors logged around the failure.
