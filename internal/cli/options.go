@@ -195,7 +195,7 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 		return Options{}, usagef("%s", strings.Join(errs, "; "))
 	}
 
-	// Defaults from the environment, as SPEC lists them.
+	// Defaults from the environment, as docs/commands.md lists them.
 	if len(o.Reports) == 0 {
 		o.Reports = []string{"**/junit*.xml"}
 	}

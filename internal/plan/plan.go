@@ -28,7 +28,7 @@ const (
 	Adopt = "adopt"
 )
 
-// A Policy holds the knobs of SPEC.md's repo config.
+// A Policy holds the knobs of the repository config (docs/config.md).
 type Policy struct {
 	// MaxNewIssues is the storm guard: more new findings than this in one
 	// run file one issue for the broken run instead.
@@ -59,7 +59,7 @@ type Policy struct {
 	Adopt bool
 }
 
-// DefaultPolicy returns SPEC.md's defaults.
+// DefaultPolicy returns the documented defaults (docs/config.md).
 func DefaultPolicy() Policy {
 	return Policy{
 		MaxNewIssues:     10,
@@ -524,7 +524,7 @@ func storm(actions []Action, creates []int, findings []triage.Finding, open map[
 	return append(out, s)
 }
 
-// Issues returns what the plan would do for each finding id (the SPEC's
+// Issues returns what the plan would do for each finding id (the result's
 // finding.issue), as a dry run reports it.
 func (pl Plan) Issues() map[string]triage.Issue {
 	m := map[string]triage.Issue{}

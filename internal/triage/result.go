@@ -1,8 +1,11 @@
 // Package triage turns the failing tests of a run into findings: where each
 // failed, who owns that code and what the issue tracker should do about it.
-// Its Result is the machine-readable contract of SPEC.md ("The JSON
-// result"): fields may be added, never renamed.
+// Its Result is the machine-readable contract documented in docs/json.md,
+// with the JSON Schema docs/result.schema.json: fields may be added, never
+// renamed.
 package triage
+
+import "github.com/flake-triage/flake-triage/internal/health"
 
 // A Result is the JSON result of one triage run (--json).
 type Result struct {
@@ -68,6 +71,12 @@ type Finding struct {
 	// Listed are the other people told of the failure, without an
 	// @mention: those past max-mentions (see docs/experts.md).
 	Listed []string `json:"listed"`
+	// History is the test's statistics over its ledger window (the run's
+	// branch, or a pull request's base branch); nil without a ledger.
+	History *health.History `json:"history"`
+	// Verdict is the judgement of the failure: new, flaky, broken,
+	// failing-on-base, quarantined or unknown (see package health).
+	Verdict string `json:"verdict,omitempty"`
 }
 
 // Test names a test as its report does.
