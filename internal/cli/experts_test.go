@@ -97,6 +97,8 @@ func dryRun(t *testing.T, env map[string]string, dir string, args ...string) tri
 	if code != ExitOK {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
 	}
+	published, closed := resultSchemas(t)
+	validateResult(t, "experts dry run", stdout, published, closed)
 	var res triage.Result
 	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
 		t.Fatalf("%v\n%s", err, stdout)
