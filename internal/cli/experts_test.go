@@ -110,7 +110,7 @@ func dryRun(t *testing.T, env map[string]string, dir string, args ...string) tri
 // seeded history, the recent committer of the failing file is assigned
 // first, then the directory's, then the area's own reviewer; bots,
 // authors without an account and commits older than the window are not
-// named; each path is read once.
+// named; each path is read once; the result matches its schema.
 func TestExpertsRecentCommitterFirst(t *testing.T) {
 	dir := extractTxtar(t, "testdata/experts-capi.txtar")
 	gh := capiFake(t)
