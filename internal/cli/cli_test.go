@@ -493,7 +493,7 @@ func TestLogsCorrelated(t *testing.T) {
 		Candidates: []string{},
 		Count:      2,
 		First:      "2026-11-27T14:55:10Z",
-		Last:       "2026-11-27T14:55:19Z",
+		Last:       "2026-11-27T14:55:19.5Z",
 		Owners: triage.Owners{
 			Approvers: []string{"alice-admin", "bob-maint", "carol-maint", "judy-ctrl"},
 			Reviewers: []string{"bob-maint", "carol-maint", "dave-rev", "erin-rev", "judy-ctrl", "kevin-ctrl"},

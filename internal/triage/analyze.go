@@ -83,7 +83,7 @@ func analyzeTest(t report.Test, loc locate.Result, own *owners.Resolver, cfg con
 	}
 	f.Signature = Signature(f.Message)
 	if !loc.Time.IsZero() {
-		f.Time = loc.Time.UTC().Format(time.RFC3339)
+		f.Time = loc.Time.UTC().Format(time.RFC3339Nano)
 	}
 	for _, l := range loc.Related {
 		f.Related = append(f.Related, Location(l))
