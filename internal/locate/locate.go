@@ -446,8 +446,8 @@ func (l *locator) testLocation(a junit.Test, frames []resolved) (*Location, []Re
 	if file != "" {
 		if p := l.resolveRef(file); p != "" {
 			if n, err := strconv.Atoi(a.Properties["line"]); err == nil && n >= 0 {
-				if zeroBasedLines(t) {
-					n++
+				if path.Ext(p) == ".py" {
+					n = pythonLine(ix.lines(p), t.Name, n, zeroBasedLines(t))
 				}
 				if n > 0 {
 					return &Location{Path: p, Line: n}, ix.referencesAt(p, n, false)
@@ -685,6 +685,48 @@ func (ix *Index) lines(p string) []string {
 	ix.texts[p] = ls
 	ix.mu.Unlock()
 	return ls
+}
+
+// pythonLine returns the 1-based declaration line of the Python test
+// name from a report's line attribute n. pytest writes its 0-based line
+// (xunit1 family), whatever junit_suite_name calls the suite, so that the
+// declaration is n + 1; unittest-xml-reporting writes a 1-based line. The
+// source decides: the line that starts the test's declaration (its def,
+// or the first decorator above it) wins; when it does not tell, a suite
+// named "pytest" (pytest's default name) means 0-based.
+func pythonLine(lines []string, name string, n int, pytest bool) int {
+	here, next := pythonDeclAt(lines, name, n), pythonDeclAt(lines, name, n+1)
+	switch {
+	case next && !here:
+		return n + 1
+	case here && !next:
+		return n
+	case pytest:
+		return n + 1
+	}
+	return n
+}
+
+// pythonDeclAt reports whether the 1-based line k of a Python file starts
+// the declaration of the test name: "def name(" (or "async def"), or a
+// decorator whose following decorators lead to it.
+func pythonDeclAt(lines []string, name string, k int) bool {
+	if i := strings.IndexByte(name, '['); i > 0 {
+		name = name[:i]
+	}
+	if name == "" || k < 1 {
+		return false
+	}
+	for i := k - 1; i < len(lines); i++ {
+		s := strings.TrimPrefix(strings.TrimLeft(lines[i], " \t"), "async ")
+		if rest, ok := strings.CutPrefix(s, "def "+name); ok {
+			return strings.HasPrefix(strings.TrimLeft(rest, " "), "(")
+		}
+		if !strings.HasPrefix(s, "@") && !(i > k-1 && (s == "" || strings.HasPrefix(s, "#") || strings.HasPrefix(s, ")") || strings.HasPrefix(lines[i], " "))) {
+			return false
+		}
+	}
+	return false
 }
 
 // pythonDecl finds `def name(` (pytest strips parameters "[...]" from
