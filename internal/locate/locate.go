@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -800,7 +801,101 @@ func jsDecl(lines []string, name, classname string) int {
 			}
 		}
 	}
+	if best == 0 {
+		best = jsEachDecl(lines, name, classname)
+	}
 	return best
+}
+
+// jsEachDecl finds the test.each / it.each (or describe.each) call that
+// declared the test name: the report holds the case's title with the
+// table's values substituted ("add(1, 2) -> 3"), the source the template
+// after the table ("])('add(%i, %i) -> %i', fn)", "`('returns $expected',
+// fn)"). It returns the 1-based line of the .each call, 0 when none
+// matches.
+func jsEachDecl(lines []string, name, classname string) int {
+	for i, s := range lines {
+		for _, open := range [...]string{")(", "`("} {
+			for from := 0; ; {
+				j := strings.Index(s[from:], open)
+				if j < 0 {
+					break
+				}
+				from += j + len(open)
+				rest := strings.TrimLeft(s[from:], " ")
+				if rest == "" || !strings.ContainsRune("'\"`", rune(rest[0])) {
+					continue
+				}
+				end := strings.IndexByte(rest[1:], rest[0])
+				if end < 0 {
+					continue
+				}
+				re := jsEachTitle(rest[1 : 1+end])
+				if re == nil || !re.MatchString(name) && !re.MatchString(classname) {
+					continue
+				}
+				// The .each call is on this line or opens the table above.
+				for k := i; k >= 0 && k > i-200; k-- {
+					if strings.Contains(lines[k], ".each(") || strings.Contains(lines[k], ".each`") {
+						return k + 1
+					}
+				}
+				return i + 1
+			}
+		}
+	}
+	return 0
+}
+
+// jsEachTitle compiles a Jest each title template into a pattern of the
+// names it gives, with or without the describe titles before it: %s, %d,
+// %i, %f, %j, %o, %p and $variable stand for a value, %# and %$ for the
+// case's index, %% for a percent sign. It returns nil for a title
+// without placeholders.
+func jsEachTitle(title string) *regexp.Regexp {
+	var b strings.Builder
+	b.WriteString(`^(?:.* )?`)
+	placeholders := 0
+	for i := 0; i < len(title); i++ {
+		c := title[i]
+		switch {
+		case c == '%' && i+1 < len(title) && strings.IndexByte("sdifjop", title[i+1]) >= 0:
+			b.WriteString(`.*?`)
+			placeholders++
+			i++
+		case c == '%' && i+1 < len(title) && (title[i+1] == '#' || title[i+1] == '$'):
+			b.WriteString(`\d+`)
+			placeholders++
+			i++
+		case c == '%' && i+1 < len(title) && title[i+1] == '%':
+			b.WriteString("%")
+			i++
+		case c == '$' && i+1 < len(title) && (isLetter(title[i+1]) || title[i+1] == '_'):
+			j := i + 1
+			for j < len(title) && (isLetter(title[j]) || title[j] == '_' || title[j] == '.' || '0' <= title[j] && title[j] <= '9') {
+				j++
+			}
+			b.WriteString(`.*?`)
+			placeholders++
+			i = j - 1
+		default:
+			j := i + 1
+			for j < len(title) && title[j] != '%' && title[j] != '$' {
+				j++
+			}
+			b.WriteString(regexp.QuoteMeta(title[i:j]))
+			i = j - 1
+		}
+	}
+	if placeholders == 0 {
+		return nil
+	}
+	b.WriteString(`$`)
+	re, err := regexp.Compile(b.String())
+	if err != nil {
+		return nil
+	}
+	return re
 }
 
 // referencesAt returns the in-repo functions called by the test declared
