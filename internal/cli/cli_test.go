@@ -649,6 +649,25 @@ func TestReportsOutsideTheRepository(t *testing.T) {
 	if len(res.Findings) != 4 || res.Findings[0].Location == nil || res.Findings[0].Location.Path != "test/e2e/quick_start_test.go" {
 		t.Errorf("findings from a report outside the repository: %+v", res.Findings)
 	}
+	// The report is shown where it is: an absolute path keeps its "/".
+	want := filepath.ToSlash(filepath.Join(elsewhere, "junit-e2e.xml"))
+	if len(res.Reports.Files) != 1 || res.Reports.Files[0].Path != want {
+		t.Errorf("reports.files %+v, want one at %s", res.Reports.Files, want)
+	}
+	for _, f := range res.Findings {
+		if f.Test.Report != want {
+			t.Errorf("%s: test.report %q, want %q", f.Test.Name, f.Test.Report, want)
+		}
+	}
+	code, stdout, _ = runCLI(t, nil, "triage", "--dry-run", "--repo-root", dir, "--reports", filepath.Join(elsewhere, "none-*.xml"), "--json", "-")
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	if code != ExitOK || !slices.ContainsFunc(res.Errors, func(e string) bool {
+		return strings.Contains(e, `"`+filepath.ToSlash(filepath.Join(elsewhere, "none-*.xml"))+`"`)
+	}) {
+		t.Errorf("exit %d, errors %q: want the unmatched glob shown as given", code, res.Errors)
+	}
 	code, _, stderr = runCLI(t, nil, "triage", "--dry-run", "--repo-root", dir, "--reports", "reports/*.xml", "--reports", filepath.Join(elsewhere, "*.xml"))
 	if code != ExitUsage || !strings.Contains(stderr, "give one kind") {
 		t.Errorf("mixed globs: exit %d, stderr %q; want exit 2", code, stderr)
