@@ -263,7 +263,8 @@ func (c Content) around(f triage.Finding) string {
 				fmt.Fprintf(&b, "\n_and %d more sources._\n", len(f.Correlated)-i)
 				break
 			}
-			src := "unknown"
+			// No source: the lines named no caller, or one outside the repository.
+			src := "no repository source"
 			if g.Source != nil {
 				src = c.link(*g.Source)
 			} else if len(g.Candidates) > 0 {
