@@ -766,3 +766,36 @@ func TestVersion(t *testing.T) {
 		t.Errorf("version: exit %d, %q", code, stdout)
 	}
 }
+
+// TestPlanMessagesSayWhatFailed reads the readable plan of the sample, its
+// reports read all together and one at a time: every message line says
+// what failed in the failure's own words, never a runner's framing.
+func TestPlanMessagesSayWhatFailed(t *testing.T) {
+	dir := extractSample(t)
+	for _, glob := range []string{"reports/*.xml", "reports/gotestsum-unit.xml", "reports/ginkgo-e2e.xml", "reports/go-junit-report-unit.xml"} {
+		code, stdout, stderr := runCLI(t, nil, "triage", "--dry-run", "--repo-root", dir, "--reports", glob)
+		if code != ExitOK {
+			t.Fatalf("%s: exit %d, stderr:\n%s", glob, code, stderr)
+		}
+		n := 0
+		for _, line := range strings.Split(stdout, "\n") {
+			msg, ok := strings.CutPrefix(strings.TrimSpace(line), "message:")
+			if !ok {
+				continue
+			}
+			n++
+			msg = strings.TrimSpace(msg)
+			for _, bad := range []string{"=== RUN", "--- FAIL", "[FAILED]", "[PANICKED]", "In [It] at:"} {
+				if strings.HasPrefix(msg, bad) {
+					t.Errorf("%s: message line starts with %q: %s", glob, bad, msg)
+				}
+			}
+			if msg == "Failed" || msg == "Expected" {
+				t.Errorf("%s: message line says nothing: %s", glob, msg)
+			}
+		}
+		if n == 0 {
+			t.Errorf("%s: no message line in the plan:\n%s", glob, stdout)
+		}
+	}
+}

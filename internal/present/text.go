@@ -68,8 +68,7 @@ func Text(w io.Writer, r triage.Result) {
 		}
 		row("issue", issue(f.Issue))
 		if f.Message != "" {
-			first, _, _ := strings.Cut(f.Message, "\n")
-			row("message", first)
+			row("message", triage.Headline(f.Message))
 		}
 	}
 	if len(r.Passed) > 0 {
