@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -385,22 +386,46 @@ func (c *Client) apply(ctx context.Context, a plan.Action, r Result, o *Outcome)
 }
 
 // create wraps IssuesService.Create, with the labels made to exist and only
-// assignable assignees; a 422 naming one assignee drops that login and
-// tries again, so the issue is never lost to an assignee.
+// assignable assignees. A login GitHub will not assign (not assignable in
+// the repository, or named by a 422 on the create, which then drops it and
+// tries again, so that the issue is never lost to an assignee) is
+// @mentioned in the body instead, and its slot goes to the next most
+// specific owner that can be assigned (the action's alternates).
 func (c *Client) create(ctx context.Context, a plan.Action, o *Outcome) (*github.Issue, string, error) {
 	labels := c.ensureLabels(ctx, a.Labels, o)
-	assignees := c.assignableOf(ctx, a.Assignees, o)
-	if a.MaxAssignees > 0 && len(assignees) > a.MaxAssignees {
-		assignees = assignees[:a.MaxAssignees]
+	slots := len(a.Assignees)
+	if a.MaxAssignees > 0 && slots > a.MaxAssignees {
+		slots = a.MaxAssignees
 	}
-	var dropped []string
+	queue := append(slices.Clone(a.Assignees), a.Alternates...)
+	assignees, refused := []string{}, []string{}
+	next := 0
+	fill := func() {
+		for len(assignees) < slots && next < len(queue) {
+			l, primary := queue[next], next < len(a.Assignees)
+			next++
+			if slices.ContainsFunc(assignees, func(x string) bool { return strings.EqualFold(x, l) }) {
+				continue
+			}
+			if ok, team := c.canAssign(ctx, l, o); ok {
+				assignees = append(assignees, l)
+			} else if primary && !team {
+				refused = append(refused, l)
+			}
+		}
+	}
+	fill()
 	for {
-		req := &github.IssueRequest{Title: github.String(a.Title), Body: github.String(a.Body), Labels: &labels, Assignees: &assignees}
+		body := a.Body
+		if a.Kind == plan.Create && len(refused) > 0 {
+			body = issue.Render(issue.DefaultHuman, reassigned(a.Content, assignees, refused))
+		}
+		req := &github.IssueRequest{Title: github.String(a.Title), Body: github.String(body), Labels: &labels, Assignees: &assignees}
 		is, _, err := c.gh.Issues.Create(ctx, c.owner, c.repo, req)
 		if err == nil {
 			note := ""
-			if len(dropped) > 0 {
-				note = "GitHub refused to assign " + strings.Join(dropped, ", ")
+			if len(refused) > 0 {
+				note = "GitHub refused to assign " + strings.Join(refused, ", ") + ": mentioned instead"
 				o.Warnings = append(o.Warnings, fmt.Sprintf("issue #%d: %s", is.GetNumber(), note))
 			}
 			return is, note, nil
@@ -409,12 +434,29 @@ func (c *Client) create(ctx context.Context, a plan.Action, o *Outcome) (*github
 		if bad < 0 {
 			return nil, "", c.explain("create issue", err)
 		}
-		dropped = append(dropped, assignees[bad])
+		refused = append(refused, assignees[bad])
 		c.mu.Lock()
 		c.assignable[strings.ToLower(assignees[bad])] = false
 		c.mu.Unlock()
 		assignees = append(assignees[:bad:bad], assignees[bad+1:]...)
+		fill()
 	}
+}
+
+// reassigned is the content of a new issue whose refused logins are
+// mentioned, first, and whose assignees are no longer in the cc line.
+func reassigned(c issue.Content, assignees, refused []string) issue.Content {
+	f := c.Finding
+	mentions := slices.Clone(refused)
+	for _, m := range f.Mentions {
+		if !slices.ContainsFunc(assignees, func(a string) bool { return strings.EqualFold(a, m) }) &&
+			!slices.ContainsFunc(mentions, func(x string) bool { return strings.EqualFold(x, m) }) {
+			mentions = append(mentions, m)
+		}
+	}
+	f.Assignees, f.Mentions = slices.Clone(assignees), mentions
+	c.Finding = f
+	return c
 }
 
 // refusedAssignee returns the index of the login a 422 refused, or -1
@@ -457,36 +499,31 @@ func refusedAssignee(err error, assignees []string) int {
 	return len(assignees) - 1
 }
 
-// assignableOf keeps the logins that can be assigned, checking each login
-// once per run with IssuesService.IsAssignee.
-func (c *Client) assignableOf(ctx context.Context, logins []string, o *Outcome) []string {
-	out := []string{}
-	for _, l := range logins {
-		if strings.Contains(l, "/") { // a team: mentioned, never assigned
-			continue
-		}
-		k := strings.ToLower(l)
-		c.mu.Lock()
-		ok, known := c.assignable[k]
-		c.mu.Unlock()
-		if !known {
-			var err error
-			ok, _, err = c.gh.Issues.IsAssignee(ctx, c.owner, c.repo, l)
-			if err != nil {
-				o.Warnings = append(o.Warnings, fmt.Sprintf("check whether %s can be assigned: %v", l, c.explain("check assignee", err)))
-				ok = false
-			} else if !ok {
-				o.Warnings = append(o.Warnings, fmt.Sprintf("%s cannot be assigned issues in %s; mentioned instead", l, c.Repo()))
-			}
-			c.mu.Lock()
-			c.assignable[k] = ok
-			c.mu.Unlock()
-		}
-		if ok {
-			out = append(out, l)
-		}
+// canAssign reports whether login can be assigned, checking each login
+// once per run with IssuesService.IsAssignee; team says it is a team,
+// which is mentioned, never assigned.
+func (c *Client) canAssign(ctx context.Context, login string, o *Outcome) (ok, team bool) {
+	if strings.Contains(login, "/") {
+		return false, true
 	}
-	return out
+	k := strings.ToLower(login)
+	c.mu.Lock()
+	ok, known := c.assignable[k]
+	c.mu.Unlock()
+	if known {
+		return ok, false
+	}
+	ok, _, err := c.gh.Issues.IsAssignee(ctx, c.owner, c.repo, login)
+	if err != nil {
+		o.Warnings = append(o.Warnings, fmt.Sprintf("check whether %s can be assigned: %v", login, c.explain("check assignee", err)))
+		ok = false
+	} else if !ok {
+		o.Warnings = append(o.Warnings, fmt.Sprintf("%s cannot be assigned issues in %s; mentioned instead", login, c.Repo()))
+	}
+	c.mu.Lock()
+	c.assignable[k] = ok
+	c.mu.Unlock()
+	return ok, false
 }
 
 // ensureLabels returns the labels that exist, creating the missing ones

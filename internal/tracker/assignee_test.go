@@ -1,0 +1,73 @@
+package tracker_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/flake-triage/flake-triage/internal/issue"
+	"github.com/flake-triage/flake-triage/internal/triage"
+)
+
+// ccLine is the body's cc line: the logins the issue notifies.
+func ccLine(t *testing.T, body string) string {
+	t.Helper()
+	for _, l := range strings.Split(body, "\n") {
+		if strings.HasPrefix(l, "cc ") {
+			return l
+		}
+	}
+	return ""
+}
+
+// TestRefusedAssigneeIsMentionedAndReplaced: a login GitHub will not
+// assign, because it is not in the repository's assignable list or
+// because the create answers 422 naming it, is @mentioned as the warning
+// says, and its assignee slot goes to the next most specific owner.
+func TestRefusedAssigneeIsMentionedAndReplaced(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		assignable []string
+		rejected   string
+		want       []string // assignees
+		mentioned  string
+	}{
+		// bob is not assignable: IsAssignee answers 404.
+		{name: "not assignable", assignable: []string{"alice", "carol", "dave"}, want: []string{"alice", "carol"}, mentioned: "bob"},
+		// alice passes IsAssignee but the create answers 422 naming her.
+		{name: "422 on create", assignable: []string{"bob", "carol", "dave"}, rejected: "alice", want: []string{"bob", "carol"}, mentioned: "alice"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			e.fake.SetAssignable(tc.assignable...)
+			if tc.rejected != "" {
+				e.fake.RejectAssignee(tc.rejected)
+			}
+			f := finding("t1", "flake", "s1")
+			f.Assignees = []string{"alice", "bob"}
+			f.Mentions = []string{"org/e2e-team", "carol", "dave"}
+			_, o := e.triageRun(e.client(), []triage.Finding{f}, run(100, "e2e", e.clock.now()))
+			is := e.fake.Issue(1)
+			if d := cmp.Diff(tc.want, is.Assignees); d != "" {
+				t.Errorf("assignees (-want +got):\n%s", d)
+			}
+			cc := ccLine(t, is.Body)
+			if !strings.Contains(cc, "@"+tc.mentioned) {
+				t.Errorf("the refused %s is not mentioned: cc line %q", tc.mentioned, cc)
+			}
+			if strings.Contains(cc, "@carol") {
+				t.Errorf("carol, now assigned, is still in the cc line %q", cc)
+			}
+			if !strings.Contains(cc, "@dave") || !strings.Contains(cc, "@org/e2e-team") {
+				t.Errorf("the other owners are no longer mentioned: %q", cc)
+			}
+			if p, err := issue.Parse(is.Body); err != nil || p.ID != issue.CanonicalID("t1") {
+				t.Errorf("body does not parse back: %+v, %v", p, err)
+			}
+			if !strings.Contains(o.Results[0].Note+strings.Join(o.Warnings, "\n"), tc.mentioned) {
+				t.Errorf("nothing says %s was refused: note %q, warnings %q", tc.mentioned, o.Results[0].Note, o.Warnings)
+			}
+		})
+	}
+}
