@@ -111,6 +111,8 @@ type Server struct {
 	runs           map[int64]*run
 	blobs          map[int64]Artifact
 	checks         []CheckRun
+	// deleted are the numbers of deleted issues: they answer 410 Gone.
+	deleted map[int]bool
 }
 
 // New starts a fake for owner/repo that accepts token (any when ""). It
@@ -217,6 +219,18 @@ func (s *Server) HasLabel(name string) bool {
 // ForbidLabelCreation makes creating labels answer 403, as for a token
 // without the permission.
 func (s *Server) ForbidLabelCreation() { s.mu.Lock(); s.labelForbidden = true; s.mu.Unlock() }
+
+// DeleteIssue deletes issue n as a repository admin does: it leaves the
+// listings, and its endpoints answer 410 Gone, "This issue was deleted".
+func (s *Server) DeleteIssue(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.issues, n)
+	if s.deleted == nil {
+		s.deleted = map[int]bool{}
+	}
+	s.deleted[n] = true
+}
 
 // DisableIssues makes every issue endpoint answer 410 Gone.
 func (s *Server) DisableIssues() { s.mu.Lock(); s.issuesDisabled = true; s.mu.Unlock() }
@@ -471,6 +485,9 @@ func (s *Server) route(r *http.Request, segs []string, raw []byte) reply {
 	case rest[0] == "issues" && len(rest) >= 2:
 		n, err := strconv.Atoi(rest[1])
 		is := s.issues[n]
+		if err == nil && s.deleted[n] {
+			return reply{status: 410, body: msg("This issue was deleted")}
+		}
 		if err != nil || is == nil {
 			return reply{status: 404, body: msg("Not Found")}
 		}

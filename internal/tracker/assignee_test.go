@@ -1,6 +1,9 @@
 package tracker_test
 
 import (
+	"context"
+
+	"github.com/flake-triage/flake-triage/internal/plan"
 	"strings"
 	"testing"
 
@@ -69,5 +72,25 @@ func TestRefusedAssigneeIsMentionedAndReplaced(t *testing.T) {
 				t.Errorf("nothing says %s was refused: note %q, warnings %q", tc.mentioned, o.Results[0].Note, o.Warnings)
 			}
 		})
+	}
+}
+
+// TestDeletedIssueSaysSo: an issue deleted between the load and the write
+// answers 410 Gone; the error says the issue was deleted, not that the
+// repository's issues are disabled.
+func TestDeletedIssueSaysSo(t *testing.T) {
+	e := newEnv(t)
+	f := finding("t1", "flake", "s1")
+	e.triageRun(e.client(), []triage.Finding{f}, run(100, "e2e", e.clock.now()))
+	c := e.client()
+	issues, err := c.Load(context.Background(), e.pol.ReopenWindow, e.clock.now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.fake.DeleteIssue(1)
+	o := c.Apply(context.Background(), plan.Make([]triage.Finding{f}, issues, e.pol, run(101, "e2e", e.clock.now()), "file"))
+	err = o.Err()
+	if err == nil || !strings.Contains(err.Error(), "issue #1: edit issue: the issue was deleted") || strings.Contains(err.Error(), "disabled") {
+		t.Errorf("error %v, want one saying #1 was deleted", err)
 	}
 }

@@ -749,6 +749,12 @@ func (c *Client) explain(op string, err error) error {
 	case http.StatusNotFound:
 		return fmt.Errorf("%s: not found (404): check that repository %s exists and the token can see it, and the API URL: %w", op, c.Repo(), err)
 	case http.StatusGone:
+		// GitHub answers 410 both for a deleted issue and for a repository
+		// whose issues are disabled; only the message tells them apart.
+		var er *github.ErrorResponse
+		if errors.As(err, &er) && strings.Contains(strings.ToLower(er.Message), "deleted") {
+			return fmt.Errorf("%s: the issue was deleted (410); the next run that sees the test fail files a new one: %w", op, err)
+		}
 		return fmt.Errorf("%s: issues are disabled on %s (410): enable them in the repository settings or use --mode annotate: %w", op, c.Repo(), err)
 	}
 	return fmt.Errorf("%s: %w", op, err)
