@@ -218,3 +218,24 @@ func TestDeletedIssueAnswersGone(t *testing.T) {
 		t.Errorf("list after delete: %s %s", resp.Status, body)
 	}
 }
+
+func TestListComments(t *testing.T) {
+	s := New(t, "o", "r", "tok")
+	n := s.AddIssue(Issue{Title: "t"})
+	for i := 0; i < 3; i++ {
+		if resp, _ := do(t, s, "POST", fmt.Sprintf("repos/o/r/issues/%d/comments", n), fmt.Sprintf(`{"body":"c%d"}`, i)); resp.StatusCode != 201 {
+			t.Fatalf("comment: %s", resp.Status)
+		}
+	}
+	resp, body := do(t, s, "GET", "repos/o/r/issues/1/comments?per_page=2&page=2", "")
+	var got []struct {
+		ID   int    `json:"id"`
+		Body string `json:"body"`
+	}
+	if err := json.Unmarshal([]byte(body), &got); err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 200 || len(got) != 1 || got[0].Body != "c2" || !strings.Contains(resp.Header.Get("Link"), `rel="first"`) {
+		t.Errorf("page 2: %s %+v, Link %q", resp.Status, got, resp.Header.Get("Link"))
+	}
+}

@@ -412,6 +412,21 @@ func CommentID(body string) string {
 	return id
 }
 
+// CommentMarker returns the signature that Comment put at the end of body
+// ("<!-- flake-triage:comment id=… run=… -->"), which names the test and
+// the run it was posted for, or "" for a comment the tool did not sign.
+func CommentMarker(body string) string {
+	i := strings.LastIndex(body, commentMark)
+	if i < 0 {
+		return ""
+	}
+	j := strings.Index(body[i:], markerSuffix)
+	if j < 0 {
+		return ""
+	}
+	return body[i : i+j+len(markerSuffix)]
+}
+
 // Excerpt quotes a failure text for a comment, bounded and neutralised.
 func Excerpt(s string) string {
 	ex, cut := Truncate(s, MaxExcerpt)

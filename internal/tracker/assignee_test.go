@@ -1,7 +1,11 @@
 package tracker_test
 
 import (
+	"net/http"
+	"time"
+
 	"context"
+	"github.com/flake-triage/flake-triage/internal/fakegithub"
 
 	"github.com/flake-triage/flake-triage/internal/plan"
 	"strings"
@@ -92,5 +96,43 @@ func TestDeletedIssueSaysSo(t *testing.T) {
 	err = o.Err()
 	if err == nil || !strings.Contains(err.Error(), "issue #1: edit issue: the issue was deleted") || strings.Contains(err.Error(), "disabled") {
 		t.Errorf("error %v, want one saying #1 was deleted", err)
+	}
+}
+
+// TestLandedCommentIsNotPostedTwice: a comment POST that GitHub carried out
+// but answered 5xx (or whose answer was lost) is looked for among the
+// issue's comments, by the tool's marker, before it is sent again.
+func TestLandedCommentIsNotPostedTwice(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		fault fakegithub.Fault
+		want  int // POSTs of the comment
+	}{
+		{"landed then 502", fakegithub.Fault{Method: "POST", Path: "/comments", Landed: true, Status: http.StatusBadGateway}, 1},
+		{"landed then hangup", fakegithub.Fault{Method: "POST", Path: "/comments", Landed: true, Hangup: true}, 1},
+		// A 502 that did not land is sent again, once.
+		{"502 not landed", fakegithub.Fault{Method: "POST", Path: "/comments", Status: http.StatusBadGateway}, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			f := finding("t1", "flake", "s1")
+			e.triageRun(e.client(), []triage.Finding{f}, run(100, "e2e", e.clock.now()))
+			e.clock.add(25 * time.Hour)
+			e.fake.Fail(tc.fault)
+			f.Signature = "s2" // a new signature is commented on
+			e.triageRun(e.client(), []triage.Finding{f}, run(101, "e2e", e.clock.now()))
+			var signed int
+			for _, c := range e.fake.Issue(1).Comments {
+				if issue.CommentID(c) != "" {
+					signed++
+				}
+			}
+			if signed != 1 {
+				t.Errorf("%d signed comments on #1, want 1: %q", signed, e.fake.Issue(1).Comments)
+			}
+			if got := e.fake.Count("POST", "/comments"); got != tc.want {
+				t.Errorf("%d comment POSTs, want %d", got, tc.want)
+			}
+		})
 	}
 }

@@ -37,6 +37,11 @@ type Client struct {
 	assignable map[string]bool // login (lower-case) -> assignable, checked once per run
 	labels     map[string]bool // label (lower-case) -> exists or was created
 	loadedAt   time.Time
+
+	// sleep and backoff pace the tries of writes the transport does not
+	// resend (comments).
+	sleep   func(context.Context, time.Duration) error
+	backoff time.Duration
 }
 
 // An Option adjusts a Client.
@@ -97,7 +102,7 @@ func New(httpClient *http.Client, apiURL, token, repo, userAgent string, opts ..
 	for _, o := range opts {
 		o(&cfg)
 	}
-	c := &Client{owner: owner, repo: name, assignable: map[string]bool{}, labels: map[string]bool{}}
+	c := &Client{owner: owner, repo: name, assignable: map[string]bool{}, labels: map[string]bool{}, sleep: cfg.sleep, backoff: cfg.backoff}
 	rt := &retryTransport{base: base, perTry: perTry, maxWait: cfg.maxWait, backoff: cfg.backoff, maxTries: cfg.tries, sleep: cfg.sleep, now: cfg.now}
 	hc.Transport = rt
 	gh := github.NewClient(hc)
@@ -578,12 +583,75 @@ func (c *Client) addLabels(ctx context.Context, number int, labels []string) err
 	return err
 }
 
-// comment wraps IssuesService.CreateComment.
+// commentTries bounds the tries of one comment whose answers may hide a
+// comment GitHub posted.
+const commentTries = 4
+
+// comment wraps IssuesService.CreateComment. A comment is not idempotent:
+// a try answered with a 5xx, a dropped connection or a timeout may have
+// been posted all the same, so before sending it again comment looks for
+// it among the issue's comments (IssuesService.ListComments), by the
+// tool's signature (issue.CommentMarker) or, for an unsigned comment, by
+// its text.
 func (c *Client) comment(ctx context.Context, number int, body string) error {
-	if _, _, err := c.gh.Issues.CreateComment(ctx, c.owner, c.repo, number, &github.IssueComment{Body: github.String(body)}); err != nil {
-		return fmt.Errorf("comment on #%d: %w", number, c.explain("create comment", err))
+	backoff := c.backoff
+	for try := 1; ; try++ {
+		_, _, err := c.gh.Issues.CreateComment(withoutResend(ctx), c.owner, c.repo, number, &github.IssueComment{Body: github.String(body)})
+		if err == nil {
+			return nil
+		}
+		if !mayHaveLanded(ctx, err) || try >= commentTries {
+			return fmt.Errorf("comment on #%d: %w", number, c.explain("create comment", err))
+		}
+		posted, lerr := c.hasComment(ctx, number, body)
+		if lerr != nil {
+			// Unknown: sending it again could post it twice.
+			return fmt.Errorf("comment on #%d: %w; and whether it was posted is unknown: %w", number, c.explain("create comment", err), c.explain("list comments", lerr))
+		}
+		if posted {
+			return nil
+		}
+		if err := c.sleep(ctx, backoff); err != nil {
+			return err
+		}
+		backoff = min(2*backoff, maxBackoff)
 	}
-	return nil
+}
+
+// mayHaveLanded reports whether a failed write may have been carried out
+// by GitHub all the same: a 5xx answer, or no answer at all.
+func mayHaveLanded(ctx context.Context, err error) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	if s := status(err); s != 0 {
+		return s >= 500
+	}
+	var er *github.ErrorResponse
+	return !errors.As(err, &er)
+}
+
+// hasComment reports whether issue number has a comment with body's
+// signature, or body itself when it is unsigned (IssuesService.ListComments,
+// 100 a page).
+func (c *Client) hasComment(ctx context.Context, number int, body string) (bool, error) {
+	marker := issue.CommentMarker(body)
+	opts := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: perPage}}
+	for {
+		page, resp, err := c.gh.Issues.ListComments(ctx, c.owner, c.repo, number, opts)
+		if err != nil {
+			return false, err
+		}
+		for _, cm := range page {
+			if marker != "" && issue.CommentMarker(cm.GetBody()) == marker || marker == "" && strings.TrimSpace(cm.GetBody()) == strings.TrimSpace(body) {
+				return true, nil
+			}
+		}
+		if resp.NextPage == 0 {
+			return false, nil
+		}
+		opts.Page = resp.NextPage
+	}
 }
 
 // closeDuplicate comments on and closes issue dup (IssuesService.Get,
