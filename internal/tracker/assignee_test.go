@@ -8,6 +8,7 @@ import (
 	"github.com/flake-triage/flake-triage/internal/fakegithub"
 
 	"github.com/flake-triage/flake-triage/internal/plan"
+	"slices"
 	"strings"
 	"testing"
 
@@ -54,7 +55,7 @@ func TestRefusedAssigneeIsMentionedAndReplaced(t *testing.T) {
 			f := finding("t1", "flake", "s1")
 			f.Assignees = []string{"alice", "bob"}
 			f.Mentions = []string{"org/e2e-team", "carol", "dave"}
-			_, o := e.triageRun(e.client(), []triage.Finding{f}, run(100, "e2e", e.clock.now()))
+			p, o := e.triageRun(e.client(), []triage.Finding{f}, run(100, "e2e", e.clock.now()))
 			is := e.fake.Issue(1)
 			if d := cmp.Diff(tc.want, is.Assignees); d != "" {
 				t.Errorf("assignees (-want +got):\n%s", d)
@@ -72,8 +73,17 @@ func TestRefusedAssigneeIsMentionedAndReplaced(t *testing.T) {
 			if p, err := issue.Parse(is.Body); err != nil || p.ID != issue.CanonicalID("t1") {
 				t.Errorf("body does not parse back: %+v, %v", p, err)
 			}
-			if !strings.Contains(o.Results[0].Note+strings.Join(o.Warnings, "\n"), tc.mentioned) {
+			if !strings.Contains(o.Results[0].Note, tc.mentioned) || !strings.Contains(strings.Join(o.Warnings, "\n"), tc.mentioned) {
 				t.Errorf("nothing says %s was refused: note %q, warnings %q", tc.mentioned, o.Results[0].Note, o.Warnings)
+			}
+			// The result tells who was assigned and mentioned in fact.
+			fs := []triage.Finding{f}
+			o.Fill(fs, p)
+			if d := cmp.Diff(tc.want, fs[0].Assignees); d != "" {
+				t.Errorf("finding's assignees (-want +got):\n%s", d)
+			}
+			if len(fs[0].Mentions) == 0 || fs[0].Mentions[0] != tc.mentioned || slices.Contains(fs[0].Mentions, "carol") {
+				t.Errorf("finding's mentions %q, want %s first and not carol", fs[0].Mentions, tc.mentioned)
 			}
 		})
 	}

@@ -242,6 +242,9 @@ type Result struct {
 	// Note tells what else happened (dropped assignees, duplicates closed).
 	Note string
 	Err  error
+	// Assignees are the logins a new issue was assigned, and Refused those
+	// GitHub would not assign, mentioned instead (nil but for a create).
+	Assignees, Refused []string
 }
 
 // Outcome is what Apply did: one result per action, plus warnings that
@@ -291,6 +294,10 @@ func (o Outcome) Fill(findings []triage.Finding, p plan.Plan) {
 			} else if r.Note != "" {
 				ti.Reason += "; " + r.Note
 			}
+			if r.Err == nil && r.Assignees != nil {
+				// The finding tells who was assigned and mentioned in fact.
+				findings[i] = remention(findings[i], r.Assignees, r.Refused)
+			}
 		}
 		findings[i].Issue = ti
 	}
@@ -330,12 +337,15 @@ func (c *Client) apply(ctx context.Context, a plan.Action, r Result, o *Outcome)
 	}
 	switch a.Kind {
 	case plan.Create, plan.Storm:
-		is, note, err := c.create(ctx, a, o)
+		is, as, err := c.create(ctx, a, o)
 		if err != nil {
 			r.Err = fmt.Errorf("create issue for %q: %w", a.FindingID, err)
 			return r
 		}
-		r.Number, r.URL, r.Note = is.GetNumber(), is.GetHTMLURL(), note
+		r.Number, r.URL, r.Note = is.GetNumber(), is.GetHTMLURL(), as.note
+		if a.Kind == plan.Create {
+			r.Assignees, r.Refused = as.assignees, as.refused
+		}
 		return r
 	}
 	// update or reopen
@@ -390,14 +400,14 @@ func (c *Client) apply(ctx context.Context, a plan.Action, r Result, o *Outcome)
 // tries again, so that the issue is never lost to an assignee) is
 // @mentioned in the body instead, and its slot goes to the next most
 // specific owner that can be assigned (the action's alternates).
-func (c *Client) create(ctx context.Context, a plan.Action, o *Outcome) (*github.Issue, string, error) {
+func (c *Client) create(ctx context.Context, a plan.Action, o *Outcome) (*github.Issue, filed, error) {
 	labels := c.ensureLabels(ctx, a.Labels, o)
 	slots := len(a.Assignees)
 	if a.MaxAssignees > 0 && slots > a.MaxAssignees {
 		slots = a.MaxAssignees
 	}
 	queue := append(slices.Clone(a.Assignees), a.Alternates...)
-	assignees, refused := []string{}, []string{}
+	assignees, refused, rejected := []string{}, []string{}, []string{}
 	next := 0
 	fill := func() {
 		for len(assignees) < slots && next < len(queue) {
@@ -422,18 +432,22 @@ func (c *Client) create(ctx context.Context, a plan.Action, o *Outcome) (*github
 		req := &github.IssueRequest{Title: github.String(a.Title), Body: github.String(body), Labels: &labels, Assignees: &assignees}
 		is, _, err := c.gh.Issues.Create(ctx, c.owner, c.repo, req)
 		if err == nil {
-			note := ""
+			as := filed{assignees: assignees, refused: refused}
 			if len(refused) > 0 {
-				note = "GitHub refused to assign " + strings.Join(refused, ", ") + ": mentioned instead"
-				o.Warnings = append(o.Warnings, fmt.Sprintf("issue #%d: %s", is.GetNumber(), note))
+				as.note = "GitHub refused to assign " + strings.Join(refused, ", ") + ": mentioned instead"
 			}
-			return is, note, nil
+			if len(rejected) > 0 {
+				// canAssign warned about the others already.
+				o.Warnings = append(o.Warnings, fmt.Sprintf("issue #%d: GitHub refused to assign %s (422); mentioned instead", is.GetNumber(), strings.Join(rejected, ", ")))
+			}
+			return is, as, nil
 		}
 		bad := refusedAssignee(err, assignees)
 		if bad < 0 {
-			return nil, "", c.explain("create issue", err)
+			return nil, filed{}, c.explain("create issue", err)
 		}
 		refused = append(refused, assignees[bad])
+		rejected = append(rejected, assignees[bad])
 		c.mu.Lock()
 		c.assignable[strings.ToLower(assignees[bad])] = false
 		c.mu.Unlock()
@@ -442,10 +456,23 @@ func (c *Client) create(ctx context.Context, a plan.Action, o *Outcome) (*github
 	}
 }
 
+// filed is how a new issue was filed: who was assigned, who GitHub
+// refused (and is mentioned instead), and a note saying so.
+type filed struct {
+	note               string
+	assignees, refused []string
+}
+
 // reassigned is the content of a new issue whose refused logins are
 // mentioned, first, and whose assignees are no longer in the cc line.
 func reassigned(c issue.Content, assignees, refused []string) issue.Content {
-	f := c.Finding
+	c.Finding = remention(c.Finding, assignees, refused)
+	return c
+}
+
+// remention is f with the assignees a new issue got, and its mentions:
+// the refused logins first, then f's other mentions but the assignees.
+func remention(f triage.Finding, assignees, refused []string) triage.Finding {
 	mentions := slices.Clone(refused)
 	for _, m := range f.Mentions {
 		if !slices.ContainsFunc(assignees, func(a string) bool { return strings.EqualFold(a, m) }) &&
@@ -454,8 +481,7 @@ func reassigned(c issue.Content, assignees, refused []string) issue.Content {
 		}
 	}
 	f.Assignees, f.Mentions = slices.Clone(assignees), mentions
-	c.Finding = f
-	return c
+	return f
 }
 
 // refusedAssignee returns the index of the login a 422 refused, or -1
