@@ -388,6 +388,14 @@ func isGinkgoHeader(line string) bool {
 	if rest, ok := strings.CutPrefix(line, "[FAILED] Failure recorded during attempt "); ok {
 		return strings.HasSuffix(rest, ":")
 	}
+	for _, tag := range ginkgoTags {
+		// The console's "[FAILED] in [It] - path:line @ time" and
+		// "[FAILED] [0.012 seconds]" lines.
+		if rest, ok := strings.CutPrefix(line, tag+" "); ok &&
+			(strings.HasPrefix(rest, "in [") || strings.HasPrefix(rest, "[") && strings.HasSuffix(rest, " seconds]")) {
+			return true
+		}
+	}
 	return line == "[PANICKED] Test Panicked"
 }
 

@@ -116,6 +116,11 @@ ValueError: bad input
 		{"ctest output", `<testcase classname="c" name="c"><failure message="Failed"/><system-out>setup ok
 check_eq(3, 4) failed
 </system-out></testcase>`, "failed; its output ends with: setup ok check_eq(3, 4) failed"},
+		{"ginkgo console", `<testcase classname="e2e" name="[It] z"><failure type="failed">[FAILED] [0.012 seconds]
+[FAILED] in [It] - /w/x_test.go:26 @ 11/27/26 14:55:20.842
+[FAILED] Timed out after 10.001s.
+machine never became Running
+</failure></testcase>`, "Timed out after 10.001s."},
 		{"no text", `<testcase classname="p" name="TestB"><failure message="Failed"></failure></testcase>`, noFailureText},
 	}
 	for _, tc := range tests {
