@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -19,9 +18,12 @@ const expertReaders = 4
 // within expert-window before it failed (the commits API with path and
 // since: at most 5 paths per finding, each path read once per run) and
 // routes the findings again with that evidence, so that recent committers
-// are assigned first (docs/experts.md). Without a token nothing is read
-// and the owners stage's routing, from OWNERS alone, stands; so it does
-// when a read fails, and the result's errors say why.
+// are assigned first (docs/experts.md). Whether GitHub can assign them is
+// left to the executor, which asks before creating an issue, mentions a
+// login it cannot assign and gives the slot to the next person in rank
+// order. Without a token nothing is read and the owners stage's routing,
+// from OWNERS alone, stands; so it does when a read fails, and the
+// result's errors say why.
 func (t *run) experts(ctx context.Context) error {
 	if t.client == nil || t.cfg.ExpertWindow <= 0 || len(t.res.Findings) == 0 {
 		return nil
@@ -50,12 +52,6 @@ func (t *run) experts(ctx context.Context) error {
 		return nil
 	}
 	ev := &triage.Evidence{Commits: commits, Window: t.cfg.ExpertWindow.Std(), Now: now}
-	// Only a run that files issues asks whether GitHub can assign the
-	// authors: it would ask before creating each issue anyway. A dry run
-	// and annotate mode take them as assignable and make no such call.
-	if t.res.Mode == "file" {
-		ev.Assignable = t.assignable(ctx, commits)
-	}
 	for i := range t.res.Findings {
 		triage.Route(&t.res.Findings[i], t.own, t.cfg, ev)
 	}
@@ -105,33 +101,4 @@ func (t *run) readCommits(ctx context.Context, paths []string, since time.Time) 
 		out[p] = lists[i]
 	}
 	return out, nil
-}
-
-// assignable tells whether GitHub can assign a commit author (asked once
-// per login, and only for those routing would assign); the owners from
-// OWNERS files are taken as assignable, as the executor checks them before
-// assigning anyway. After a failed check, the others are taken as
-// assignable too.
-func (t *run) assignable(ctx context.Context, commits map[string][]owners.Commit) func(string) bool {
-	authors := map[string]bool{}
-	for _, l := range commits {
-		for _, c := range l {
-			if !c.Skipped() {
-				authors[strings.ToLower(c.Login)] = true
-			}
-		}
-	}
-	broken := false
-	return func(login string) bool {
-		if broken || !authors[login] {
-			return true
-		}
-		ok, err := t.client.Assignable(ctx, login)
-		if err != nil {
-			broken = true
-			t.res.Errors = append(t.res.Errors, fmt.Sprintf("experts: %v; the other authors are taken as assignable", err))
-			return true
-		}
-		return ok
-	}
 }

@@ -64,9 +64,9 @@ func expertsRepo(t testing.TB, files, perFile int) (string, []string) {
 // assign), and reports the API calls that routing adds: the commits API
 // calls (one per distinct path, 40 files and 2 directories, none per
 // repeated path) and, against the same run with expert-window 0, all the
-// calls it adds. A dry run asks no assignability; a filing run asks once
-// per author it would assign, where it would otherwise have asked about
-// the OWNERS people it no longer assigns.
+// calls it adds. A dry run asks no assignability; a filing run asks,
+// before creating each issue, once per login it would assign: about the
+// commit authors instead of most of the OWNERS people it assigned before.
 func BenchmarkExpertsCalls(b *testing.B) {
 	dir, paths := expertsRepo(b, 40, 5)
 	run := func(b *testing.B, args ...string) (commits, total int) {

@@ -49,24 +49,3 @@ func (c *Client) RecentCommits(ctx context.Context, path string, since time.Time
 	}
 	return out, nil
 }
-
-// Assignable reports whether GitHub can assign issues of the repository
-// to login, asked once per run (IssuesService.IsAssignee) and shared with
-// the check made before creating an issue.
-func (c *Client) Assignable(ctx context.Context, login string) (bool, error) {
-	k := strings.ToLower(login)
-	c.mu.Lock()
-	ok, known := c.assignable[k]
-	c.mu.Unlock()
-	if known {
-		return ok, nil
-	}
-	ok, _, err := c.gh.Issues.IsAssignee(ctx, c.owner, c.repo, login)
-	if err != nil {
-		return false, c.explain("check assignee", err)
-	}
-	c.mu.Lock()
-	c.assignable[k] = ok
-	c.mu.Unlock()
-	return ok, nil
-}

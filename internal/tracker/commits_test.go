@@ -84,21 +84,3 @@ func TestRecentCommitsPagesForever(t *testing.T) {
 		t.Errorf("%d calls, want 1", n)
 	}
 }
-
-// TestAssignableOncePerLogin: the check is made once per login and run,
-// and shared with the check before creating an issue.
-func TestAssignableOncePerLogin(t *testing.T) {
-	e := newEnv(t)
-	c := e.client()
-	for range 3 {
-		if ok, err := c.Assignable(context.Background(), "Alice"); !ok || err != nil {
-			t.Fatalf("alice: %v %v", ok, err)
-		}
-		if ok, err := c.Assignable(context.Background(), "outsider"); ok || err != nil {
-			t.Fatalf("outsider: %v %v", ok, err)
-		}
-	}
-	if n := e.fake.Count("GET", "/assignees/alice") + e.fake.Count("GET", "/assignees/Alice") + e.fake.Count("GET", "/assignees/outsider"); n != 2 {
-		t.Errorf("%d checks, want 2", n)
-	}
-}
