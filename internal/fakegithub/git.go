@@ -88,7 +88,10 @@ type gitDB struct {
 	// find that another writer moved the ref first.
 	races     map[string]*race
 	forbidden bool
-	commits   int
+	// empty makes the repository answer as one without a commit does,
+	// until a branch exists.
+	empty   bool
+	commits int
 }
 
 // A race is a pending ref update conflict.
@@ -358,6 +361,23 @@ func unprocessable(m string) reply {
 
 func notFound() reply { return reply{status: 404, body: msg("Not Found")} }
 
+// emptyRepository is GitHub's answer to the Git database, commits and
+// compare endpoints in a repository without a commit.
+func emptyRepository() reply { return reply{status: 409, body: msg("Git Repository is empty.")} }
+
+// EmptyRepository makes the repository one without any commit, as
+// GitHub makes it: until a branch exists (Seed makes one) the Git
+// database, commits, compare and contents endpoints answer 409 "Git
+// Repository is empty.", writes included, so no orphan branch can be
+// made through the API.
+func (s *Server) EmptyRepository() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.db()
+	g.empty = true
+	clear(g.refs)
+}
+
 // routeGit answers the Git database, commits, compare and contents
 // endpoints; s.mu is held. ok is false for other paths.
 func (s *Server) routeGit(r *http.Request, rest []string, raw []byte) (rep reply, ok bool) {
@@ -373,6 +393,9 @@ func (s *Server) routeGit(r *http.Request, rest []string, raw []byte) (rep reply
 		return reply{}, false
 	}
 	g := s.db()
+	if g.empty && len(g.refs) == 0 {
+		return emptyRepository(), true
+	}
 	if m != http.MethodGet && g.forbidden {
 		return reply{status: 403, body: msg("Resource not accessible by integration")}, true
 	}
@@ -525,22 +548,23 @@ func (s *Server) createTree(raw []byte) reply {
 			}
 		}
 		switch {
-		case sha != "" && e.Content != nil:
-			return unprocessable("Only one of tree.sha or tree.content may be given")
+		case sha != "" && e.Content != nil || sha == "" && e.Content == nil && !null:
+			return unprocessable("Must supply either tree.sha or tree.content. Request will be rejected if both are present.")
 		case null && e.Content == nil:
-			for f := range files {
-				if f == p || strings.HasPrefix(f, p+"/") {
-					delete(files, f)
-				}
+			// GitHub deletes files this way, and refuses a path that is
+			// not a file of the base tree, directories included
+			// (https://docs.github.com/rest/git/trees#create-a-tree,
+			// google/go-github#2418).
+			if _, isFile := files[p]; !isFile {
+				return unprocessable("GitRPC::BadObjectState")
 			}
+			delete(files, p)
 			continue
 		case e.Content != nil:
 			if kind != "blob" {
 				return unprocessable("tree.content is only allowed for a blob")
 			}
 			sha = g.putBlob([]byte(*e.Content))
-		case sha == "":
-			return unprocessable("Must supply either tree.sha or tree.content")
 		}
 		sha = strings.ToLower(sha)
 		if kind != "commit" && g.object(sha, kind) == nil {

@@ -242,12 +242,13 @@ func TestTreesNestBaseAndDelete(t *testing.T) {
 	if diff := cmp.Diff([]string{"blob 100644 index.json", "tree 040000 old", "tree 040000 runs"}, treePaths(t, c, base, false)); diff != "" {
 		t.Errorf("tree (-want +got):\n%s", diff)
 	}
-	// Add a deeper file, replace one, delete a file and a directory.
+	// Add a deeper file, replace one, delete two files (the second
+	// empties a directory, which goes).
 	tree, _, err := c.Git.CreateTree(ctx, "o", "r", base, []*github.TreeEntry{
 		{Path: github.String("runs/2026/03/3.jsonl"), Mode: github.String("100644"), Type: github.String("blob"), Content: github.String("three\n")},
 		{Path: github.String("index.json"), Mode: github.String("100644"), Type: github.String("blob"), Content: github.String(`{"n":3}` + "\n")},
 		{Path: github.String("runs/1.jsonl"), Mode: github.String("100644"), Type: github.String("blob")},
-		{Path: github.String("old"), Mode: github.String("040000"), Type: github.String("tree")},
+		{Path: github.String("old/x"), Mode: github.String("100644"), Type: github.String("blob")},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -267,8 +268,12 @@ func TestTreesNestBaseAndDelete(t *testing.T) {
 		"unknown sha": {{Path: github.String("s"), Mode: github.String("100644"), Type: github.String("blob"), SHA: github.String(strings.Repeat("1", 40))}},
 		"no mode":     {{Path: github.String("s"), Type: github.String("blob"), Content: github.String("x")}},
 		"bad path":    {{Path: github.String("/s"), Mode: github.String("100644"), Type: github.String("blob"), Content: github.String("x")}},
+		"both":        {{Path: github.String("s"), Mode: github.String("100644"), Type: github.String("blob"), Content: github.String("x"), SHA: blob.SHA}},
+		// GitHub deletes files only: a missing path or a directory is refused.
+		"delete a missing file": {{Path: github.String("nothing"), Mode: github.String("100644"), Type: github.String("blob")}},
+		"delete a directory":    {{Path: github.String("runs"), Mode: github.String("040000"), Type: github.String("tree")}},
 	} {
-		if _, _, err := c.Git.CreateTree(ctx, "o", "r", "", entries); status(err) != 422 {
+		if _, _, err := c.Git.CreateTree(ctx, "o", "r", tree.GetSHA(), entries); status(err) != 422 {
 			t.Errorf("%s: %v, want 422", name, err)
 		}
 	}
@@ -508,6 +513,20 @@ func TestCompare(t *testing.T) {
 	if err != nil || len(page.Commits) != 2 || resp.NextPage != 2 || page.Commits[0].GetSHA() != shas[1] {
 		t.Errorf("first page: %d commits, next %d, %v", len(page.Commits), resp.NextPage, err)
 	}
+	// A branch off the third commit, and an unrelated (orphan) branch.
+	if _, _, err := c.Git.CreateRef(ctx, "o", "r", &github.Reference{Ref: github.String("refs/heads/feature"), Object: &github.GitObject{SHA: github.String(shas[2])}}); err != nil {
+		t.Fatal(err)
+	}
+	feat := s.Seed("feature", SeedCommit{Login: "dave", Date: time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC), Files: []string{"pkg/b/b.go"}})
+	div, _, err := c.Repositories.CompareCommits(ctx, "o", "r", "main", "o:feature", nil)
+	if err != nil || div.GetStatus() != "diverged" || div.GetAheadBy() != 1 || div.GetBehindBy() != 2 ||
+		div.GetMergeBaseCommit().GetSHA() != shas[2] || len(div.Commits) != 1 || div.Commits[0].GetSHA() != feat[0] || len(div.Files) != 1 {
+		t.Errorf("diverged comparison: %v %v", div, err)
+	}
+	s.Seed("orphan", SeedCommit{Login: "erin", Files: []string{"x"}})
+	if _, _, err := c.Repositories.CompareCommits(ctx, "o", "r", "main", "orphan", nil); status(err) != 404 || !strings.HasPrefix(message(err), "No common ancestor") {
+		t.Errorf("unrelated histories: %v, want 404", err)
+	}
 	if _, _, err := c.Repositories.CompareCommits(ctx, "o", "r", strings.Repeat("6", 40), "main", nil); status(err) != 404 {
 		t.Errorf("unknown base: %v, want 404", err)
 	}
@@ -641,5 +660,20 @@ func TestGitRequestsMatchTheDescription(t *testing.T) {
 	_, _, _, _ = c.Repositories.GetContents(ctx, "o", "r", "pkg/a/a.go", nil)
 	if v := s.Violations(); len(v) != 0 || s.Validated() != len(s.Requests()) {
 		t.Errorf("%d of %d validated; violations:\n%s", s.Validated(), len(s.Requests()), strings.Join(v, "\n"))
+	}
+}
+
+func TestEmptyRepository(t *testing.T) {
+	s, c := gitClient(t)
+	s.EmptyRepository()
+	if _, _, err := c.Git.CreateBlob(ctx, "o", "r", &github.Blob{Content: github.String("x")}); status(err) != 409 || message(err) != "Git Repository is empty." {
+		t.Errorf("blob in an empty repository: %v, want 409", err)
+	}
+	if _, _, err := c.Repositories.ListCommits(ctx, "o", "r", nil); status(err) != 409 {
+		t.Errorf("commits of an empty repository: %v, want 409", err)
+	}
+	s.Seed("main", SeedCommit{Login: "alice", Files: []string{"README.md"}})
+	if _, _, err := c.Git.CreateBlob(ctx, "o", "r", &github.Blob{Content: github.String("x")}); err != nil {
+		t.Errorf("blob after the first commit: %v", err)
 	}
 }

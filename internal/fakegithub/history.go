@@ -304,6 +304,9 @@ func (s *Server) routeHistory(r *http.Request, rest []string) (reply, bool) {
 		return notFound(), true
 	}
 	g := s.db()
+	if g.empty && len(g.refs) == 0 {
+		return emptyRepository(), true
+	}
 	q := r.URL.Query()
 	switch {
 	case rest[0] == "commits" && len(rest) == 1:
@@ -416,6 +419,9 @@ func (s *Server) compare(q url.Values, basehead string) reply {
 			mergeBase = c
 		}
 	}
+	if mergeBase == "" {
+		return reply{status: 404, body: msg(fmt.Sprintf("No common ancestor between %s and %s.", base, head))}
+	}
 	status := "diverged"
 	switch {
 	case len(ahead) == 0 && len(behind) == 0:
@@ -446,13 +452,8 @@ func (s *Server) compare(q url.Values, basehead string) reply {
 		"url": s.api("compare/%s", basehead), "html_url": s.html("compare/%s", basehead),
 		"permalink_url": s.html("compare/%s...%s", bsha, hsha),
 		"diff_url":      s.html("compare/%s.diff", basehead), "patch_url": s.html("compare/%s.patch", basehead),
-		"base_commit": s.commitJSON(bsha, false), "status": status,
+		"base_commit": s.commitJSON(bsha, false), "merge_base_commit": s.commitJSON(mergeBase, false), "status": status,
 		"ahead_by": len(ahead), "behind_by": len(behind), "total_commits": len(ahead), "commits": commits,
-	}
-	if mergeBase != "" {
-		body["merge_base_commit"] = s.commitJSON(mergeBase, false)
-	} else {
-		body["merge_base_commit"] = nil
 	}
 	if !paged || q.Get("page") == "" || q.Get("page") == "1" {
 		files := g.diff(mergeBase, hsha)
