@@ -13,8 +13,10 @@
 //   - The Git database (https://docs.github.com/rest/git): blobs (utf-8
 //     or base64 in; base64 in 60-character lines, or the raw media type,
 //     out), trees (base_tree, paths with slashes that make nested trees,
-//     "sha": null to delete a file or a directory, ?recursive=1),
-//     commits, and references: GET git/ref/{ref} (404 when absent),
+//     "sha": null to delete a file, ?recursive=1)
+//     ("sha": null on a path that is not a file of the base tree is
+//     refused with 422, as GitHub does), commits, and references: GET
+//     git/ref/{ref} (404 when absent),
 //     git/matching-refs/{ref}, POST git/refs (422 "Reference already
 //     exists"), PATCH git/refs/{ref} (without force only a fast-forward,
 //     else 422 "Update is not a fast forward") and DELETE. Objects have
@@ -27,14 +29,17 @@
 //     directory —, author, since, until, per_page and page with Link
 //     headers), GET commits/{ref} (with files and stats), GET
 //     compare/{base}...{head} (oldest first, ahead/behind/diverged, the
-//     files since the merge base, html_url; 404 for an unknown ref) and
-//     GET contents/{path}?ref= (a file, a directory, or raw bytes). The
-//     default branch is main.
+//     files since the merge base, html_url; 404 for an unknown ref or
+//     unrelated histories), GET branches/{branch} and GET
+//     contents/{path}?ref= (a file, a directory, or raw bytes). The
+//     default branch is main unless SetDefaultBranch says otherwise.
 //   - Faults: RaceRef makes the next PATCHes of a ref lose to another
 //     writer who lands a commit first; Unreachable makes a commit unknown
 //     as after a force push (404; GET commits/{sha} answers 422 "No commit
 //     found for SHA", as GitHub does); ForbidContentsWrite answers 403 to
 //     every Git database write, as for a token without contents: write;
+//     EmptyRepository answers 409 "Git Repository is empty." until a
+//     branch exists;
 //     Fail and SecondaryRateLimit work on these paths as on the others
 //     (Path "/git/refs/heads/x", "/compare/a...b", "/commits").
 //

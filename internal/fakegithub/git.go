@@ -27,10 +27,6 @@ const (
 	botEmail = "41898282+github-actions[bot]@users.noreply.github.com"
 )
 
-// defaultBranch is the repository's default branch, which the commits
-// and contents endpoints read when no ref is given.
-const defaultBranch = "main"
-
 // A gitObject is one Git object: its kind ("blob", "tree" or "commit"),
 // the bytes git hashes after the header, and the parsed form.
 type gitObject struct {
@@ -92,6 +88,9 @@ type gitDB struct {
 	// until a branch exists.
 	empty   bool
 	commits int
+	// defaultBranch is the branch the commits and contents endpoints
+	// read when no ref is given.
+	defaultBranch string
 }
 
 // A race is a pending ref update conflict.
@@ -104,7 +103,8 @@ type race struct {
 func (s *Server) db() *gitDB {
 	if s.git == nil {
 		s.git = &gitDB{objects: map[string]*gitObject{}, refs: map[string]string{},
-			logins: map[string]string{botEmail: botLogin}, gone: map[string]bool{}, races: map[string]*race{}}
+			logins: map[string]string{botEmail: botLogin}, gone: map[string]bool{}, races: map[string]*race{},
+			defaultBranch: "main"}
 	}
 	return s.git
 }
@@ -387,7 +387,7 @@ func (s *Server) routeGit(r *http.Request, rest []string, raw []byte) (rep reply
 		if len(rest) < 2 {
 			return reply{}, false
 		}
-	case "commits", "compare", "contents":
+	case "commits", "compare", "contents", "branches":
 		return s.routeHistory(r, rest)
 	default:
 		return reply{}, false
@@ -807,6 +807,14 @@ func (s *Server) RaceRef(ref string, times int, files map[string]string) {
 // ForbidContentsWrite makes every Git database write answer 403, as for
 // a token without contents: write; reads still work.
 func (s *Server) ForbidContentsWrite() { s.mu.Lock(); s.db().forbidden = true; s.mu.Unlock() }
+
+// SetDefaultBranch sets the repository's default branch ("main" unless
+// set), which the commits and contents endpoints read without a ref.
+func (s *Server) SetDefaultBranch(name string) {
+	s.mu.Lock()
+	s.db().defaultBranch = name
+	s.mu.Unlock()
+}
 
 // Ref returns the commit sha a reference (such as "heads/main") points
 // at, or "".

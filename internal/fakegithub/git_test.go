@@ -677,3 +677,23 @@ func TestEmptyRepository(t *testing.T) {
 		t.Errorf("blob after the first commit: %v", err)
 	}
 }
+
+func TestBranchesAndTheDefaultBranch(t *testing.T) {
+	s, c := gitClient(t)
+	shas := s.Seed("trunk", SeedCommit{Login: "alice", Files: []string{"a.go"}})
+	if _, _, err := c.Repositories.ListCommits(ctx, "o", "r", nil); status(err) != 404 {
+		t.Errorf("commits of the absent main: %v, want 404", err)
+	}
+	s.SetDefaultBranch("trunk")
+	if cs, _, err := c.Repositories.ListCommits(ctx, "o", "r", nil); err != nil || len(cs) != 1 || cs[0].GetSHA() != shas[0] {
+		t.Errorf("commits of the default branch: %v %v", cs, err)
+	}
+	b, _, err := c.Repositories.GetBranch(ctx, "o", "r", "trunk", 0)
+	if err != nil || b.GetName() != "trunk" || b.GetCommit().GetSHA() != shas[0] || b.GetCommit().GetAuthor().GetLogin() != "alice" {
+		t.Errorf("branch: %v %v", b, err)
+	}
+	// go-github's GetBranch reports a 404 as a plain error.
+	if _, resp, err := c.Repositories.GetBranch(ctx, "o", "r", "flake-triage-history", 0); err == nil || resp.StatusCode != 404 {
+		t.Errorf("absent branch: %v, want 404", err)
+	}
+}

@@ -298,7 +298,8 @@ func (s *Server) paginate(q url.Values, n, def, most int, api string) (lo, hi in
 }
 
 // routeHistory answers GET .../commits, .../commits/{ref},
-// .../compare/{basehead} and .../contents/{path}; s.mu is held.
+// .../compare/{basehead}, .../branches/{branch} and .../contents/{path};
+// s.mu is held.
 func (s *Server) routeHistory(r *http.Request, rest []string) (reply, bool) {
 	if r.Method != http.MethodGet {
 		return notFound(), true
@@ -319,10 +320,19 @@ func (s *Server) routeHistory(r *http.Request, rest []string) (reply, bool) {
 		return reply{status: 200, body: s.commitJSON(sha, true)}, true
 	case rest[0] == "compare" && len(rest) == 2:
 		return s.compare(q, rest[1]), true
+	case rest[0] == "branches" && len(rest) == 2:
+		sha, ok := g.refs["refs/heads/"+rest[1]]
+		if !ok || g.gone[sha] {
+			return reply{status: 404, body: msg("Branch not found")}, true
+		}
+		return reply{status: 200, body: map[string]any{"name": rest[1], "commit": s.commitJSON(sha, false), "protected": false,
+			"protection":     map[string]any{"enabled": false, "required_status_checks": map[string]any{"enforcement_level": "off", "contexts": []any{}, "checks": []any{}}},
+			"protection_url": s.api("branches/%s/protection", url.PathEscape(rest[1])),
+			"_links":         map[string]any{"self": s.api("branches/%s", url.PathEscape(rest[1])), "html": s.html("tree/%s", rest[1])}}}, true
 	case rest[0] == "contents":
 		ref := q.Get("ref")
 		if ref == "" {
-			ref = defaultBranch
+			ref = g.defaultBranch
 		}
 		sha, ok := g.resolve(ref)
 		if !ok {
@@ -337,7 +347,7 @@ func (s *Server) listCommits(q url.Values) reply {
 	g := s.db()
 	ref := q.Get("sha")
 	if ref == "" {
-		ref = defaultBranch
+		ref = g.defaultBranch
 	}
 	head, ok := g.resolve(ref)
 	if !ok {
