@@ -12,11 +12,10 @@
 //
 //   - The Git database (https://docs.github.com/rest/git): blobs (utf-8
 //     or base64 in; base64 in 60-character lines, or the raw media type,
-//     out), trees (base_tree, paths with slashes that make nested trees,
-//     "sha": null to delete a file, ?recursive=1)
-//     ("sha": null on a path that is not a file of the base tree is
-//     refused with 422, as GitHub does), commits, and references: GET
-//     git/ref/{ref} (404 when absent),
+//     out); trees (base_tree, paths with slashes that make nested trees,
+//     "sha": null to delete a file — refused with 422 for a path that is
+//     not a file of the base tree, as GitHub does —, ?recursive=1);
+//     commits; and references: GET git/ref/{ref} (404 when absent), GET
 //     git/matching-refs/{ref}, POST git/refs (422 "Reference already
 //     exists"), PATCH git/refs/{ref} (without force only a fast-forward,
 //     else 422 "Update is not a fast forward") and DELETE. Objects have
@@ -39,9 +38,9 @@
 //     found for SHA", as GitHub does); ForbidContentsWrite answers 403 to
 //     every Git database write, as for a token without contents: write;
 //     EmptyRepository answers 409 "Git Repository is empty." until a
-//     branch exists;
-//     Fail and SecondaryRateLimit work on these paths as on the others
-//     (Path "/git/refs/heads/x", "/compare/a...b", "/commits").
+//     branch exists; Fail and SecondaryRateLimit work on these paths as
+//     on the others (Path "/git/refs/heads/x", "/compare/a...b",
+//     "/commits").
 //
 // Ref, Files and Commits read the repository back for assertions.
 package fakegithub
