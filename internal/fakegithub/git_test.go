@@ -697,3 +697,101 @@ func TestBranchesAndTheDefaultBranch(t *testing.T) {
 		t.Errorf("absent branch: %v, want 404", err)
 	}
 }
+
+// FuzzTreesRoundTrip writes files at arbitrary paths as nested trees and
+// reads them back: the same files, every tree sorted as git sorts it,
+// and the same trees whether written afresh or edited.
+func FuzzTreesRoundTrip(f *testing.F) {
+	f.Add("a\na.b\nb/c\nb-c\nb/d/e")
+	f.Add("runs/2.jsonl\nruns/2026/03/3.jsonl\nindex.json")
+	f.Fuzz(func(t *testing.T, list string) {
+		g := (&Server{}).db()
+		files := map[string]treeEntry{}
+		for i, p := range strings.Split(list, "\n") {
+			if p == "" || strings.HasPrefix(p, "/") || strings.HasSuffix(p, "/") || strings.Contains(p, "//") || strings.ContainsRune(p, 0) {
+				continue
+			}
+			files[p] = treeEntry{mode: "100644", name: p, sha: g.putBlob([]byte(fmt.Sprint(i)))}
+		}
+		// A path cannot be a file and a directory at once.
+		for p := range files {
+			for q := range files {
+				if strings.HasPrefix(q, p+"/") {
+					delete(files, p)
+				}
+			}
+		}
+		root := g.writeFiles(files)
+		got := map[string]treeEntry{}
+		g.flatten(root, "", got)
+		if !cmp.Equal(files, got, cmp.AllowUnexported(treeEntry{})) {
+			t.Fatalf("wrote %v, read %v", files, got)
+		}
+		// The path editor, which rewrites only the changed trees, agrees
+		// with writing every tree afresh: in one go, and removing every
+		// other file from the result.
+		edit := g.edit("")
+		var paths []string
+		for p, e := range files {
+			edit.set(p, e)
+			paths = append(paths, p)
+		}
+		if again := edit.write(); again != root {
+			t.Fatalf("edit wrote %s, writeFiles %s", again, root)
+		}
+		sort.Strings(paths)
+		edit = g.edit(root)
+		for i, p := range paths {
+			if i%2 == 0 {
+				if !edit.remove(p) {
+					t.Fatalf("remove %s found no file", p)
+				}
+				delete(files, p)
+			}
+		}
+		if smaller, want := edit.write(), g.writeFiles(files); smaller != want {
+			t.Fatalf("after removals the edit wrote %s, writeFiles %s", smaller, want)
+		}
+		for sha, o := range g.objects {
+			if o.kind != "tree" {
+				continue
+			}
+			if hashObject("tree", o.body) != sha {
+				t.Fatalf("tree %s hashes to %s", sha, hashObject("tree", o.body))
+			}
+			for i := 1; i < len(o.entries); i++ {
+				if treeKey(o.entries[i-1]) >= treeKey(o.entries[i]) {
+					t.Fatalf("tree entries out of git's order: %q before %q", treeKey(o.entries[i-1]), treeKey(o.entries[i]))
+				}
+			}
+		}
+	})
+}
+
+// BenchmarkLedgerAppend appends one file per commit to a branch through
+// the Git database, as a ledger writer does: tree, commit, ref update.
+func BenchmarkLedgerAppend(b *testing.B) {
+	s := New(b, "o", "r", "tok")
+	c := github.NewClient(s.Client()).WithAuthToken("tok")
+	c.BaseURL, _ = url.Parse(s.URL)
+	head := s.Seed("h", SeedCommit{Login: "bot", Contents: map[string]string{"README": "ledger\n"}})[0]
+	for i := 0; b.Loop(); i++ {
+		pc, _, err := c.Git.GetCommit(ctx, "o", "r", head)
+		if err != nil {
+			b.Fatal(err)
+		}
+		tree, _, err := c.Git.CreateTree(ctx, "o", "r", pc.GetTree().GetSHA(), []*github.TreeEntry{{Path: github.String(fmt.Sprintf("runs/%04d/%d.jsonl", i/100, i)),
+			Mode: github.String("100644"), Type: github.String("blob"), Content: github.String(`{"run":1}` + "\n")}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		com, _, err := c.Git.CreateCommit(ctx, "o", "r", &github.Commit{Message: github.String("run"), Tree: tree, Parents: []*github.Commit{{SHA: github.String(head)}}}, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, _, err := c.Git.UpdateRef(ctx, "o", "r", &github.Reference{Ref: github.String("heads/h"), Object: &github.GitObject{SHA: com.SHA}}, false); err != nil {
+			b.Fatal(err)
+		}
+		head = com.GetSHA()
+	}
+}

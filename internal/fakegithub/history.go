@@ -45,13 +45,13 @@ func (s *Server) Seed(branch string, commits ...SeedCommit) []string {
 	var shas []string
 	for _, sc := range commits {
 		head := g.refs[ref]
-		files := g.files(head)
+		tree := ""
+		if c := g.commit(head); c != nil {
+			tree = c.tree
+		}
+		edit := g.edit(tree)
 		for _, p := range sc.Delete {
-			for f := range files {
-				if f == p || strings.HasPrefix(f, p+"/") {
-					delete(files, f)
-				}
-			}
+			edit.removeAll(p)
 		}
 		msg := sc.Message
 		if msg == "" {
@@ -65,13 +65,15 @@ func (s *Server) Seed(branch string, commits ...SeedCommit) []string {
 		}
 		for _, p := range sc.Files {
 			old := ""
-			if o := g.object(files[p].sha, "blob"); o != nil {
-				old = string(o.body)
+			if e, ok := edit.file(p); ok {
+				if o := g.object(e.sha, "blob"); o != nil {
+					old = string(o.body)
+				}
 			}
-			files[p] = treeEntry{mode: "100644", name: p, sha: g.putBlob([]byte(old + msg + "\n"))}
+			edit.set(p, treeEntry{mode: "100644", sha: g.putBlob([]byte(old + msg + "\n"))})
 		}
 		for p, c := range sc.Contents {
-			files[p] = treeEntry{mode: "100644", name: p, sha: g.putBlob([]byte(c))}
+			edit.set(p, treeEntry{mode: "100644", sha: g.putBlob([]byte(c))})
 		}
 		who := gitPerson{name: sc.Name, email: sc.Email, date: sc.Date.UTC().Truncate(time.Second)}
 		if sc.Date.IsZero() {
@@ -92,7 +94,7 @@ func (s *Server) Seed(branch string, commits ...SeedCommit) []string {
 		if sc.Login != "" {
 			g.logins[strings.ToLower(who.email)] = sc.Login
 		}
-		c := &gitCommit{tree: g.writeFiles(files), author: who, committer: who, message: msg}
+		c := &gitCommit{tree: edit.write(), author: who, committer: who, message: msg}
 		if head != "" {
 			c.parents = []string{head}
 		}
@@ -179,16 +181,12 @@ func (g *gitDB) touches(c string, p string) bool {
 	if p == "" {
 		return true
 	}
-	parent := ""
+	now, _ := g.entryAt(g.commit(c).tree, p)
+	var before treeEntry
 	if ps := g.commit(c).parents; len(ps) > 0 {
-		parent = ps[0]
+		before, _ = g.entryAt(g.commit(ps[0]).tree, p)
 	}
-	for _, f := range g.diff(parent, c) {
-		if f.path == p || strings.HasPrefix(f.path, p+"/") {
-			return true
-		}
-	}
-	return false
+	return now.sha != before.sha
 }
 
 func (s *Server) filesJSON(changes []fileChange, ref string) []any {
