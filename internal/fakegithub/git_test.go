@@ -146,6 +146,32 @@ func TestObjectNamesAreGits(t *testing.T) {
 		t.Errorf("tree %s, git write-tree says %s", rc.GetTree().GetSHA(), wantTree)
 	}
 
+	// Edits on a base tree: add a deeper file, replace one, delete one
+	// (emptying no directory) and one whose directory goes with it.
+	edited, _, err := c.Git.CreateTree(ctx, "o", "r", wantTree, []*github.TreeEntry{
+		{Path: github.String("b/d/f/g.txt"), Mode: github.String("100644"), Type: github.String("blob"), Content: github.String("new\n")},
+		{Path: github.String("runs/2026.jsonl"), Mode: github.String("100644"), Type: github.String("blob"), Content: github.String("replaced\n")},
+		{Path: github.String("a"), Mode: github.String("100644"), Type: github.String("blob")},
+		{Path: github.String("b/c.txt"), Mode: github.String("100644"), Type: github.String("blob")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, content := range map[string]string{"b/d/f/g.txt": "new\n", "runs/2026.jsonl": "replaced\n"} {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gitCmd(t, dir, "", nil, "rm", "-q", "-f", "a", "b/c.txt")
+	gitCmd(t, dir, "", nil, "add", "-A")
+	if want := gitCmd(t, dir, "", nil, "write-tree"); edited.GetSHA() != want {
+		t.Errorf("edited tree %s, git write-tree says %s", edited.GetSHA(), want)
+	}
+
 	// A commit with a parent, an author and a committer, and a message
 	// without a final newline.
 	when := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
