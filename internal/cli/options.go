@@ -38,6 +38,7 @@ type Options struct {
 	MaxAssignees    *int
 	CommentInterval *config.Duration
 	ReopenWindow    *config.Duration
+	Adopt           *bool
 }
 
 // A UsageError is a problem with the command line or the inputs: exit code
@@ -57,6 +58,7 @@ var inputNames = []string{
 	"reports", "repo-root", "repo", "token", "api-url", "mode", "dry-run", "config", "logs",
 	"from-run", "annotations", "path-prefix", "fail-on-report-error", "json",
 	"max-new-issues", "max-assignees", "comment-interval", "reopen-window",
+	"adopt",
 }
 
 // listFlag is a repeatable flag whose values may also hold several
@@ -91,7 +93,7 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 			fs.Var(l, name, usage[name])
 			continue
 		}
-		if name == "dry-run" || name == "fail-on-report-error" {
+		if name == "dry-run" || name == "fail-on-report-error" || name == "adopt" {
 			raw[name] = new(string)
 			fs.Func(name, usage[name], boolFunc(raw[name]))
 			continue
@@ -179,11 +181,18 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 			*dst = &d
 		}
 	}
+	if v := value("adopt"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("adopt must be true or false, got %q", v))
+		}
+		o.Adopt = &b
+	}
 	if len(errs) > 0 {
 		return Options{}, usagef("%s", strings.Join(errs, "; "))
 	}
 
-	// Defaults from the environment, as SPEC lists them.
+	// Defaults from the environment, as docs/commands.md lists them.
 	if len(o.Reports) == 0 {
 		o.Reports = []string{"**/junit*.xml"}
 	}
@@ -275,6 +284,9 @@ func (o Options) apply(c config.Config) config.Config {
 	if len(o.Logs) > 0 {
 		c.Logs = o.Logs
 	}
+	if o.Adopt != nil {
+		c.Adopt = *o.Adopt
+	}
 	return c
 }
 
@@ -307,4 +319,5 @@ var usage = map[string]string{
 	"max-assignees":        "most assignees per issue (default 3)",
 	"comment-interval":     "least time between routine comments on an issue (default 24h)",
 	"reopen-window":        "how long after closing a failure reopens an issue (default 30d)",
+	"adopt":                "take over the one open issue people filed about a failing test instead of filing another (default true)",
 }
