@@ -30,7 +30,8 @@
 //     compare/{base}...{head} (oldest first, ahead/behind/diverged, the
 //     files since the merge base, html_url; 404 for an unknown ref or
 //     unrelated histories), GET branches/{branch} and GET
-//     contents/{path}?ref= (a file, a directory, or raw bytes). The
+//     contents/{path}?ref= (a file, a directory, or raw bytes; a file's
+//     download_url is served too). The
 //     default branch is main unless SetDefaultBranch says otherwise.
 //   - Faults: RaceRef makes the next PATCHes of a ref lose to another
 //     writer who lands a commit first; Unreachable makes a commit unknown
@@ -42,7 +43,7 @@
 //     on the others (Path "/git/refs/heads/x", "/compare/a...b",
 //     "/commits").
 //
-// Ref, Files and Commits read the repository back for assertions.
+// Ref, Files, Log and Commits read the repository back for assertions.
 package fakegithub
 
 import (
@@ -368,6 +369,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	esc := r.URL.EscapedPath()
 	if strings.HasPrefix(esc, blobPath) {
 		s.serveBlob(w, r)
+		return
+	}
+	if strings.HasPrefix(esc, s.rawPrefix()) {
+		s.serveRaw(w, r)
 		return
 	}
 	if !strings.HasPrefix(esc, BasePath) {

@@ -487,6 +487,21 @@ func TestGitFaults(t *testing.T) {
 	if _, _, err := c.Git.UpdateRef(ctx, "o", "r", &github.Reference{Ref: github.String("heads/h"), Object: &github.GitObject{SHA: github.String(base)}}, false); err != nil {
 		t.Errorf("update after the fault: %v", err)
 	}
+	// The update lands but its answer is lost: the ref moved, and the
+	// same update again is a harmless no-op.
+	next := commitFiles(t, c, base, "next", map[string]string{"g": "1"})
+	s.Fail(Fault{Method: "PATCH", Path: "/git/refs/heads/h", Landed: true, Status: 502})
+	upd := &github.Reference{Ref: github.String("heads/h"), Object: &github.GitObject{SHA: github.String(next)}}
+	if _, _, err := c.Git.UpdateRef(ctx, "o", "r", upd, false); status(err) != 502 || s.Ref("heads/h") != next {
+		t.Errorf("landed update: %v, ref at %s", err, s.Ref("heads/h"))
+	}
+	if _, _, err := c.Git.UpdateRef(ctx, "o", "r", upd, false); err != nil {
+		t.Errorf("the same update again: %v", err)
+	}
+	log := s.Log("h")
+	if len(log) != 2 || log[0].SHA != next || log[0].Author != "github-actions[bot]" || !cmp.Equal(log[0].Files, []string{"g"}) || log[1].Parents != nil {
+		t.Errorf("log: %+v", log)
+	}
 }
 
 // seed makes a history on main: three people over five days.
@@ -649,6 +664,15 @@ func TestContents(t *testing.T) {
 	sort.Strings(names)
 	if diff := cmp.Diff([]string{"dir pkg/a", "dir pkg/b"}, names); diff != "" {
 		t.Errorf("directory (-want +got):\n%s", diff)
+	}
+	rc, _, err := c.Repositories.DownloadContents(ctx, "o", "r", "pkg/a/a.go", &github.RepositoryContentGetOptions{Ref: shas[1]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	downloaded, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil || string(downloaded) != "package a\nChange pkg/a/a.go\n" {
+		t.Errorf("downloaded %q, %v", downloaded, err)
 	}
 	if _, _, _, err := c.Repositories.GetContents(ctx, "o", "r", "docs/x.md", nil); status(err) != 404 {
 		t.Errorf("deleted file: %v", err)

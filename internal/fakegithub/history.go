@@ -543,3 +543,79 @@ func (s *Server) contents(r *http.Request, commit, p string) reply {
 	}
 	return reply{status: 200, body: list}
 }
+
+// A Commit is a commit of the fake's repository, for assertions.
+type Commit struct {
+	SHA, Message string
+	// Author is the author's login, or the author's name when GitHub
+	// would not map the email to an account.
+	Author  string
+	Date    time.Time
+	Parents []string
+	// Files are the paths changed from the first parent.
+	Files []string
+}
+
+// Log returns the commits reachable from a branch or commit, newest
+// first, as git log lists them.
+func (s *Server) Log(ref string) []Commit {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.db()
+	head, ok := g.resolve(ref)
+	if !ok {
+		return nil
+	}
+	var out []Commit
+	for _, sha := range g.order(g.ancestors(head)) {
+		c := g.commit(sha)
+		author := c.author.name
+		if login, ok := g.logins[strings.ToLower(c.author.email)]; ok {
+			author = login
+		}
+		parent := ""
+		if len(c.parents) > 0 {
+			parent = c.parents[0]
+		}
+		var files []string
+		for _, f := range g.diff(parent, sha) {
+			files = append(files, f.path)
+		}
+		out = append(out, Commit{SHA: sha, Message: c.message, Author: author, Date: c.author.date,
+			Parents: append([]string(nil), c.parents...), Files: files})
+	}
+	return out
+}
+
+// rawPrefix is where the fake serves files' download_url, as GitHub
+// serves github.com/{owner}/{repo}/raw/{ref}/{path}.
+func (s *Server) rawPrefix() string { return fmt.Sprintf("/%s/%s/raw/", s.owner, s.repo) }
+
+// serveRaw answers a download_url with the file's bytes.
+func (s *Server) serveRaw(w http.ResponseWriter, r *http.Request) {
+	rest := strings.TrimPrefix(r.URL.Path, s.rawPrefix())
+	ref, p, _ := strings.Cut(rest, "/")
+	s.mu.Lock()
+	g := s.db()
+	var body []byte
+	found := false
+	if sha, ok := g.resolve(ref); ok {
+		if e, ok := g.entryAt(g.commit(sha).tree, p); ok {
+			if o := g.object(e.sha, "blob"); o != nil {
+				body, found = o.body, true
+			}
+		}
+	}
+	code := http.StatusOK
+	if !found {
+		code = http.StatusNotFound
+	}
+	s.log = append(s.log, Request{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.Query(), UserAgent: r.UserAgent(), Status: code})
+	s.mu.Unlock()
+	if !found {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write(body)
+}
