@@ -845,3 +845,45 @@ func BenchmarkLedgerAppend(b *testing.B) {
 		head = com.GetSHA()
 	}
 }
+
+// TestCompareLimits checks GitHub's limits on a long comparison: 250
+// commits unpaged, the most recent last; paged, 30 a page by default.
+func TestCompareLimits(t *testing.T) {
+	s, c := gitClient(t)
+	var seeds []SeedCommit
+	for i := range 260 {
+		seeds = append(seeds, SeedCommit{Login: "alice", Date: time.Date(2026, 1, 1, 0, i, 0, 0, time.UTC), Files: []string{fmt.Sprintf("f%d", i%7)}})
+	}
+	shas := s.Seed("main", seeds...)
+	all, _, err := c.Repositories.CompareCommits(ctx, "o", "r", shas[0], "main", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all.Commits) != 250 || all.GetTotalCommits() != 259 || all.Commits[249].GetSHA() != shas[259] || all.Commits[0].GetSHA() != shas[10] || len(all.Files) != 7 {
+		t.Errorf("unpaged: %d commits of %d, files %d", len(all.Commits), all.GetTotalCommits(), len(all.Files))
+	}
+	var got []string
+	opts := &github.ListOptions{Page: 1}
+	for {
+		page, resp, err := c.Repositories.CompareCommits(ctx, "o", "r", shas[0], "main", opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (opts.Page > 1) != (page.Files == nil) {
+			t.Errorf("page %d: %d files", opts.Page, len(page.Files))
+		}
+		for _, cm := range page.Commits {
+			got = append(got, cm.GetSHA())
+		}
+		if resp.NextPage == 0 {
+			break
+		}
+		opts.Page = resp.NextPage
+	}
+	if diff := cmp.Diff(shas[1:], got); diff != "" {
+		t.Errorf("paged (-want +got):\n%s", diff)
+	}
+	if n := s.Count("GET", "/compare/"+shas[0]+"...main"); n != 1+9 {
+		t.Errorf("%d requests, want 10 (1 unpaged, 9 pages of 30)", n)
+	}
+}

@@ -371,7 +371,7 @@ func (s *Server) listCommits(q url.Values) reply {
 		if !since.IsZero() && d.Before(since) || !until.IsZero() && d.After(until) {
 			continue
 		}
-		if a := q.Get("author"); a != "" && !strings.EqualFold(g.logins[strings.ToLower(gc.author.email)], a) && !strings.EqualFold(gc.author.email, a) {
+		if !g.by(gc.author, q.Get("author")) || !g.by(gc.committer, q.Get("committer")) {
 			continue
 		}
 		if p := q.Get("path"); p != "" && !g.touches(c, p) {
@@ -390,10 +390,17 @@ func (s *Server) listCommits(q url.Values) reply {
 	return reply{status: 200, header: h, body: body}
 }
 
+// by reports whether p is the person a login or email names ("" names
+// anyone).
+func (g *gitDB) by(p gitPerson, who string) bool {
+	return who == "" || strings.EqualFold(g.logins[strings.ToLower(p.email)], who) || strings.EqualFold(p.email, who)
+}
+
 // compare answers GET .../compare/{base}...{head}: the commits reachable
 // from head and not from base, oldest first, and the files changed
-// since the merge base. Without page or per_page it lists at most 250
-// commits, as GitHub does; the files come on the first page only.
+// since the merge base. Without page or per_page it lists the 250 most
+// recent commits, as GitHub does; paged, the files (at most 300) come
+// on the first page only.
 func (s *Server) compare(q url.Values, basehead string) reply {
 	g := s.db()
 	base, head, ok := strings.Cut(basehead, "...")
@@ -443,11 +450,12 @@ func (s *Server) compare(q url.Values, basehead string) reply {
 	for i, j := 0, len(order)-1; i < j; i, j = i+1, j-1 {
 		order[i], order[j] = order[j], order[i]
 	}
-	lo, hi, h := 0, min(len(order), 250), map[string]string{}
+	// Unpaged, the list ends with the most recent commit.
+	lo, hi, h := max(0, len(order)-250), len(order), map[string]string{}
 	paged := q.Has("page") || q.Has("per_page")
 	if paged {
 		var bad bool
-		lo, hi, h, bad = s.paginate(q, len(order), 250, 250, "compare/"+basehead)
+		lo, hi, h, bad = s.paginate(q, len(order), 30, 100, "compare/"+basehead)
 		if bad {
 			return invalid("Comparison", "page", "invalid", "")
 		}
