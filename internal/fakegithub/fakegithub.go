@@ -30,8 +30,9 @@
 //     compare/{base}...{head} (oldest first, ahead/behind/diverged, the
 //     files since the merge base, html_url; 404 for an unknown ref or
 //     unrelated histories), GET branches/{branch} and GET
-//     contents/{path}?ref= (a file, a directory, or raw bytes; a file's
-//     download_url is served too). The
+//     contents/{path}?ref= (a file, a directory, or raw bytes; a file
+//     over 1 MB comes with encoding "none" and no content, as on GitHub;
+//     a file's download_url is served too). The
 //     default branch is main unless SetDefaultBranch says otherwise.
 //   - Faults: RaceRef makes the next PATCHes of a ref lose to another
 //     writer who lands a commit first; Unreachable makes a commit unknown

@@ -600,6 +600,9 @@ func (s *Server) createTree(raw []byte) reply {
 	return reply{status: 201, header: map[string]string{"Location": s.gitURL("trees", sha)}, body: s.treeJSON(sha, false)}
 }
 
+// treeMax is the most entries a tree listing holds.
+const treeMax = 100000
+
 func (s *Server) treeJSON(sha string, recursive bool) map[string]any {
 	g := s.db()
 	list := []any{}
@@ -621,7 +624,13 @@ func (s *Server) treeJSON(sha string, recursive bool) map[string]any {
 		}
 	}
 	walk(sha, "")
-	return map[string]any{"sha": sha, "url": s.gitURL("trees", sha), "tree": list, "truncated": false}
+	// GitHub cuts a recursive listing at 100,000 entries
+	// (https://docs.github.com/rest/git/trees#get-a-tree).
+	truncated := len(list) > treeMax
+	if truncated {
+		list = list[:treeMax]
+	}
+	return map[string]any{"sha": sha, "url": s.gitURL("trees", sha), "tree": list, "truncated": truncated}
 }
 
 type personRequest struct {

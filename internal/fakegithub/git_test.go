@@ -674,6 +674,15 @@ func TestContents(t *testing.T) {
 	if err != nil || string(downloaded) != "package a\nChange pkg/a/a.go\n" {
 		t.Errorf("downloaded %q, %v", downloaded, err)
 	}
+	big := strings.Repeat("x", 1<<20+1)
+	s.Seed("main", SeedCommit{Login: "bob", Contents: map[string]string{"big.txt": big}})
+	file, _, _, err = c.Repositories.GetContents(ctx, "o", "r", "big.txt", nil)
+	if err != nil || file.GetEncoding() != "none" || file.GetSize() != len(big) {
+		t.Errorf("a file over 1 MB: encoding %q size %d, %v", file.GetEncoding(), file.GetSize(), err)
+	}
+	if blob, _, err := c.Git.GetBlobRaw(ctx, "o", "r", file.GetSHA()); err != nil || len(blob) != len(big) {
+		t.Errorf("a file over 1 MB through the blobs endpoint: %d bytes, %v", len(blob), err)
+	}
 	if _, _, _, err := c.Repositories.GetContents(ctx, "o", "r", "docs/x.md", nil); status(err) != 404 {
 		t.Errorf("deleted file: %v", err)
 	}

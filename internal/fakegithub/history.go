@@ -488,6 +488,10 @@ func cutLast(s, sep string) (before, after string, found bool) {
 	return "", s, false
 }
 
+// contentsMax is the largest file the contents endpoint returns in its
+// JSON.
+const contentsMax = 1 << 20
+
 // contents answers GET .../contents/{path}?ref=: a file as base64 JSON
 // (or its bytes for the raw media type), a directory as a list.
 func (s *Server) contents(r *http.Request, commit, p string) reply {
@@ -519,6 +523,12 @@ func (s *Server) contents(r *http.Request, commit, p string) reply {
 		m := entry(p, "file", e.sha, len(o.body))
 		m["encoding"] = "base64"
 		m["content"] = base64Lines(o.body)
+		if len(o.body) > contentsMax {
+			// GitHub leaves files over 1 MB out of the JSON: read them
+			// raw or through the blobs endpoint
+			// (https://docs.github.com/rest/repos/contents#get-repository-content).
+			m["encoding"], m["content"] = "none", ""
+		}
 		return reply{status: 200, body: m}
 	}
 	// A directory: walk the tree to it.
