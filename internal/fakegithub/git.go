@@ -213,28 +213,6 @@ func (g *gitDB) files(commit string) map[string]treeEntry {
 	return out
 }
 
-// writeFiles stores nested trees for files keyed by full path and
-// returns the root tree's sha.
-func (g *gitDB) writeFiles(files map[string]treeEntry) string {
-	var entries []treeEntry
-	sub := map[string]map[string]treeEntry{}
-	for p, e := range files {
-		dir, rest, nested := strings.Cut(p, "/")
-		if !nested {
-			entries = append(entries, treeEntry{mode: e.mode, name: p, sha: e.sha})
-			continue
-		}
-		if sub[dir] == nil {
-			sub[dir] = map[string]treeEntry{}
-		}
-		sub[dir][rest] = e
-	}
-	for dir, fs := range sub {
-		entries = append(entries, treeEntry{mode: "040000", name: dir, sha: g.writeFiles(fs)})
-	}
-	return g.putTree(entries)
-}
-
 // resolve finds the commit a ref names: a full or abbreviated (7+)
 // commit sha, a branch, a tag, or "refs/...". Commits made unreachable
 // are not found.

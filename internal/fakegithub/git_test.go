@@ -780,7 +780,7 @@ func FuzzTreesRoundTrip(f *testing.F) {
 				}
 			}
 		}
-		root := g.writeFiles(files)
+		root := writeFiles(g, files)
 		got := map[string]treeEntry{}
 		g.flatten(root, "", got)
 		if !cmp.Equal(files, got, cmp.AllowUnexported(treeEntry{})) {
@@ -808,7 +808,7 @@ func FuzzTreesRoundTrip(f *testing.F) {
 				delete(files, p)
 			}
 		}
-		if smaller, want := edit.write(), g.writeFiles(files); smaller != want {
+		if smaller, want := edit.write(), writeFiles(g, files); smaller != want {
 			t.Fatalf("after removals the edit wrote %s, writeFiles %s", smaller, want)
 		}
 		for sha, o := range g.objects {
@@ -895,4 +895,27 @@ func TestCompareLimits(t *testing.T) {
 	if n := s.Count("GET", "/compare/"+shas[0]+"...main"); n != 1+9 {
 		t.Errorf("%d requests, want 10 (1 unpaged, 9 pages of 30)", n)
 	}
+}
+
+// writeFiles stores nested trees for files keyed by full path and
+// returns the root tree's sha: a reference for the tree editor, writing
+// every tree afresh.
+func writeFiles(g *gitDB, files map[string]treeEntry) string {
+	var entries []treeEntry
+	sub := map[string]map[string]treeEntry{}
+	for p, e := range files {
+		dir, rest, nested := strings.Cut(p, "/")
+		if !nested {
+			entries = append(entries, treeEntry{mode: e.mode, name: p, sha: e.sha})
+			continue
+		}
+		if sub[dir] == nil {
+			sub[dir] = map[string]treeEntry{}
+		}
+		sub[dir][rest] = e
+	}
+	for dir, fs := range sub {
+		entries = append(entries, treeEntry{mode: "040000", name: dir, sha: writeFiles(g, fs)})
+	}
+	return g.putTree(entries)
 }
