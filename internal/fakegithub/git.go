@@ -470,7 +470,7 @@ func (s *Server) routeGit(r *http.Request, rest []string, raw []byte) (rep reply
 		delete(g.refs, name)
 		return reply{status: 204}, true
 	}
-	return notFound(), true
+	return reply{}, false
 }
 
 func (s *Server) createBlob(raw []byte) reply {

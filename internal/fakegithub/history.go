@@ -299,8 +299,11 @@ func (s *Server) paginate(q url.Values, n, def, most int, api string) (lo, hi in
 // .../compare/{basehead}, .../branches/{branch} and .../contents/{path};
 // s.mu is held.
 func (s *Server) routeHistory(r *http.Request, rest []string) (reply, bool) {
-	if r.Method != http.MethodGet {
-		return notFound(), true
+	mine := r.Method == http.MethodGet && (rest[0] == "commits" && len(rest) <= 2 || rest[0] == "contents" ||
+		(rest[0] == "compare" || rest[0] == "branches") && len(rest) == 2)
+	if !mine {
+		// Left to other routes: commits/{sha}/pulls and the like.
+		return reply{}, false
 	}
 	g := s.db()
 	if g.empty && len(g.refs) == 0 {
@@ -338,7 +341,7 @@ func (s *Server) routeHistory(r *http.Request, rest []string) (reply, bool) {
 		}
 		return s.contents(r, sha, strings.Join(rest[1:], "/")), true
 	}
-	return notFound(), true
+	return reply{}, false
 }
 
 func (s *Server) listCommits(q url.Values) reply {
