@@ -35,9 +35,10 @@
 //     a file's download_url is served too). The
 //     default branch is main unless SetDefaultBranch says otherwise.
 //   - Faults: RaceRef makes the next PATCHes of a ref lose to another
-//     writer who lands a commit first; Unreachable makes a commit unknown
-//     as after a force push (404; GET commits/{sha} answers 422 "No commit
-//     found for SHA", as GitHub does); ForbidContentsWrite answers 403 to
+//     writer who lands a commit first; ForcePush moves a branch and makes
+//     the commits it dropped unknown, and Unreachable makes one commit
+//     unknown, as after a force push (404; GET commits/{sha} answers 422
+//     "No commit found for SHA", as GitHub does); ForbidContentsWrite answers 403 to
 //     every Git database write, as for a token without contents: write;
 //     EmptyRepository answers 409 "Git Repository is empty." until a
 //     branch exists; Fail and SecondaryRateLimit work on these paths as

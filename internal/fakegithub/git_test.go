@@ -919,3 +919,21 @@ func writeFiles(g *gitDB, files map[string]treeEntry) string {
 	}
 	return g.putTree(entries)
 }
+
+func TestForcePush(t *testing.T) {
+	s, c := gitClient(t)
+	shas := seed(s)
+	// main goes back to its second commit and gets a new third one.
+	s.ForcePush("main", shas[1])
+	rewritten := s.Seed("main", SeedCommit{Login: "bob", Files: []string{"pkg/a/a.go"}})
+	if _, _, err := c.Repositories.CompareCommits(ctx, "o", "r", shas[3], "main", nil); status(err) != 404 {
+		t.Errorf("compare from a force-pushed commit: %v, want 404", err)
+	}
+	if _, _, err := c.Repositories.GetCommit(ctx, "o", "r", shas[4], nil); status(err) != 422 {
+		t.Errorf("a force-pushed commit: %v, want 422", err)
+	}
+	cmpr, _, err := c.Repositories.CompareCommits(ctx, "o", "r", shas[0], "main", nil)
+	if err != nil || len(cmpr.Commits) != 2 || cmpr.Commits[1].GetSHA() != rewritten[0] {
+		t.Errorf("compare on the rewritten history: %v %v", cmpr, err)
+	}
+}

@@ -114,6 +114,30 @@ func (s *Server) Unreachable(sha string) {
 	s.db().gone[strings.ToLower(sha)] = true
 }
 
+// ForcePush points branch at commit sha (such as an older commit, or a
+// rewritten history) and makes the commits that only the old head
+// reached unreachable, as a force push followed by garbage collection
+// does: compare and commits answer 404 or 422 for them.
+func (s *Server) ForcePush(branch, sha string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.db()
+	ref := "refs/heads/" + branch
+	old := g.ancestors(g.refs[ref])
+	g.refs[ref] = strings.ToLower(sha)
+	kept := map[string]bool{}
+	for _, head := range g.refs {
+		for c := range g.ancestors(head) {
+			kept[c] = true
+		}
+	}
+	for c := range old {
+		if !kept[c] {
+			g.gone[c] = true
+		}
+	}
+}
+
 // A fileChange is one file of a diff.
 type fileChange struct {
 	path, status       string
