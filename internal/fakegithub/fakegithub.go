@@ -25,25 +25,26 @@
 //   - Seeded history: Seed adds commits by a login on a date touching
 //     files on a branch ("commit X by alice touched a/b.go on day D").
 //   - The history endpoints: GET commits (sha, path — a file or a
-//     directory —, author, since, until, per_page and page with Link
-//     headers), GET commits/{ref} (with files and stats), GET
+//     directory —, author, committer, since, until, per_page and page
+//     with Link headers), GET commits/{ref} (with files and stats), GET
 //     compare/{base}...{head} (oldest first, ahead/behind/diverged, the
 //     files since the merge base, html_url; 404 for an unknown ref or
 //     unrelated histories), GET branches/{branch} and GET
 //     contents/{path}?ref= (a file, a directory, or raw bytes; a file
 //     over 1 MB comes with encoding "none" and no content, as on GitHub;
-//     a file's download_url is served too). The
-//     default branch is main unless SetDefaultBranch says otherwise.
+//     a file's download_url is served too). The default branch is main
+//     unless SetDefaultBranch says otherwise.
 //   - Faults: RaceRef makes the next PATCHes of a ref lose to another
-//     writer who lands a commit first; ForcePush moves a branch and makes
+//     writer who lands a commit first. ForcePush moves a branch and makes
 //     the commits it dropped unknown, and Unreachable makes one commit
-//     unknown, as after a force push (404; GET commits/{sha} answers 422
-//     "No commit found for SHA", as GitHub does); ForbidContentsWrite answers 403 to
-//     every Git database write, as for a token without contents: write;
-//     EmptyRepository answers 409 "Git Repository is empty." until a
-//     branch exists; Fail and SecondaryRateLimit work on these paths as
-//     on the others (Path "/git/refs/heads/x", "/compare/a...b",
-//     "/commits").
+//     unknown, as after a force push and garbage collection (404; GET
+//     commits/{sha} answers 422 "No commit found for SHA", as GitHub
+//     does). ForbidContentsWrite answers 403 to every Git database write,
+//     as for a token without contents: write. EmptyRepository answers 409
+//     "Git Repository is empty." until a branch exists. Fail and
+//     SecondaryRateLimit work on these paths as on the others (Path
+//     "/git/refs/heads/x", "/compare/a...b", "/commits"); a Landed fault
+//     on a ref update moves the ref and loses the answer.
 //
 // Ref, Files, Log and Commits read the repository back for assertions.
 package fakegithub
