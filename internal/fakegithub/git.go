@@ -758,7 +758,7 @@ func (s *Server) updateRef(name string, raw []byte) reply {
 	if !found {
 		return unprocessable("Reference does not exist")
 	}
-	if rc := g.races[name]; rc != nil && rc.times > 0 {
+	if rc := g.races[name]; rc != nil && rc.times > 0 && !req.Force {
 		rc.times--
 		cur = s.otherWriter(name, rc.files)
 	}
