@@ -12,9 +12,10 @@
 //
 //   - The Git database (https://docs.github.com/rest/git): blobs (utf-8
 //     or base64 in; base64 in 60-character lines, or the raw media type,
-//     out), trees (base_tree, paths with slashes that make nested trees,
-//     "sha": null to delete a file or a directory, ?recursive=1),
-//     commits, and references: GET git/ref/{ref} (404 when absent),
+//     out); trees (base_tree, paths with slashes that make nested trees,
+//     "sha": null to delete a file — refused with 422 for a path that is
+//     not a file of the base tree, as GitHub does —, ?recursive=1);
+//     commits; and references: GET git/ref/{ref} (404 when absent), GET
 //     git/matching-refs/{ref}, POST git/refs (422 "Reference already
 //     exists"), PATCH git/refs/{ref} (without force only a fast-forward,
 //     else 422 "Update is not a fast forward") and DELETE. Objects have
@@ -24,21 +25,28 @@
 //   - Seeded history: Seed adds commits by a login on a date touching
 //     files on a branch ("commit X by alice touched a/b.go on day D").
 //   - The history endpoints: GET commits (sha, path — a file or a
-//     directory —, author, since, until, per_page and page with Link
-//     headers), GET commits/{ref} (with files and stats), GET
+//     directory —, author, committer, since, until, per_page and page
+//     with Link headers), GET commits/{ref} (with files and stats), GET
 //     compare/{base}...{head} (oldest first, ahead/behind/diverged, the
-//     files since the merge base, html_url; 404 for an unknown ref) and
-//     GET contents/{path}?ref= (a file, a directory, or raw bytes). The
-//     default branch is main.
+//     files since the merge base, html_url; 404 for an unknown ref or
+//     unrelated histories), GET branches/{branch} and GET
+//     contents/{path}?ref= (a file, a directory, or raw bytes; a file
+//     over 1 MB comes with encoding "none" and no content, as on GitHub;
+//     a file's download_url is served too). The default branch is main
+//     unless SetDefaultBranch says otherwise.
 //   - Faults: RaceRef makes the next PATCHes of a ref lose to another
-//     writer who lands a commit first; Unreachable makes a commit unknown
-//     as after a force push (404; GET commits/{sha} answers 422 "No commit
-//     found for SHA", as GitHub does); ForbidContentsWrite answers 403 to
-//     every Git database write, as for a token without contents: write;
-//     Fail and SecondaryRateLimit work on these paths as on the others
-//     (Path "/git/refs/heads/x", "/compare/a...b", "/commits").
+//     writer who lands a commit first. ForcePush moves a branch and makes
+//     the commits it dropped unknown, and Unreachable makes one commit
+//     unknown, as after a force push and garbage collection (404; GET
+//     commits/{sha} answers 422 "No commit found for SHA", as GitHub
+//     does). ForbidContentsWrite answers 403 to every Git database write,
+//     as for a token without contents: write. EmptyRepository answers 409
+//     "Git Repository is empty." until a branch exists. Fail and
+//     SecondaryRateLimit work on these paths as on the others (Path
+//     "/git/refs/heads/x", "/compare/a...b", "/commits"); a Landed fault
+//     on a ref update moves the ref and loses the answer.
 //
-// Ref, Files and Commits read the repository back for assertions.
+// Ref, Files, Log and Commits read the repository back for assertions.
 package fakegithub
 
 import (
@@ -378,6 +386,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	esc := r.URL.EscapedPath()
 	if strings.HasPrefix(esc, blobPath) {
 		s.serveBlob(w, r)
+		return
+	}
+	if strings.HasPrefix(esc, s.rawPrefix()) {
+		s.serveRaw(w, r)
 		return
 	}
 	if !strings.HasPrefix(esc, BasePath) {

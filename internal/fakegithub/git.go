@@ -27,10 +27,6 @@ const (
 	botEmail = "41898282+github-actions[bot]@users.noreply.github.com"
 )
 
-// defaultBranch is the repository's default branch, which the commits
-// and contents endpoints read when no ref is given.
-const defaultBranch = "main"
-
 // A gitObject is one Git object: its kind ("blob", "tree" or "commit"),
 // the bytes git hashes after the header, and the parsed form.
 type gitObject struct {
@@ -88,7 +84,13 @@ type gitDB struct {
 	// find that another writer moved the ref first.
 	races     map[string]*race
 	forbidden bool
-	commits   int
+	// empty makes the repository answer as one without a commit does,
+	// until a branch exists.
+	empty   bool
+	commits int
+	// defaultBranch is the branch the commits and contents endpoints
+	// read when no ref is given.
+	defaultBranch string
 }
 
 // A race is a pending ref update conflict.
@@ -101,7 +103,8 @@ type race struct {
 func (s *Server) db() *gitDB {
 	if s.git == nil {
 		s.git = &gitDB{objects: map[string]*gitObject{}, refs: map[string]string{},
-			logins: map[string]string{botEmail: botLogin}, gone: map[string]bool{}, races: map[string]*race{}}
+			logins: map[string]string{botEmail: botLogin}, gone: map[string]bool{}, races: map[string]*race{},
+			defaultBranch: "main"}
 	}
 	return s.git
 }
@@ -210,28 +213,6 @@ func (g *gitDB) files(commit string) map[string]treeEntry {
 	return out
 }
 
-// writeFiles stores nested trees for files keyed by full path and
-// returns the root tree's sha.
-func (g *gitDB) writeFiles(files map[string]treeEntry) string {
-	var entries []treeEntry
-	sub := map[string]map[string]treeEntry{}
-	for p, e := range files {
-		dir, rest, nested := strings.Cut(p, "/")
-		if !nested {
-			entries = append(entries, treeEntry{mode: e.mode, name: p, sha: e.sha})
-			continue
-		}
-		if sub[dir] == nil {
-			sub[dir] = map[string]treeEntry{}
-		}
-		sub[dir][rest] = e
-	}
-	for dir, fs := range sub {
-		entries = append(entries, treeEntry{mode: "040000", name: dir, sha: g.writeFiles(fs)})
-	}
-	return g.putTree(entries)
-}
-
 // resolve finds the commit a ref names: a full or abbreviated (7+)
 // commit sha, a branch, a tag, or "refs/...". Commits made unreachable
 // are not found.
@@ -274,6 +255,31 @@ func (g *gitDB) ancestors(sha string) map[string]bool {
 		stack = append(stack, g.commit(c).parents...)
 	}
 	return seen
+}
+
+// isAncestor reports whether commit anc is reachable from commit desc,
+// walking back no further than anc's generation.
+func (g *gitDB) isAncestor(anc, desc string) bool {
+	a := g.commit(anc)
+	if a == nil || g.commit(desc) == nil {
+		return false
+	}
+	seen := map[string]bool{}
+	stack := []string{desc}
+	for len(stack) > 0 {
+		c := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if c == anc {
+			return true
+		}
+		gc := g.commit(c)
+		if seen[c] || gc == nil || gc.generation <= a.generation {
+			continue
+		}
+		seen[c] = true
+		stack = append(stack, gc.parents...)
+	}
+	return false
 }
 
 // order lists a set of commits newest first, children before parents
@@ -358,6 +364,23 @@ func unprocessable(m string) reply {
 
 func notFound() reply { return reply{status: 404, body: msg("Not Found")} }
 
+// emptyRepository is GitHub's answer to the Git database, commits and
+// compare endpoints in a repository without a commit.
+func emptyRepository() reply { return reply{status: 409, body: msg("Git Repository is empty.")} }
+
+// EmptyRepository makes the repository one without any commit, as
+// GitHub makes it: until a branch exists (Seed makes one) the Git
+// database, commits, compare and contents endpoints answer 409 "Git
+// Repository is empty.", writes included, so no orphan branch can be
+// made through the API.
+func (s *Server) EmptyRepository() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.db()
+	g.empty = true
+	clear(g.refs)
+}
+
 // routeGit answers the Git database, commits, compare and contents
 // endpoints; s.mu is held. ok is false for other paths.
 func (s *Server) routeGit(r *http.Request, rest []string, raw []byte) (rep reply, ok bool) {
@@ -367,12 +390,15 @@ func (s *Server) routeGit(r *http.Request, rest []string, raw []byte) (rep reply
 		if len(rest) < 2 {
 			return reply{}, false
 		}
-	case "commits", "compare", "contents":
+	case "commits", "compare", "contents", "branches":
 		return s.routeHistory(r, rest)
 	default:
 		return reply{}, false
 	}
 	g := s.db()
+	if g.empty && len(g.refs) == 0 {
+		return emptyRepository(), true
+	}
 	if m != http.MethodGet && g.forbidden {
 		return reply{status: 403, body: msg("Resource not accessible by integration")}, true
 	}
@@ -444,7 +470,7 @@ func (s *Server) routeGit(r *http.Request, rest []string, raw []byte) (rep reply
 		delete(g.refs, name)
 		return reply{status: 204}, true
 	}
-	return notFound(), true
+	return reply{}, false
 }
 
 func (s *Server) createBlob(raw []byte) reply {
@@ -498,12 +524,12 @@ func (s *Server) createTree(raw []byte) reply {
 		return invalid("Tree", "tree", "missing_field", "")
 	}
 	g := s.db()
-	files := map[string]treeEntry{}
+	edit := g.edit("")
 	if req.BaseTree != nil && *req.BaseTree != "" {
 		if g.object(*req.BaseTree, "tree") == nil {
 			return unprocessable("base_tree is not a valid tree oid")
 		}
-		g.flatten(strings.ToLower(*req.BaseTree), "", files)
+		edit = g.edit(strings.ToLower(*req.BaseTree))
 	}
 	for _, e := range req.Tree {
 		p := e.Path
@@ -525,13 +551,15 @@ func (s *Server) createTree(raw []byte) reply {
 			}
 		}
 		switch {
-		case sha != "" && e.Content != nil:
-			return unprocessable("Only one of tree.sha or tree.content may be given")
+		case sha != "" && e.Content != nil || sha == "" && e.Content == nil && !null:
+			return unprocessable("Must supply either tree.sha or tree.content. Request will be rejected if both are present.")
 		case null && e.Content == nil:
-			for f := range files {
-				if f == p || strings.HasPrefix(f, p+"/") {
-					delete(files, f)
-				}
+			// GitHub deletes files this way, and refuses a path that is
+			// not a file of the base tree, directories included
+			// (https://docs.github.com/rest/git/trees#create-a-tree,
+			// google/go-github#2418).
+			if !edit.remove(p) {
+				return unprocessable("GitRPC::BadObjectState")
 			}
 			continue
 		case e.Content != nil:
@@ -539,27 +567,19 @@ func (s *Server) createTree(raw []byte) reply {
 				return unprocessable("tree.content is only allowed for a blob")
 			}
 			sha = g.putBlob([]byte(*e.Content))
-		case sha == "":
-			return unprocessable("Must supply either tree.sha or tree.content")
 		}
 		sha = strings.ToLower(sha)
 		if kind != "commit" && g.object(sha, kind) == nil {
 			return unprocessable(fmt.Sprintf("tree.sha %s is not a valid %s", sha, kind))
 		}
-		for f := range files {
-			if f == p || strings.HasPrefix(f, p+"/") || strings.HasPrefix(p, f+"/") {
-				delete(files, f)
-			}
-		}
-		if kind == "tree" {
-			g.flatten(sha, p+"/", files)
-			continue
-		}
-		files[p] = treeEntry{mode: e.Mode, name: p, sha: sha}
+		edit.set(p, treeEntry{mode: e.Mode, sha: sha})
 	}
-	sha := g.writeFiles(files)
+	sha := edit.write()
 	return reply{status: 201, header: map[string]string{"Location": s.gitURL("trees", sha)}, body: s.treeJSON(sha, false)}
 }
+
+// treeMax is the most entries a tree listing holds.
+const treeMax = 100000
 
 func (s *Server) treeJSON(sha string, recursive bool) map[string]any {
 	g := s.db()
@@ -582,7 +602,13 @@ func (s *Server) treeJSON(sha string, recursive bool) map[string]any {
 		}
 	}
 	walk(sha, "")
-	return map[string]any{"sha": sha, "url": s.gitURL("trees", sha), "tree": list, "truncated": false}
+	// GitHub cuts a recursive listing at 100,000 entries
+	// (https://docs.github.com/rest/git/trees#get-a-tree).
+	truncated := len(list) > treeMax
+	if truncated {
+		list = list[:treeMax]
+	}
+	return map[string]any{"sha": sha, "url": s.gitURL("trees", sha), "tree": list, "truncated": truncated}
 }
 
 type personRequest struct {
@@ -732,7 +758,7 @@ func (s *Server) updateRef(name string, raw []byte) reply {
 	if !found {
 		return unprocessable("Reference does not exist")
 	}
-	if rc := g.races[name]; rc != nil && rc.times > 0 {
+	if rc := g.races[name]; rc != nil && rc.times > 0 && !req.Force {
 		rc.times--
 		cur = s.otherWriter(name, rc.files)
 	}
@@ -740,7 +766,7 @@ func (s *Server) updateRef(name string, raw []byte) reply {
 	if g.objects[sha] == nil {
 		return unprocessable("Object does not exist")
 	}
-	if !req.Force && sha != cur && (g.commit(sha) == nil || !g.ancestors(sha)[cur]) {
+	if !req.Force && sha != cur && !g.isAncestor(cur, sha) {
 		return unprocessable("Update is not a fast forward")
 	}
 	g.refs[name] = sha
@@ -752,9 +778,13 @@ func (s *Server) updateRef(name string, raw []byte) reply {
 func (s *Server) otherWriter(ref string, files map[string]string) string {
 	g := s.db()
 	cur := g.refs[ref]
-	all := g.files(cur)
+	tree := ""
+	if c := g.commit(cur); c != nil {
+		tree = c.tree
+	}
+	edit := g.edit(tree)
 	for p, content := range files {
-		all[p] = treeEntry{mode: "100644", name: p, sha: g.putBlob([]byte(content))}
+		edit.set(p, treeEntry{mode: "100644", sha: g.putBlob([]byte(content))})
 	}
 	now := s.now().UTC().Truncate(time.Second)
 	who := gitPerson{name: "another-writer", email: "another-writer@users.noreply.github.com", date: now}
@@ -762,7 +792,7 @@ func (s *Server) otherWriter(ref string, files map[string]string) string {
 	if g.commit(cur) != nil {
 		parents = []string{cur}
 	}
-	sha := g.putCommit(&gitCommit{tree: g.writeFiles(all), parents: parents, author: who, committer: who,
+	sha := g.putCommit(&gitCommit{tree: edit.write(), parents: parents, author: who, committer: who,
 		message: fmt.Sprintf("another writer %d", g.commits+1)})
 	g.refs[ref] = sha
 	return sha
@@ -783,6 +813,14 @@ func (s *Server) RaceRef(ref string, times int, files map[string]string) {
 // ForbidContentsWrite makes every Git database write answer 403, as for
 // a token without contents: write; reads still work.
 func (s *Server) ForbidContentsWrite() { s.mu.Lock(); s.db().forbidden = true; s.mu.Unlock() }
+
+// SetDefaultBranch sets the repository's default branch ("main" unless
+// set), which the commits and contents endpoints read without a ref.
+func (s *Server) SetDefaultBranch(name string) {
+	s.mu.Lock()
+	s.db().defaultBranch = name
+	s.mu.Unlock()
+}
 
 // Ref returns the commit sha a reference (such as "heads/main") points
 // at, or "".
