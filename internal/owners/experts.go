@@ -247,23 +247,38 @@ func fromOwners(r Routing) []Candidate {
 	return out
 }
 
-// spread sorts cs by group, and within a group by a hash of key and login.
+// spread sorts cs by group, and within a group by a hash of key and login
+// (each hashed once: an alias can name thousands).
 func spread(key string, cs []Candidate, group func(Candidate) int) {
-	hash := func(login string) uint64 {
-		h := fnv.New64a()
-		h.Write([]byte(key))
-		h.Write([]byte{0})
-		h.Write([]byte(login))
-		// FNV alone mixes short keys that differ in one byte poorly: the
-		// splitmix64 finaliser spreads every bit.
-		x := h.Sum64()
-		x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
-		x = (x ^ x>>27) * 0x94d049bb133111eb
-		return x ^ x>>31
+	type keyed struct {
+		group int
+		hash  uint64
+		c     Candidate
 	}
-	slices.SortStableFunc(cs, func(a, b Candidate) int {
-		return cmp.Or(cmp.Compare(group(a), group(b)), cmp.Compare(hash(normLogin(a.Login)), hash(normLogin(b.Login))), strings.Compare(a.Login, b.Login))
+	ks := make([]keyed, len(cs))
+	for i, c := range cs {
+		ks[i] = keyed{group(c), rendezvous(key, normLogin(c.Login)), c}
+	}
+	slices.SortStableFunc(ks, func(a, b keyed) int {
+		return cmp.Or(cmp.Compare(a.group, b.group), cmp.Compare(a.hash, b.hash), strings.Compare(a.c.Login, b.c.Login))
 	})
+	for i := range ks {
+		cs[i] = ks[i].c
+	}
+}
+
+// rendezvous is login's rank for key: FNV-1a of both, finished with
+// splitmix64's mixer, since FNV alone mixes short keys that differ in one
+// byte poorly.
+func rendezvous(key, login string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(key))
+	h.Write([]byte{0})
+	h.Write([]byte(login))
+	x := h.Sum64()
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	return x ^ x>>31
 }
 
 // Notify splits ranked candidates into who is assigned, who is

@@ -270,3 +270,25 @@ func TestNotify(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRank ranks the people of a failure on the real cluster-api
+// tree with five evidence paths of 100 commits each, as one finding of a
+// run costs.
+func BenchmarkRank(b *testing.B) {
+	fsys, _ := realTree(b, "testdata/cluster-api.txtar")
+	r, _ := Load(fsys)
+	file := "bootstrap/kubeadm/pkg/cloudinit/cloudinit.go"
+	rt := Routing{Key: "k", Owners: r.Owners(file), Mode: ModeAuto, Root: r.RootOwners(), Since: daysAgo(90), Until: failedAt}
+	rt.Paths = EvidencePaths(file, []string{"a.go", "b.go", "c.go"})
+	rt.Commits = map[string][]Commit{}
+	for i, p := range rt.Paths {
+		for j := range 100 {
+			rt.Commits[p.Path] = append(rt.Commits[p.Path], Commit{SHA: fmt.Sprint(i, j), Time: daysAgo(j), Login: fmt.Sprintf("dev%d", (i*7+j)%40)})
+		}
+	}
+	for b.Loop() {
+		if got := Rank(rt); len(got) < 40 {
+			b.Fatalf("%d candidates", len(got))
+		}
+	}
+}
