@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -13,6 +14,13 @@ import (
 
 // expertReaders is how many commit lists are read at once.
 const expertReaders = 4
+
+// maxExpertPaths bounds the paths whose history one run reads (one call
+// each): a broken build fails hundreds of tests at once, which the storm
+// guard files as one issue, and GitHub's token for a workflow has 1,000
+// requests an hour
+// (https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#primary-rate-limit-for-github_token-in-github-actions).
+const maxExpertPaths = 100
 
 // experts asks the repository's history who changed each finding's code
 // within expert-window before it failed (the commits API with path and
@@ -32,16 +40,32 @@ func (t *run) experts(ctx context.Context) error {
 	since := now
 	var paths []string
 	seen := map[string]bool{}
-	for _, f := range t.res.Findings {
+	routed := make([]bool, len(t.res.Findings))
+	skipped := 0
+	for i, f := range t.res.Findings {
+		var fresh []string
+		for _, p := range triage.ExpertPaths(f) {
+			if !seen[p.Path] && !slices.Contains(fresh, p.Path) {
+				fresh = append(fresh, p.Path)
+			}
+		}
+		// A finding has all its evidence or none: past the run's budget
+		// of reads, OWNERS alone route it.
+		if len(paths)+len(fresh) > maxExpertPaths {
+			skipped++
+			continue
+		}
+		for _, p := range fresh {
+			seen[p] = true
+		}
+		paths = append(paths, fresh...)
+		routed[i] = true
 		if at := triage.FailedAt(f, now); at.Before(since) {
 			since = at
 		}
-		for _, p := range triage.ExpertPaths(f) {
-			if !seen[p.Path] {
-				seen[p.Path] = true
-				paths = append(paths, p.Path)
-			}
-		}
+	}
+	if skipped > 0 {
+		t.res.Errors = append(t.res.Errors, fmt.Sprintf("experts: the history of %d paths was read, the most one run reads; %d findings were routed by OWNERS alone", len(paths), skipped))
 	}
 	// One since for the run, so that a path is read once: each finding
 	// counts only the commits in its own window (owners.Rank).
@@ -53,7 +77,9 @@ func (t *run) experts(ctx context.Context) error {
 	}
 	ev := &triage.Evidence{Commits: commits, Window: t.cfg.ExpertWindow.Std(), Now: now}
 	for i := range t.res.Findings {
-		triage.Route(&t.res.Findings[i], t.own, t.cfg, ev)
+		if routed[i] {
+			triage.Route(&t.res.Findings[i], t.own, t.cfg, ev)
+		}
 	}
 	return nil
 }

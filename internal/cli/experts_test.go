@@ -325,3 +325,31 @@ func TestExpertsRotationAssignedToo(t *testing.T) {
 		}
 	}
 }
+
+// TestExpertsReadBudget: a run reads the history of at most
+// maxExpertPaths paths; a finding whose paths do not all fit is routed by
+// OWNERS alone, and the result says how many.
+func TestExpertsReadBudget(t *testing.T) {
+	dir, paths := expertsRepo(t, 120, 1)
+	gh := fakegithub.New(t, "acme", "m", "ghs_secretvalue")
+	var seed []fakegithub.SeedCommit
+	for _, p := range paths {
+		seed = append(seed, fakegithub.SeedCommit{Login: "dev", Date: time.Now().Add(-24 * time.Hour), Files: []string{p}})
+	}
+	gh.Seed("main", seed...)
+	res := dryRun(t, map[string]string{"GITHUB_REPOSITORY": "acme/m", "GITHUB_API_URL": gh.URL, "GITHUB_TOKEN": "ghs_secretvalue"}, dir)
+	if n := gh.Count("GET", "/commits"); n != maxExpertPaths {
+		t.Errorf("%d commits API calls, want %d", n, maxExpertPaths)
+	}
+	routed := 0
+	for _, f := range res.Findings {
+		if f.Provenance[0].Role == "recent-change" {
+			routed++
+		}
+	}
+	// 60 files of pkg/a and their directory, then pkg/b and 38 of its files.
+	want := fmt.Sprintf("experts: the history of %d paths was read, the most one run reads; %d findings were routed by OWNERS alone", maxExpertPaths, 120-98)
+	if routed != 98 || !slices.Contains(res.Errors, want) {
+		t.Errorf("%d findings routed by recent changes, errors %q; want 98 and %q", routed, res.Errors, want)
+	}
+}
