@@ -66,7 +66,8 @@ type Finding struct {
 	// Time is when the failure happened, when the report says (RFC 3339
 	// with the report's sub-second precision, empty when unknown).
 	Time string `json:"time,omitempty"`
-	// Provenance says which ownership file and line produced each owner.
+	// Provenance says why each person is told of the failure: a recent
+	// change, or the ownership file and line (docs/experts.md).
 	Provenance []Provenance `json:"provenance,omitempty"`
 	// Listed are the other people told of the failure, without an
 	// @mention: those past max-mentions (see docs/experts.md).
