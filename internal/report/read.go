@@ -21,8 +21,8 @@ import (
 // inflated. A pattern that matches nothing, a bad pattern and an unreadable
 // file are noted in Errors; they never stop the reading of the others.
 // At most 16 failed attempts of one test are kept with their text.
-func Read(fsys fs.FS, patterns []string) *Set {
-	c := NewCollector()
+func Read(fsys fs.FS, patterns []string, opts ...Option) *Set {
+	c := NewCollector(opts...)
 	var include, exclude []string
 	for _, p := range patterns {
 		for _, line := range strings.Split(p, "\n") {
