@@ -10,6 +10,7 @@ import (
 	"github.com/sethvargo/go-githubactions"
 
 	"github.com/flake-triage/flake-triage/internal/config"
+	"github.com/flake-triage/flake-triage/internal/ledger"
 )
 
 // Options are the inputs of `flake-triage triage`, read once from the
@@ -38,6 +39,12 @@ type Options struct {
 	MaxAssignees    *int
 	CommentInterval *config.Duration
 	ReopenWindow    *config.Duration
+
+	// The run ledger's settings, over the repo config when given.
+	History       *string
+	HistoryWindow *int
+	HistoryDays   *int
+	JobKey        *string
 }
 
 // A UsageError is a problem with the command line or the inputs: exit code
@@ -57,6 +64,7 @@ var inputNames = []string{
 	"reports", "repo-root", "repo", "token", "api-url", "mode", "dry-run", "config", "logs",
 	"from-run", "annotations", "path-prefix", "fail-on-report-error", "json",
 	"max-new-issues", "max-assignees", "comment-interval", "reopen-window",
+	"history", "history-window", "history-days", "job-key",
 }
 
 // listFlag is a repeatable flag whose values may also hold several
@@ -161,7 +169,7 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 		}
 		o.FromRun = id
 	}
-	for name, dst := range map[string]**int{"max-new-issues": &o.MaxNewIssues, "max-assignees": &o.MaxAssignees} {
+	for name, dst := range map[string]**int{"max-new-issues": &o.MaxNewIssues, "max-assignees": &o.MaxAssignees, "history-window": &o.HistoryWindow, "history-days": &o.HistoryDays} {
 		if v := value(name); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil {
@@ -177,6 +185,11 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 				errs = append(errs, fmt.Sprintf("%s: %v", name, err))
 			}
 			*dst = &d
+		}
+	}
+	for name, dst := range map[string]**string{"history": &o.History, "job-key": &o.JobKey} {
+		if v := value(name); v != "" {
+			*dst = &v
 		}
 	}
 	if len(errs) > 0 {
@@ -252,6 +265,17 @@ func (o Options) Validate() error {
 	if o.MaxAssignees != nil && (*o.MaxAssignees < 0 || *o.MaxAssignees > 10) {
 		errs = append(errs, "max-assignees must be between 0 and 10")
 	}
+	if o.History != nil {
+		if _, _, err := ledger.Parse(*o.History); err != nil {
+			errs = append(errs, err.Error())
+		}
+	}
+	if o.HistoryWindow != nil && *o.HistoryWindow < 1 {
+		errs = append(errs, "history-window must be at least 1")
+	}
+	if o.HistoryDays != nil && *o.HistoryDays < 1 {
+		errs = append(errs, "history-days must be at least 1")
+	}
 	if len(errs) > 0 {
 		return usagef("%s", strings.Join(errs, "; "))
 	}
@@ -274,6 +298,18 @@ func (o Options) apply(c config.Config) config.Config {
 	}
 	if len(o.Logs) > 0 {
 		c.Logs = o.Logs
+	}
+	if o.History != nil {
+		c.History = *o.History
+	}
+	if o.HistoryWindow != nil {
+		c.HistoryWindow = *o.HistoryWindow
+	}
+	if o.HistoryDays != nil {
+		c.HistoryDays = *o.HistoryDays
+	}
+	if o.JobKey != nil {
+		c.JobKey = *o.JobKey
 	}
 	return c
 }
@@ -307,4 +343,8 @@ var usage = map[string]string{
 	"max-assignees":        "most assignees per issue (default 3)",
 	"comment-interval":     "least time between routine comments on an issue (default 24h)",
 	"reopen-window":        "how long after closing a failure reopens an issue (default 30d)",
+	"history":              "the run ledger: branch:NAME (of --repo), dir:PATH or off (default branch:flake-triage-history)",
+	"history-window":       "how many records that ran a test make its window (default 50)",
+	"history-days":         "how many days back a test's window reaches (default 90)",
+	"job-key":              "tells apart the ledger records of matrix legs, e.g. ${{ toJSON(matrix) }} (default none)",
 }

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/flake-triage/flake-triage/internal/ledger"
 )
 
 // DefaultPath is where the configuration file is looked up, relative to the
@@ -56,6 +58,16 @@ type Config struct {
 	Rotation Rotation `yaml:"rotation"`
 	// Logs are globs of controller logs to correlate (as --logs).
 	Logs []string `yaml:"logs"`
+	// History is where the run ledger lives: "branch:NAME", "dir:PATH"
+	// or "off".
+	History string `yaml:"history"`
+	// HistoryWindow is how many records that ran a test make its window;
+	// HistoryDays how old they may be, in days.
+	HistoryWindow int `yaml:"history-window"`
+	HistoryDays   int `yaml:"history-days"`
+	// JobKey tells apart the ledger records of matrix legs, which share
+	// a job id.
+	JobKey string `yaml:"job-key"`
 }
 
 // Labels configures the labels of new issues.
@@ -104,6 +116,9 @@ func Default() Config {
 		IgnoreLabel:     "flake-triage/ignore",
 		Owners:          Owners{Source: "auto"},
 		Rotation:        Rotation{Period: Duration(7 * 24 * time.Hour)},
+		History:         "branch:flake-triage-history",
+		HistoryWindow:   50,
+		HistoryDays:     90,
 	}
 }
 
@@ -163,6 +178,15 @@ func (c Config) Validate() error {
 	}
 	if len(c.Rotation.Members) > 0 && time.Time(c.Rotation.Start).IsZero() {
 		errs = append(errs, fmt.Errorf("rotation.start is required when rotation.members is set"))
+	}
+	if _, _, err := ledger.Parse(c.History); err != nil {
+		errs = append(errs, err)
+	}
+	if c.HistoryWindow < 1 {
+		errs = append(errs, fmt.Errorf("history-window must be at least 1, got %d", c.HistoryWindow))
+	}
+	if c.HistoryDays < 1 {
+		errs = append(errs, fmt.Errorf("history-days must be at least 1, got %d", c.HistoryDays))
 	}
 	return errors.Join(errs...)
 }
