@@ -86,6 +86,9 @@ type Run struct {
 	// run: a pass ends their streak of failing runs. Nil when unknown
 	// (then no tracked test counts as passed); it must not write anything.
 	Passed func(suite, classname, name string) bool `json:"-"`
+	// Ledger is what the run ledger knows; nil without one (then the
+	// issues' own state is all the memory there is).
+	Ledger *Ledger `json:"-"`
 }
 
 // Key identifies the run attempt and job: rerunning the tool on it changes nothing.
@@ -171,7 +174,12 @@ type Plan struct {
 // nothing.
 func Make(findings []triage.Finding, issues []Issue, p Policy, run Run, mode string) Plan {
 	pl := Plan{Mode: mode, Run: run, Actions: make([]Action, 0, len(findings))}
+	if run.Ledger != nil && run.Ledger.Recorded && mode == "file" {
+		pl.Actions = recorded(findings, run)
+		return pl
+	}
 	open, closed := index(issues)
+	restoreAll(open, closed, issues, run.Ledger)
 	// Fold in duplicates closed by concurrent runs, in case their
 	// occurrences were lost on the kept issue.
 	for id, l := range closed {
@@ -304,7 +312,11 @@ func decide(f triage.Finding, open, closed []parsedIssue, p Policy, run Run, mod
 	}
 	a.Kind = Create
 	a.Reason = "no open or recently closed issue tracks this test"
-	st := issue.State{ID: f.ID}.Add(occ)
+	st := issue.State{ID: f.ID}
+	if run.Ledger != nil {
+		st = Restore(st, run.Ledger.Tests[f.ID])
+	}
+	st = st.Add(occ)
 	c := content(f, run, st)
 	if len(closed) > 0 {
 		old := closed[0]

@@ -36,6 +36,8 @@ type Client struct {
 	assignable map[string]bool // login (lower-case) -> assignable, checked once per run
 	labels     map[string]bool // label (lower-case) -> exists or was created
 	loadedAt   time.Time
+	// keep are issues Load returns even without the tool's marker.
+	keep map[int]bool
 }
 
 // An Option adjusts a Client.
@@ -134,7 +136,7 @@ func (c *Client) Load(ctx context.Context, reopenWindow time.Duration, now time.
 	// the plan does not reopen it, but a new issue links it.
 	var out []plan.Issue
 	for _, is := range append(open, closed...) {
-		if issue.IDOf(is.Body) != "" {
+		if issue.IDOf(is.Body) != "" || c.keeps(is.Number) {
 			out = append(out, is)
 		}
 	}
