@@ -194,7 +194,9 @@ func planTally(tl ledger.Tally) plan.Tally {
 // back to the ledger's counts.
 func (t *run) writeLedger(ctx context.Context) error {
 	h := t.hist
-	if h == nil || t.res.Mode != "file" || h.view.Recorded {
+	// A run whose issues could not be read planned nothing: recording it
+	// would make its rerun a no-op.
+	if h == nil || t.res.Mode != "file" || t.plan.Mode != "file" || h.view.Recorded {
 		return nil
 	}
 	u := ledger.Update{Issues: map[string]int{}, Seed: map[string]ledger.Tally{}}

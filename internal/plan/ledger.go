@@ -93,7 +93,7 @@ func restoreAll(open, closed map[string][]parsedIssue, issues []Issue, l *Ledger
 			p = issue.Parsed{Found: true, ID: id, Human: is.Body}
 		}
 		p.State = issue.State{ID: id}
-		open[id] = append(open[id], parsedIssue{is, p})
+		open[id] = append(open[id], parsedIssue{Issue: is, p: p, stale: true})
 	}
 	for _, m := range []map[string][]parsedIssue{open, closed} {
 		for id, l2 := range m {
@@ -102,14 +102,22 @@ func restoreAll(open, closed map[string][]parsedIssue, issues []Issue, l *Ledger
 				continue
 			}
 			for i := range l2 {
-				l2[i].p.State = Restore(l2[i].p.State, k)
+				st := Restore(l2[i].p.State, k)
+				if st.Count != l2[i].p.State.Count || !st.Last.Equal(l2[i].p.State.Last) || !st.First.Equal(l2[i].p.State.First) {
+					l2[i].stale = true
+				}
+				l2[i].p.State = st
 			}
 		}
 	}
 }
 
-// recorded is the plan of a run the ledger holds already: nothing to do.
-func recorded(findings []triage.Finding, run Run) []Action {
+// recorded plans a run that the ledger holds already (a rerun, however
+// old the run): its occurrences are counted, so nothing is added. Only an
+// open issue whose state disagrees with the ledger (an earlier write of
+// it failed or was lost, or a human deleted or garbled its section) is
+// rewritten from the ledger, with no comment.
+func recorded(findings []triage.Finding, open map[string][]parsedIssue, p Policy, run Run) []Action {
 	var out []Action
 	seen := map[string]bool{}
 	for _, f := range findings {
@@ -117,7 +125,17 @@ func recorded(findings []triage.Finding, run Run) []Action {
 			continue
 		}
 		seen[f.ID] = true
-		out = append(out, Action{Kind: None, FindingID: f.ID, Reason: fmt.Sprintf("the run ledger already records run %s", run.Key())})
+		a := Action{Kind: None, FindingID: f.ID, Reason: fmt.Sprintf("the run ledger already records run %s", run.Key())}
+		if l := open[f.ID]; len(l) > 0 {
+			is := l[0]
+			a.Number, a.URL = is.Number, is.URL
+			if is.stale && !hasLabel(is.Labels, p.IgnoreLabel) {
+				c := content(f, run, is.p.State)
+				a.Kind, a.Body, a.Content = Update, issue.Render(is.p.Human, c), c
+				a.Reason = fmt.Sprintf("the run ledger already records run %s; #%d is brought back to the ledger's %d occurrences", run.Key(), is.Number, is.p.State.Count)
+			}
+		}
+		out = append(out, a)
 	}
 	return out
 }

@@ -174,12 +174,12 @@ type Plan struct {
 // nothing.
 func Make(findings []triage.Finding, issues []Issue, p Policy, run Run, mode string) Plan {
 	pl := Plan{Mode: mode, Run: run, Actions: make([]Action, 0, len(findings))}
-	if run.Ledger != nil && run.Ledger.Recorded && mode == "file" {
-		pl.Actions = recorded(findings, run)
-		return pl
-	}
 	open, closed := index(issues)
 	restoreAll(open, closed, issues, run.Ledger)
+	if run.Ledger != nil && run.Ledger.Recorded && mode == "file" {
+		pl.Actions = recorded(findings, open, p, run)
+		return pl
+	}
 	// Fold in duplicates closed by concurrent runs, in case their
 	// occurrences were lost on the kept issue.
 	for id, l := range closed {
@@ -235,6 +235,9 @@ func StormID(run Run) string { return "storm/" + run.Repo + "/" + run.Key() }
 type parsedIssue struct {
 	Issue
 	p issue.Parsed
+	// stale is set when the run ledger knows more than the issue's state
+	// (see restoreAll).
+	stale bool
 }
 
 func index(issues []Issue) (open, closed map[string][]parsedIssue) {
@@ -247,7 +250,7 @@ func index(issues []Issue) (open, closed map[string][]parsedIssue) {
 		if err != nil { // a marker whose state was mangled: start the state afresh
 			p.State = issue.State{ID: p.ID}
 		}
-		pi := parsedIssue{is, p}
+		pi := parsedIssue{Issue: is, p: p}
 		if is.State == "closed" {
 			closed[p.ID] = append(closed[p.ID], pi)
 		} else {
