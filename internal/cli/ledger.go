@@ -77,17 +77,10 @@ func (t *run) readLedger(ctx context.Context) error {
 	}
 	t.hist = &history{store: store, view: view, record: rec, anyJob: q.AnyJob}
 	l := &plan.Ledger{Recorded: view.Recorded, Tests: map[string]plan.Tally{}}
-	var numbers []int
 	for id, tl := range view.Tests {
 		l.Tests[id] = planTally(tl)
-		if tl.Issue != 0 {
-			numbers = append(numbers, tl.Issue)
-		}
 	}
 	t.info.Ledger = l
-	if t.client != nil {
-		t.client.Keep(numbers...)
-	}
 	return nil
 }
 

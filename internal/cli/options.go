@@ -39,6 +39,7 @@ type Options struct {
 	MaxAssignees    *int
 	CommentInterval *config.Duration
 	ReopenWindow    *config.Duration
+	Adopt           *bool
 
 	// The run ledger's settings, over the repo config when given.
 	History       *string
@@ -64,6 +65,7 @@ var inputNames = []string{
 	"reports", "repo-root", "repo", "token", "api-url", "mode", "dry-run", "config", "logs",
 	"from-run", "annotations", "path-prefix", "fail-on-report-error", "json",
 	"max-new-issues", "max-assignees", "comment-interval", "reopen-window",
+	"adopt",
 	"history", "history-window", "history-days", "job-key",
 }
 
@@ -99,7 +101,7 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 			fs.Var(l, name, usage[name])
 			continue
 		}
-		if name == "dry-run" || name == "fail-on-report-error" {
+		if name == "dry-run" || name == "fail-on-report-error" || name == "adopt" {
 			raw[name] = new(string)
 			fs.Func(name, usage[name], boolFunc(raw[name]))
 			continue
@@ -187,6 +189,13 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 			*dst = &d
 		}
 	}
+	if v := value("adopt"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("adopt must be true or false, got %q", v))
+		}
+		o.Adopt = &b
+	}
 	for name, dst := range map[string]**string{"history": &o.History, "job-key": &o.JobKey} {
 		if v := value(name); v != "" {
 			*dst = &v
@@ -196,7 +205,7 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 		return Options{}, usagef("%s", strings.Join(errs, "; "))
 	}
 
-	// Defaults from the environment, as SPEC lists them.
+	// Defaults from the environment, as docs/commands.md lists them.
 	if len(o.Reports) == 0 {
 		o.Reports = []string{"**/junit*.xml"}
 	}
@@ -299,6 +308,9 @@ func (o Options) apply(c config.Config) config.Config {
 	if len(o.Logs) > 0 {
 		c.Logs = o.Logs
 	}
+	if o.Adopt != nil {
+		c.Adopt = *o.Adopt
+	}
 	if o.History != nil {
 		c.History = *o.History
 	}
@@ -343,6 +355,7 @@ var usage = map[string]string{
 	"max-assignees":        "most assignees per issue (default 3)",
 	"comment-interval":     "least time between routine comments on an issue (default 24h)",
 	"reopen-window":        "how long after closing a failure reopens an issue (default 30d)",
+	"adopt":                "take over the one open issue people filed about a failing test instead of filing another (default true)",
 	"history":              "the run ledger: branch:NAME (of --repo), dir:PATH or off (default branch:flake-triage-history)",
 	"history-window":       "how many records that ran a test make its window (default 50)",
 	"history-days":         "how many days back a test's window reaches (default 90)",

@@ -58,6 +58,9 @@ type Config struct {
 	Rotation Rotation `yaml:"rotation"`
 	// Logs are globs of controller logs to correlate (as --logs).
 	Logs []string `yaml:"logs"`
+	// Adopt lets the tool take over the one open issue people filed about
+	// a test before it tracked it, instead of filing a second one.
+	Adopt bool `yaml:"adopt"`
 	// History is where the run ledger lives: "branch:NAME", "dir:PATH"
 	// or "off".
 	History string `yaml:"history"`
@@ -116,6 +119,7 @@ func Default() Config {
 		IgnoreLabel:     "flake-triage/ignore",
 		Owners:          Owners{Source: "auto"},
 		Rotation:        Rotation{Period: Duration(7 * 24 * time.Hour)},
+		Adopt:           true,
 		History:         "branch:flake-triage-history",
 		HistoryWindow:   50,
 		HistoryDays:     90,

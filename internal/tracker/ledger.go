@@ -7,26 +7,6 @@ import (
 	"github.com/google/go-github/v57/github"
 )
 
-// Keep makes Load also return the issues numbered so, with or without the
-// tool's marker: the run ledger names each test's issue, which stays the
-// test's issue even when a human removed the tool's section.
-func (c *Client) Keep(numbers ...int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.keep == nil {
-		c.keep = map[int]bool{}
-	}
-	for _, n := range numbers {
-		c.keep[n] = true
-	}
-}
-
-func (c *Client) keeps(n int) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.keep[n]
-}
-
 // Body returns an issue's body and state ("open" or "closed"). It wraps
 // IssuesService.Get.
 func (c *Client) Body(ctx context.Context, number int) (body, state string, err error) {
