@@ -187,9 +187,14 @@ func planTally(tl ledger.Tally) plan.Tally {
 // back to the ledger's counts.
 func (t *run) writeLedger(ctx context.Context) error {
 	h := t.hist
-	// A run whose issues could not be read planned nothing: recording it
-	// would make its rerun a no-op.
+	// A run whose issues could not be read planned nothing, and one whose
+	// issue writes failed did not finish: recording either would make its
+	// rerun a no-op instead of filing what is missing.
 	if h == nil || t.res.Mode != "file" || t.plan.Mode != "file" || h.view.Recorded {
+		return nil
+	}
+	if t.failed {
+		t.res.Errors = append(t.res.Errors, fmt.Sprintf("the run ledger %s was not written, as issue writes failed: rerun the job to file what is missing and record the run", h.store))
 		return nil
 	}
 	u := ledger.Update{Issues: map[string]int{}, Seed: map[string]ledger.Tally{}}

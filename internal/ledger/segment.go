@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 )
 
@@ -279,19 +278,27 @@ func (s *segment) has(k Key, anyJob bool) bool {
 // that is shorter), then r's line. s may be nil for a new file.
 func appendRecord(s *segment, path string, r *Record) []byte {
 	var b bytes.Buffer
+	sets, last := map[string]*testSet{}, (*testSet)(nil)
 	if s == nil {
-		s = &segment{sets: map[string]*testSet{}}
-		h := header{Ledger: Version, Kind: "runs", Branch: r.Branch, Workflow: r.Workflow, Month: r.Time.UTC().Format("2006-01")}
-		writeJSON(&b, h)
+		writeJSON(&b, header{Ledger: Version, Kind: "runs", Branch: r.Branch, Workflow: r.Workflow, Month: r.Time.UTC().Format("2006-01")})
 	} else {
+		b.Grow(len(s.raw) + 512)
 		b.Write(s.raw)
+		sets, last = s.sets, s.last
 	}
+	writeRecord(&b, sets, last, r)
+	return b.Bytes()
+}
+
+// writeRecord writes r's lines: its set's definition when sets lacks it
+// (as a change to last when that is shorter), then the record.
+func writeRecord(b *bytes.Buffer, sets map[string]*testSet, last *testSet, r *Record) {
 	set := r.set
 	if set == nil {
 		set = newSet(nil)
 	}
-	if s.sets[set.id] == nil {
-		writeJSON(&b, setLineFor(set, s.last))
+	if sets[set.id] == nil {
+		writeJSON(b, setLineFor(set, last))
 	}
 	rl := recordLine{Run: r.Run, Attempt: r.Attempt, Job: r.Job, JobKey: r.JobKey, Workflow: r.Workflow, Branch: r.Branch,
 		SHA: r.SHA, Event: r.Event, Time: r.Time.UTC(), URL: r.URL, Set: set.id}
@@ -312,8 +319,7 @@ func appendRecord(s *segment, path string, r *Record) []byte {
 		}
 	}
 	sort.Strings(rl.Skipped)
-	writeJSON(&b, rl)
-	return b.Bytes()
+	writeJSON(b, rl)
 }
 
 // setLineFor defines set in full, or as a change to base when that is
@@ -369,4 +375,3 @@ func monthPath(branch, workflow, month string) string {
 	return "runs/" + slug(branch) + "/" + slug(workflow) + "/" + month + ".jsonl"
 }
 
-var _ = strings.TrimSpace
