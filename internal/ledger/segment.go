@@ -374,4 +374,3 @@ func monthsBack(t, since time.Time) []string {
 func monthPath(branch, workflow, month string) string {
 	return "runs/" + slug(branch) + "/" + slug(workflow) + "/" + month + ".jsonl"
 }
-
