@@ -217,7 +217,7 @@ func (t *run) writeLedger(ctx context.Context) error {
 	w, err := ledger.Add(ctx, h.view, h.record, h.anyJob, u)
 	switch {
 	case errors.Is(err, ledger.ErrForbidden):
-		t.warn(fmt.Sprintf("the run ledger %s was not written: the token may not write it (403); give the workflow the `contents: write` permission. The run goes on without recording.", h.store))
+		t.warn(fmt.Sprintf("the run ledger %s was not written: the token may not write it (%s); give the workflow the `contents: write` permission. The run goes on without recording.", h.store, refusal(err)))
 		return nil
 	case err != nil:
 		t.res.Errors = append(t.res.Errors, err.Error())
@@ -228,6 +228,15 @@ func (t *run) writeLedger(ctx context.Context) error {
 		t.reconcile(ctx, w)
 	}
 	return nil
+}
+
+// refusal is how GitHub refused a ledger write: 403, or 404 to a token
+// that may not see the write endpoints.
+func refusal(err error) string {
+	if strings.Contains(err.Error(), "GitHub answered 404") {
+		return "404"
+	}
+	return "403"
 }
 
 // seed is what the ledger starts a test's tally from when it has none: the

@@ -124,8 +124,16 @@ func status(err error) int {
 func (b Branch) explain(op string, err error) error {
 	switch status(err) {
 	case http.StatusForbidden:
+		if strings.HasPrefix(op, "get") {
+			return fmt.Errorf("%s: the token may not read the ledger (403): the workflow needs the `contents: read` permission: %w", op, err)
+		}
 		return fmt.Errorf("%s: %w: %v", op, ErrForbidden, err)
 	case http.StatusNotFound:
+		if !strings.HasPrefix(op, "get") {
+			// GitHub answers 404, not 403, to a token that may read a
+			// repository's contents but not write them, on some repositories.
+			return fmt.Errorf("%s: %w (GitHub answered 404): %v", op, ErrForbidden, err)
+		}
 		return fmt.Errorf("%s: not found (404): check that repository %s/%s exists and the token may read its contents: %w", op, b.Owner, b.Repo, err)
 	case http.StatusConflict:
 		return fmt.Errorf("%s: the repository %s/%s is empty (409): push a first commit, or use history dir:PATH: %w", op, b.Owner, b.Repo, err)

@@ -233,3 +233,28 @@ func btoi(b bool) int {
 	}
 	return 0
 }
+
+func FuzzParseTests(f *testing.F) {
+	tl := &tests{by: map[string]Tally{"a": Tally{Test: "a", Issue: 3}.add(Occurrence{Key: Key{Run: "1", Attempt: 1, Job: "j"}, Time: t0, Outcome: "failed"})}}
+	f.Add(tl.encode())
+	f.Add([]byte("{\"ledger\":1,\"kind\":\"tests\"}\n{\"test\":\"\"}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := parseTests(data)
+		if err != nil {
+			return
+		}
+		// What parses encodes and parses back to the same tallies.
+		q, err := parseTests(p.encode())
+		if err != nil {
+			t.Fatalf("re-encoded tallies do not parse: %v", err)
+		}
+		if len(q.by) != len(p.by) {
+			t.Fatalf("%d tallies, then %d", len(p.by), len(q.by))
+		}
+		for id, x := range p.by {
+			if q.by[id].Count != x.Count || q.by[id].Issue != x.Issue {
+				t.Fatalf("tally %q changed: %+v, then %+v", id, x, q.by[id])
+			}
+		}
+	})
+}

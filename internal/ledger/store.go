@@ -47,7 +47,7 @@ var (
 	// ErrConflict: the store moved since the head the write was based on.
 	ErrConflict = errors.New("the ledger changed since it was read")
 	// ErrForbidden: the token may read but not write the ledger.
-	ErrForbidden = errors.New("the token may not write the ledger (403): the workflow needs the `contents: write` permission")
+	ErrForbidden = errors.New("the token may not write the ledger: the workflow needs the `contents: write` permission")
 )
 
 // A FileError is a ledger file that cannot be read as this version of the
