@@ -257,6 +257,8 @@ type parsedIssue struct {
 	// stale is set when the run ledger knows more than the issue's state
 	// (see restoreAll).
 	stale bool
+	// garbled is set when the issue's state block could not be read.
+	garbled bool
 }
 
 func index(issues []Issue) (open, closed map[string][]parsedIssue) {
@@ -269,7 +271,7 @@ func index(issues []Issue) (open, closed map[string][]parsedIssue) {
 		if err != nil { // a marker whose state was mangled: start the state afresh
 			p.State = issue.State{ID: p.ID}
 		}
-		pi := parsedIssue{Issue: is, p: p}
+		pi := parsedIssue{Issue: is, p: p, garbled: err != nil}
 		if is.State == "closed" {
 			closed[p.ID] = append(closed[p.ID], pi)
 		} else {
@@ -358,6 +360,9 @@ func update(a *Action, f triage.Finding, is parsedIssue, occ issue.Occurrence, p
 	st := prev.Add(occ).WithTest(f.Test.Suite, f.Test.Classname, f.Test.Name)
 	a.Kind = Update
 	a.Reason = fmt.Sprintf("new occurrence of the test of #%d (%d recorded)", is.Number, st.Count)
+	if is.garbled && !is.stale {
+		a.Reason += fmt.Sprintf("; the state block of #%d was unreadable and no run ledger knows the test: its count restarts from this run", is.Number)
+	}
 	quiet := hasLabel(is.Labels, p.QuietLabel)
 	var why string
 	switch {
