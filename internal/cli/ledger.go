@@ -41,6 +41,10 @@ func (t *run) reportOptions() []report.Option {
 // holds this run already. Without a usable ledger the run goes on with
 // the issues' own state, as without one, and writes no record.
 func (t *run) readLedger(ctx context.Context) error {
+	// The job key tells matrix legs apart in the issues' history too.
+	if k := jobKeyLabel(t.cfg.JobKey); k != "" {
+		t.info.Job = strings.TrimSpace(t.info.Job + " " + k)
+	}
 	kind, arg, err := ledger.Parse(t.cfg.History)
 	if err != nil || kind == "off" {
 		return nil
@@ -58,16 +62,12 @@ func (t *run) readLedger(ctx context.Context) error {
 		store = ledger.Dir{Path: arg}
 	}
 	rec := t.record()
-	// The job key tells matrix legs apart in the issues' history too.
-	if k := jobKeyLabel(t.cfg.JobKey); k != "" {
-		t.info.Job = strings.TrimSpace(t.info.Job + " " + k)
-	}
 	var ids []string
 	for _, f := range t.res.Findings {
 		ids = append(ids, f.ID)
 	}
 	q := ledger.Query{
-		Scope:    ledger.Scope{Branch: rec.Branch, Size: t.cfg.HistoryWindow, Since: rec.Time.AddDate(0, 0, -t.cfg.HistoryDays)},
+		Scope:    ledger.Scope{Branch: t.windowBranch(rec), Size: t.cfg.HistoryWindow, Since: rec.Time.AddDate(0, 0, -t.cfg.HistoryDays)},
 		Workflow: rec.Workflow, Now: rec.Time, Tests: ids, Record: rec, AnyJob: t.o.FromRun != 0,
 	}
 	view, err := ledger.Read(ctx, store, q)
@@ -82,6 +82,19 @@ func (t *run) readLedger(ctx context.Context) error {
 	}
 	t.info.Ledger = l
 	return nil
+}
+
+// windowBranch is the branch whose window the run reads: its own, or for
+// a pull request run its base branch (the PR run is not part of it).
+func (t *run) windowBranch(rec *ledger.Record) string {
+	if rec.Branch != "" {
+		return rec.Branch
+	}
+	switch t.info.Event {
+	case "pull_request", "pull_request_target":
+		return t.env.Getenv("GITHUB_BASE_REF")
+	}
+	return ""
 }
 
 // record is this run's record: its key, where and when it ran, and every
@@ -192,6 +205,9 @@ func (t *run) writeLedger(ctx context.Context) error {
 	// rerun a no-op instead of filing what is missing.
 	if h == nil || t.res.Mode != "file" || t.plan.Mode != "file" || h.view.Recorded {
 		return nil
+	}
+	if len(h.record.Tests()) == 0 {
+		return nil // no report was read: the record would say nothing
 	}
 	if t.failed {
 		t.res.Errors = append(t.res.Errors, fmt.Sprintf("the run ledger %s was not written, as issue writes failed: rerun the job to file what is missing and record the run", h.store))
