@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -362,4 +364,45 @@ func addRecordIgnoringErrors(gh *fakegithub.Server) {
 		return
 	}
 	_ = store.Write(context.Background(), h, []ledger.Change{{Path: "README.md", New: []byte("ledger\n")}}, "readme")
+}
+
+// TestLedgerFromRunOfARecordedRun: a --from-run re-triage of a run that a
+// job of it recorded already adds no record and writes nothing.
+func TestLedgerFromRunOfARecordedRun(t *testing.T) {
+	dir := extractSample(t)
+	var zipped bytes.Buffer
+	zw := zip.NewWriter(&zipped)
+	w, err := zw.Create("reports/ginkgo-e2e.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(mustRead(t, filepath.Join(dir, "reports/ginkgo-e2e.xml")))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	gh := fakegithub.New(t, "acme", "capi-like", "ghs_secretvalue")
+	gh.AddRun(555, 2, "fedcba9876543210fedcba9876543210fedcba98", "main", "push", fakegithub.Artifact{Name: "junit-e2e", Zip: zipped.Bytes()})
+	env := pushEnv(t, gh, dir, 555, "e2e")
+	env["GITHUB_RUN_ATTEMPT"] = "2"
+	if code, _, stderr := runAt(t, env, ledgerT0, "triage"); code != ExitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	lines := ledgerLines(t, gh)
+	writes := gh.Writes()
+	plain := map[string]string{"GITHUB_API_URL": gh.URL, "GITHUB_TOKEN": "ghs_secretvalue", "GITHUB_REPOSITORY": "acme/capi-like"}
+	code, stdout, stderr := runAt(t, plain, ledgerT0.Add(24*time.Hour), "triage", "--from-run", "555", "--mode", "file", "--repo-root", dir, "--json", "-")
+	if code != ExitOK {
+		t.Fatalf("from-run: exit %d\n%s", code, stderr)
+	}
+	if n := gh.Writes() - writes; n != 0 {
+		t.Errorf("the re-triage made %d writes, want none", n)
+	}
+	if got := ledgerLines(t, gh); fmt.Sprint(got) != fmt.Sprint(lines) {
+		t.Errorf("ledger records %v, want still %v", got, lines)
+	}
+	for name, a := range actions(t, stdout) {
+		if !strings.HasPrefix(a, "none") {
+			t.Errorf("%s: %s, want none", name, a)
+		}
+	}
 }
