@@ -213,28 +213,6 @@ func (g *gitDB) files(commit string) map[string]treeEntry {
 	return out
 }
 
-// writeFiles stores nested trees for files keyed by full path and
-// returns the root tree's sha.
-func (g *gitDB) writeFiles(files map[string]treeEntry) string {
-	var entries []treeEntry
-	sub := map[string]map[string]treeEntry{}
-	for p, e := range files {
-		dir, rest, nested := strings.Cut(p, "/")
-		if !nested {
-			entries = append(entries, treeEntry{mode: e.mode, name: p, sha: e.sha})
-			continue
-		}
-		if sub[dir] == nil {
-			sub[dir] = map[string]treeEntry{}
-		}
-		sub[dir][rest] = e
-	}
-	for dir, fs := range sub {
-		entries = append(entries, treeEntry{mode: "040000", name: dir, sha: g.writeFiles(fs)})
-	}
-	return g.putTree(entries)
-}
-
 // resolve finds the commit a ref names: a full or abbreviated (7+)
 // commit sha, a branch, a tag, or "refs/...". Commits made unreachable
 // are not found.
@@ -277,6 +255,31 @@ func (g *gitDB) ancestors(sha string) map[string]bool {
 		stack = append(stack, g.commit(c).parents...)
 	}
 	return seen
+}
+
+// isAncestor reports whether commit anc is reachable from commit desc,
+// walking back no further than anc's generation.
+func (g *gitDB) isAncestor(anc, desc string) bool {
+	a := g.commit(anc)
+	if a == nil || g.commit(desc) == nil {
+		return false
+	}
+	seen := map[string]bool{}
+	stack := []string{desc}
+	for len(stack) > 0 {
+		c := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if c == anc {
+			return true
+		}
+		gc := g.commit(c)
+		if seen[c] || gc == nil || gc.generation <= a.generation {
+			continue
+		}
+		seen[c] = true
+		stack = append(stack, gc.parents...)
+	}
+	return false
 }
 
 // order lists a set of commits newest first, children before parents
@@ -467,7 +470,7 @@ func (s *Server) routeGit(r *http.Request, rest []string, raw []byte) (rep reply
 		delete(g.refs, name)
 		return reply{status: 204}, true
 	}
-	return notFound(), true
+	return reply{}, false
 }
 
 func (s *Server) createBlob(raw []byte) reply {
@@ -521,12 +524,12 @@ func (s *Server) createTree(raw []byte) reply {
 		return invalid("Tree", "tree", "missing_field", "")
 	}
 	g := s.db()
-	files := map[string]treeEntry{}
+	edit := g.edit("")
 	if req.BaseTree != nil && *req.BaseTree != "" {
 		if g.object(*req.BaseTree, "tree") == nil {
 			return unprocessable("base_tree is not a valid tree oid")
 		}
-		g.flatten(strings.ToLower(*req.BaseTree), "", files)
+		edit = g.edit(strings.ToLower(*req.BaseTree))
 	}
 	for _, e := range req.Tree {
 		p := e.Path
@@ -555,10 +558,9 @@ func (s *Server) createTree(raw []byte) reply {
 			// not a file of the base tree, directories included
 			// (https://docs.github.com/rest/git/trees#create-a-tree,
 			// google/go-github#2418).
-			if _, isFile := files[p]; !isFile {
+			if !edit.remove(p) {
 				return unprocessable("GitRPC::BadObjectState")
 			}
-			delete(files, p)
 			continue
 		case e.Content != nil:
 			if kind != "blob" {
@@ -570,20 +572,14 @@ func (s *Server) createTree(raw []byte) reply {
 		if kind != "commit" && g.object(sha, kind) == nil {
 			return unprocessable(fmt.Sprintf("tree.sha %s is not a valid %s", sha, kind))
 		}
-		for f := range files {
-			if f == p || strings.HasPrefix(f, p+"/") || strings.HasPrefix(p, f+"/") {
-				delete(files, f)
-			}
-		}
-		if kind == "tree" {
-			g.flatten(sha, p+"/", files)
-			continue
-		}
-		files[p] = treeEntry{mode: e.Mode, name: p, sha: sha}
+		edit.set(p, treeEntry{mode: e.Mode, sha: sha})
 	}
-	sha := g.writeFiles(files)
+	sha := edit.write()
 	return reply{status: 201, header: map[string]string{"Location": s.gitURL("trees", sha)}, body: s.treeJSON(sha, false)}
 }
+
+// treeMax is the most entries a tree listing holds.
+const treeMax = 100000
 
 func (s *Server) treeJSON(sha string, recursive bool) map[string]any {
 	g := s.db()
@@ -606,7 +602,13 @@ func (s *Server) treeJSON(sha string, recursive bool) map[string]any {
 		}
 	}
 	walk(sha, "")
-	return map[string]any{"sha": sha, "url": s.gitURL("trees", sha), "tree": list, "truncated": false}
+	// GitHub cuts a recursive listing at 100,000 entries
+	// (https://docs.github.com/rest/git/trees#get-a-tree).
+	truncated := len(list) > treeMax
+	if truncated {
+		list = list[:treeMax]
+	}
+	return map[string]any{"sha": sha, "url": s.gitURL("trees", sha), "tree": list, "truncated": truncated}
 }
 
 type personRequest struct {
@@ -756,7 +758,7 @@ func (s *Server) updateRef(name string, raw []byte) reply {
 	if !found {
 		return unprocessable("Reference does not exist")
 	}
-	if rc := g.races[name]; rc != nil && rc.times > 0 {
+	if rc := g.races[name]; rc != nil && rc.times > 0 && !req.Force {
 		rc.times--
 		cur = s.otherWriter(name, rc.files)
 	}
@@ -764,7 +766,7 @@ func (s *Server) updateRef(name string, raw []byte) reply {
 	if g.objects[sha] == nil {
 		return unprocessable("Object does not exist")
 	}
-	if !req.Force && sha != cur && (g.commit(sha) == nil || !g.ancestors(sha)[cur]) {
+	if !req.Force && sha != cur && !g.isAncestor(cur, sha) {
 		return unprocessable("Update is not a fast forward")
 	}
 	g.refs[name] = sha
@@ -776,9 +778,13 @@ func (s *Server) updateRef(name string, raw []byte) reply {
 func (s *Server) otherWriter(ref string, files map[string]string) string {
 	g := s.db()
 	cur := g.refs[ref]
-	all := g.files(cur)
+	tree := ""
+	if c := g.commit(cur); c != nil {
+		tree = c.tree
+	}
+	edit := g.edit(tree)
 	for p, content := range files {
-		all[p] = treeEntry{mode: "100644", name: p, sha: g.putBlob([]byte(content))}
+		edit.set(p, treeEntry{mode: "100644", sha: g.putBlob([]byte(content))})
 	}
 	now := s.now().UTC().Truncate(time.Second)
 	who := gitPerson{name: "another-writer", email: "another-writer@users.noreply.github.com", date: now}
@@ -786,7 +792,7 @@ func (s *Server) otherWriter(ref string, files map[string]string) string {
 	if g.commit(cur) != nil {
 		parents = []string{cur}
 	}
-	sha := g.putCommit(&gitCommit{tree: g.writeFiles(all), parents: parents, author: who, committer: who,
+	sha := g.putCommit(&gitCommit{tree: edit.write(), parents: parents, author: who, committer: who,
 		message: fmt.Sprintf("another writer %d", g.commits+1)})
 	g.refs[ref] = sha
 	return sha

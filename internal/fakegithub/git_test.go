@@ -146,6 +146,32 @@ func TestObjectNamesAreGits(t *testing.T) {
 		t.Errorf("tree %s, git write-tree says %s", rc.GetTree().GetSHA(), wantTree)
 	}
 
+	// Edits on a base tree: add a deeper file, replace one, delete one
+	// (emptying no directory) and one whose directory goes with it.
+	edited, _, err := c.Git.CreateTree(ctx, "o", "r", wantTree, []*github.TreeEntry{
+		{Path: github.String("b/d/f/g.txt"), Mode: github.String("100644"), Type: github.String("blob"), Content: github.String("new\n")},
+		{Path: github.String("runs/2026.jsonl"), Mode: github.String("100644"), Type: github.String("blob"), Content: github.String("replaced\n")},
+		{Path: github.String("a"), Mode: github.String("100644"), Type: github.String("blob")},
+		{Path: github.String("b/c.txt"), Mode: github.String("100644"), Type: github.String("blob")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, content := range map[string]string{"b/d/f/g.txt": "new\n", "runs/2026.jsonl": "replaced\n"} {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gitCmd(t, dir, "", nil, "rm", "-q", "-f", "a", "b/c.txt")
+	gitCmd(t, dir, "", nil, "add", "-A")
+	if want := gitCmd(t, dir, "", nil, "write-tree"); edited.GetSHA() != want {
+		t.Errorf("edited tree %s, git write-tree says %s", edited.GetSHA(), want)
+	}
+
 	// A commit with a parent, an author and a committer, and a message
 	// without a final newline.
 	when := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
@@ -461,6 +487,21 @@ func TestGitFaults(t *testing.T) {
 	if _, _, err := c.Git.UpdateRef(ctx, "o", "r", &github.Reference{Ref: github.String("heads/h"), Object: &github.GitObject{SHA: github.String(base)}}, false); err != nil {
 		t.Errorf("update after the fault: %v", err)
 	}
+	// The update lands but its answer is lost: the ref moved, and the
+	// same update again is a harmless no-op.
+	next := commitFiles(t, c, base, "next", map[string]string{"g": "1"})
+	s.Fail(Fault{Method: "PATCH", Path: "/git/refs/heads/h", Landed: true, Status: 502})
+	upd := &github.Reference{Ref: github.String("heads/h"), Object: &github.GitObject{SHA: github.String(next)}}
+	if _, _, err := c.Git.UpdateRef(ctx, "o", "r", upd, false); status(err) != 502 || s.Ref("heads/h") != next {
+		t.Errorf("landed update: %v, ref at %s", err, s.Ref("heads/h"))
+	}
+	if _, _, err := c.Git.UpdateRef(ctx, "o", "r", upd, false); err != nil {
+		t.Errorf("the same update again: %v", err)
+	}
+	log := s.Log("h")
+	if len(log) != 2 || log[0].SHA != next || log[0].Author != "github-actions[bot]" || !cmp.Equal(log[0].Files, []string{"g"}) || log[1].Parents != nil {
+		t.Errorf("log: %+v", log)
+	}
 }
 
 // seed makes a history on main: three people over five days.
@@ -624,6 +665,24 @@ func TestContents(t *testing.T) {
 	if diff := cmp.Diff([]string{"dir pkg/a", "dir pkg/b"}, names); diff != "" {
 		t.Errorf("directory (-want +got):\n%s", diff)
 	}
+	rc, _, err := c.Repositories.DownloadContents(ctx, "o", "r", "pkg/a/a.go", &github.RepositoryContentGetOptions{Ref: shas[1]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	downloaded, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil || string(downloaded) != "package a\nChange pkg/a/a.go\n" {
+		t.Errorf("downloaded %q, %v", downloaded, err)
+	}
+	big := strings.Repeat("x", 1<<20+1)
+	s.Seed("main", SeedCommit{Login: "bob", Contents: map[string]string{"big.txt": big}})
+	file, _, _, err = c.Repositories.GetContents(ctx, "o", "r", "big.txt", nil)
+	if err != nil || file.GetEncoding() != "none" || file.GetSize() != len(big) {
+		t.Errorf("a file over 1 MB: encoding %q size %d, %v", file.GetEncoding(), file.GetSize(), err)
+	}
+	if blob, _, err := c.Git.GetBlobRaw(ctx, "o", "r", file.GetSHA()); err != nil || len(blob) != len(big) {
+		t.Errorf("a file over 1 MB through the blobs endpoint: %d bytes, %v", len(blob), err)
+	}
 	if _, _, _, err := c.Repositories.GetContents(ctx, "o", "r", "docs/x.md", nil); status(err) != 404 {
 		t.Errorf("deleted file: %v", err)
 	}
@@ -695,5 +754,186 @@ func TestBranchesAndTheDefaultBranch(t *testing.T) {
 	// go-github's GetBranch reports a 404 as a plain error.
 	if _, resp, err := c.Repositories.GetBranch(ctx, "o", "r", "flake-triage-history", 0); err == nil || resp.StatusCode != 404 {
 		t.Errorf("absent branch: %v, want 404", err)
+	}
+}
+
+// FuzzTreesRoundTrip writes files at arbitrary paths as nested trees and
+// reads them back: the same files, every tree sorted as git sorts it,
+// and the same trees whether written afresh or edited.
+func FuzzTreesRoundTrip(f *testing.F) {
+	f.Add("a\na.b\nb/c\nb-c\nb/d/e")
+	f.Add("runs/2.jsonl\nruns/2026/03/3.jsonl\nindex.json")
+	f.Fuzz(func(t *testing.T, list string) {
+		g := (&Server{}).db()
+		files := map[string]treeEntry{}
+		for i, p := range strings.Split(list, "\n") {
+			if p == "" || strings.HasPrefix(p, "/") || strings.HasSuffix(p, "/") || strings.Contains(p, "//") || strings.ContainsRune(p, 0) {
+				continue
+			}
+			files[p] = treeEntry{mode: "100644", name: p, sha: g.putBlob([]byte(fmt.Sprint(i)))}
+		}
+		// A path cannot be a file and a directory at once.
+		for p := range files {
+			for q := range files {
+				if strings.HasPrefix(q, p+"/") {
+					delete(files, p)
+				}
+			}
+		}
+		root := writeFiles(g, files)
+		got := map[string]treeEntry{}
+		g.flatten(root, "", got)
+		if !cmp.Equal(files, got, cmp.AllowUnexported(treeEntry{})) {
+			t.Fatalf("wrote %v, read %v", files, got)
+		}
+		// The path editor, which rewrites only the changed trees, agrees
+		// with writing every tree afresh: in one go, and removing every
+		// other file from the result.
+		edit := g.edit("")
+		var paths []string
+		for p, e := range files {
+			edit.set(p, e)
+			paths = append(paths, p)
+		}
+		if again := edit.write(); again != root {
+			t.Fatalf("edit wrote %s, writeFiles %s", again, root)
+		}
+		sort.Strings(paths)
+		edit = g.edit(root)
+		for i, p := range paths {
+			if i%2 == 0 {
+				if !edit.remove(p) {
+					t.Fatalf("remove %s found no file", p)
+				}
+				delete(files, p)
+			}
+		}
+		if smaller, want := edit.write(), writeFiles(g, files); smaller != want {
+			t.Fatalf("after removals the edit wrote %s, writeFiles %s", smaller, want)
+		}
+		for sha, o := range g.objects {
+			if o.kind != "tree" {
+				continue
+			}
+			if hashObject("tree", o.body) != sha {
+				t.Fatalf("tree %s hashes to %s", sha, hashObject("tree", o.body))
+			}
+			for i := 1; i < len(o.entries); i++ {
+				if treeKey(o.entries[i-1]) >= treeKey(o.entries[i]) {
+					t.Fatalf("tree entries out of git's order: %q before %q", treeKey(o.entries[i-1]), treeKey(o.entries[i]))
+				}
+			}
+		}
+	})
+}
+
+// BenchmarkLedgerAppend appends one file per commit to a branch through
+// the Git database, as a ledger writer does: tree, commit, ref update.
+func BenchmarkLedgerAppend(b *testing.B) {
+	s := New(b, "o", "r", "tok")
+	c := github.NewClient(s.Client()).WithAuthToken("tok")
+	c.BaseURL, _ = url.Parse(s.URL)
+	head := s.Seed("h", SeedCommit{Login: "bot", Contents: map[string]string{"README": "ledger\n"}})[0]
+	for i := 0; b.Loop(); i++ {
+		pc, _, err := c.Git.GetCommit(ctx, "o", "r", head)
+		if err != nil {
+			b.Fatal(err)
+		}
+		tree, _, err := c.Git.CreateTree(ctx, "o", "r", pc.GetTree().GetSHA(), []*github.TreeEntry{{Path: github.String(fmt.Sprintf("runs/%04d/%d.jsonl", i/100, i)),
+			Mode: github.String("100644"), Type: github.String("blob"), Content: github.String(`{"run":1}` + "\n")}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		com, _, err := c.Git.CreateCommit(ctx, "o", "r", &github.Commit{Message: github.String("run"), Tree: tree, Parents: []*github.Commit{{SHA: github.String(head)}}}, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, _, err := c.Git.UpdateRef(ctx, "o", "r", &github.Reference{Ref: github.String("heads/h"), Object: &github.GitObject{SHA: com.SHA}}, false); err != nil {
+			b.Fatal(err)
+		}
+		head = com.GetSHA()
+	}
+}
+
+// TestCompareLimits checks GitHub's limits on a long comparison: 250
+// commits unpaged, the most recent last; paged, 30 a page by default.
+func TestCompareLimits(t *testing.T) {
+	s, c := gitClient(t)
+	var seeds []SeedCommit
+	for i := range 260 {
+		seeds = append(seeds, SeedCommit{Login: "alice", Date: time.Date(2026, 1, 1, 0, i, 0, 0, time.UTC), Files: []string{fmt.Sprintf("f%d", i%7)}})
+	}
+	shas := s.Seed("main", seeds...)
+	all, _, err := c.Repositories.CompareCommits(ctx, "o", "r", shas[0], "main", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all.Commits) != 250 || all.GetTotalCommits() != 259 || all.Commits[249].GetSHA() != shas[259] || all.Commits[0].GetSHA() != shas[10] || len(all.Files) != 7 {
+		t.Errorf("unpaged: %d commits of %d, files %d", len(all.Commits), all.GetTotalCommits(), len(all.Files))
+	}
+	var got []string
+	opts := &github.ListOptions{Page: 1}
+	for {
+		page, resp, err := c.Repositories.CompareCommits(ctx, "o", "r", shas[0], "main", opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (opts.Page > 1) != (page.Files == nil) {
+			t.Errorf("page %d: %d files", opts.Page, len(page.Files))
+		}
+		for _, cm := range page.Commits {
+			got = append(got, cm.GetSHA())
+		}
+		if resp.NextPage == 0 {
+			break
+		}
+		opts.Page = resp.NextPage
+	}
+	if diff := cmp.Diff(shas[1:], got); diff != "" {
+		t.Errorf("paged (-want +got):\n%s", diff)
+	}
+	if n := s.Count("GET", "/compare/"+shas[0]+"...main"); n != 1+9 {
+		t.Errorf("%d requests, want 10 (1 unpaged, 9 pages of 30)", n)
+	}
+}
+
+// writeFiles stores nested trees for files keyed by full path and
+// returns the root tree's sha: a reference for the tree editor, writing
+// every tree afresh.
+func writeFiles(g *gitDB, files map[string]treeEntry) string {
+	var entries []treeEntry
+	sub := map[string]map[string]treeEntry{}
+	for p, e := range files {
+		dir, rest, nested := strings.Cut(p, "/")
+		if !nested {
+			entries = append(entries, treeEntry{mode: e.mode, name: p, sha: e.sha})
+			continue
+		}
+		if sub[dir] == nil {
+			sub[dir] = map[string]treeEntry{}
+		}
+		sub[dir][rest] = e
+	}
+	for dir, fs := range sub {
+		entries = append(entries, treeEntry{mode: "040000", name: dir, sha: writeFiles(g, fs)})
+	}
+	return g.putTree(entries)
+}
+
+func TestForcePush(t *testing.T) {
+	s, c := gitClient(t)
+	shas := seed(s)
+	// main goes back to its second commit and gets a new third one.
+	s.ForcePush("main", shas[1])
+	rewritten := s.Seed("main", SeedCommit{Login: "bob", Files: []string{"pkg/a/a.go"}})
+	if _, _, err := c.Repositories.CompareCommits(ctx, "o", "r", shas[3], "main", nil); status(err) != 404 {
+		t.Errorf("compare from a force-pushed commit: %v, want 404", err)
+	}
+	if _, _, err := c.Repositories.GetCommit(ctx, "o", "r", shas[4], nil); status(err) != 422 {
+		t.Errorf("a force-pushed commit: %v, want 422", err)
+	}
+	cmpr, _, err := c.Repositories.CompareCommits(ctx, "o", "r", shas[0], "main", nil)
+	if err != nil || len(cmpr.Commits) != 2 || cmpr.Commits[1].GetSHA() != rewritten[0] {
+		t.Errorf("compare on the rewritten history: %v %v", cmpr, err)
 	}
 }

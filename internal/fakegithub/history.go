@@ -45,13 +45,13 @@ func (s *Server) Seed(branch string, commits ...SeedCommit) []string {
 	var shas []string
 	for _, sc := range commits {
 		head := g.refs[ref]
-		files := g.files(head)
+		tree := ""
+		if c := g.commit(head); c != nil {
+			tree = c.tree
+		}
+		edit := g.edit(tree)
 		for _, p := range sc.Delete {
-			for f := range files {
-				if f == p || strings.HasPrefix(f, p+"/") {
-					delete(files, f)
-				}
-			}
+			edit.removeAll(p)
 		}
 		msg := sc.Message
 		if msg == "" {
@@ -65,13 +65,15 @@ func (s *Server) Seed(branch string, commits ...SeedCommit) []string {
 		}
 		for _, p := range sc.Files {
 			old := ""
-			if o := g.object(files[p].sha, "blob"); o != nil {
-				old = string(o.body)
+			if e, ok := edit.file(p); ok {
+				if o := g.object(e.sha, "blob"); o != nil {
+					old = string(o.body)
+				}
 			}
-			files[p] = treeEntry{mode: "100644", name: p, sha: g.putBlob([]byte(old + msg + "\n"))}
+			edit.set(p, treeEntry{mode: "100644", sha: g.putBlob([]byte(old + msg + "\n"))})
 		}
 		for p, c := range sc.Contents {
-			files[p] = treeEntry{mode: "100644", name: p, sha: g.putBlob([]byte(c))}
+			edit.set(p, treeEntry{mode: "100644", sha: g.putBlob([]byte(c))})
 		}
 		who := gitPerson{name: sc.Name, email: sc.Email, date: sc.Date.UTC().Truncate(time.Second)}
 		if sc.Date.IsZero() {
@@ -92,7 +94,7 @@ func (s *Server) Seed(branch string, commits ...SeedCommit) []string {
 		if sc.Login != "" {
 			g.logins[strings.ToLower(who.email)] = sc.Login
 		}
-		c := &gitCommit{tree: g.writeFiles(files), author: who, committer: who, message: msg}
+		c := &gitCommit{tree: edit.write(), author: who, committer: who, message: msg}
 		if head != "" {
 			c.parents = []string{head}
 		}
@@ -110,6 +112,30 @@ func (s *Server) Unreachable(sha string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.db().gone[strings.ToLower(sha)] = true
+}
+
+// ForcePush points branch at commit sha (such as an older commit, or a
+// rewritten history) and makes the commits that only the old head
+// reached unreachable, as a force push followed by garbage collection
+// does: compare and commits answer 404 or 422 for them.
+func (s *Server) ForcePush(branch, sha string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.db()
+	ref := "refs/heads/" + branch
+	old := g.ancestors(g.refs[ref])
+	g.refs[ref] = strings.ToLower(sha)
+	kept := map[string]bool{}
+	for _, head := range g.refs {
+		for c := range g.ancestors(head) {
+			kept[c] = true
+		}
+	}
+	for c := range old {
+		if !kept[c] {
+			g.gone[c] = true
+		}
+	}
 }
 
 // A fileChange is one file of a diff.
@@ -179,16 +205,12 @@ func (g *gitDB) touches(c string, p string) bool {
 	if p == "" {
 		return true
 	}
-	parent := ""
+	now, _ := g.entryAt(g.commit(c).tree, p)
+	var before treeEntry
 	if ps := g.commit(c).parents; len(ps) > 0 {
-		parent = ps[0]
+		before, _ = g.entryAt(g.commit(ps[0]).tree, p)
 	}
-	for _, f := range g.diff(parent, c) {
-		if f.path == p || strings.HasPrefix(f.path, p+"/") {
-			return true
-		}
-	}
-	return false
+	return now.sha != before.sha
 }
 
 func (s *Server) filesJSON(changes []fileChange, ref string) []any {
@@ -301,8 +323,11 @@ func (s *Server) paginate(q url.Values, n, def, most int, api string) (lo, hi in
 // .../compare/{basehead}, .../branches/{branch} and .../contents/{path};
 // s.mu is held.
 func (s *Server) routeHistory(r *http.Request, rest []string) (reply, bool) {
-	if r.Method != http.MethodGet {
-		return notFound(), true
+	mine := r.Method == http.MethodGet && (rest[0] == "commits" && len(rest) <= 2 || rest[0] == "contents" ||
+		(rest[0] == "compare" || rest[0] == "branches") && len(rest) == 2)
+	if !mine {
+		// Left to other routes: commits/{sha}/pulls and the like.
+		return reply{}, false
 	}
 	g := s.db()
 	if g.empty && len(g.refs) == 0 {
@@ -340,7 +365,7 @@ func (s *Server) routeHistory(r *http.Request, rest []string) (reply, bool) {
 		}
 		return s.contents(r, sha, strings.Join(rest[1:], "/")), true
 	}
-	return notFound(), true
+	return reply{}, false
 }
 
 func (s *Server) listCommits(q url.Values) reply {
@@ -373,7 +398,7 @@ func (s *Server) listCommits(q url.Values) reply {
 		if !since.IsZero() && d.Before(since) || !until.IsZero() && d.After(until) {
 			continue
 		}
-		if a := q.Get("author"); a != "" && !strings.EqualFold(g.logins[strings.ToLower(gc.author.email)], a) && !strings.EqualFold(gc.author.email, a) {
+		if !g.by(gc.author, q.Get("author")) || !g.by(gc.committer, q.Get("committer")) {
 			continue
 		}
 		if p := q.Get("path"); p != "" && !g.touches(c, p) {
@@ -392,10 +417,17 @@ func (s *Server) listCommits(q url.Values) reply {
 	return reply{status: 200, header: h, body: body}
 }
 
+// by reports whether p is the person a login or email names ("" names
+// anyone).
+func (g *gitDB) by(p gitPerson, who string) bool {
+	return who == "" || strings.EqualFold(g.logins[strings.ToLower(p.email)], who) || strings.EqualFold(p.email, who)
+}
+
 // compare answers GET .../compare/{base}...{head}: the commits reachable
 // from head and not from base, oldest first, and the files changed
-// since the merge base. Without page or per_page it lists at most 250
-// commits, as GitHub does; the files come on the first page only.
+// since the merge base. Without page or per_page it lists the 250 most
+// recent commits, as GitHub does; paged, the files (at most 300) come
+// on the first page only.
 func (s *Server) compare(q url.Values, basehead string) reply {
 	g := s.db()
 	base, head, ok := strings.Cut(basehead, "...")
@@ -445,11 +477,12 @@ func (s *Server) compare(q url.Values, basehead string) reply {
 	for i, j := 0, len(order)-1; i < j; i, j = i+1, j-1 {
 		order[i], order[j] = order[j], order[i]
 	}
-	lo, hi, h := 0, min(len(order), 250), map[string]string{}
+	// Unpaged, the list ends with the most recent commit.
+	lo, hi, h := max(0, len(order)-250), len(order), map[string]string{}
 	paged := q.Has("page") || q.Has("per_page")
 	if paged {
 		var bad bool
-		lo, hi, h, bad = s.paginate(q, len(order), 250, 250, "compare/"+basehead)
+		lo, hi, h, bad = s.paginate(q, len(order), 30, 100, "compare/"+basehead)
 		if bad {
 			return invalid("Comparison", "page", "invalid", "")
 		}
@@ -482,6 +515,10 @@ func cutLast(s, sep string) (before, after string, found bool) {
 	return "", s, false
 }
 
+// contentsMax is the largest file the contents endpoint returns in its
+// JSON.
+const contentsMax = 1 << 20
+
 // contents answers GET .../contents/{path}?ref=: a file as base64 JSON
 // (or its bytes for the raw media type), a directory as a list.
 func (s *Server) contents(r *http.Request, commit, p string) reply {
@@ -513,6 +550,12 @@ func (s *Server) contents(r *http.Request, commit, p string) reply {
 		m := entry(p, "file", e.sha, len(o.body))
 		m["encoding"] = "base64"
 		m["content"] = base64Lines(o.body)
+		if len(o.body) > contentsMax {
+			// GitHub leaves files over 1 MB out of the JSON: read them
+			// raw or through the blobs endpoint
+			// (https://docs.github.com/rest/repos/contents#get-repository-content).
+			m["encoding"], m["content"] = "none", ""
+		}
 		return reply{status: 200, body: m}
 	}
 	// A directory: walk the tree to it.
@@ -544,4 +587,80 @@ func (s *Server) contents(r *http.Request, commit, p string) reply {
 		}
 	}
 	return reply{status: 200, body: list}
+}
+
+// A Commit is a commit of the fake's repository, for assertions.
+type Commit struct {
+	SHA, Message string
+	// Author is the author's login, or the author's name when GitHub
+	// would not map the email to an account.
+	Author  string
+	Date    time.Time
+	Parents []string
+	// Files are the paths changed from the first parent.
+	Files []string
+}
+
+// Log returns the commits reachable from a branch or commit, newest
+// first, as git log lists them.
+func (s *Server) Log(ref string) []Commit {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.db()
+	head, ok := g.resolve(ref)
+	if !ok {
+		return nil
+	}
+	var out []Commit
+	for _, sha := range g.order(g.ancestors(head)) {
+		c := g.commit(sha)
+		author := c.author.name
+		if login, ok := g.logins[strings.ToLower(c.author.email)]; ok {
+			author = login
+		}
+		parent := ""
+		if len(c.parents) > 0 {
+			parent = c.parents[0]
+		}
+		var files []string
+		for _, f := range g.diff(parent, sha) {
+			files = append(files, f.path)
+		}
+		out = append(out, Commit{SHA: sha, Message: c.message, Author: author, Date: c.author.date,
+			Parents: append([]string(nil), c.parents...), Files: files})
+	}
+	return out
+}
+
+// rawPrefix is where the fake serves files' download_url, as GitHub
+// serves github.com/{owner}/{repo}/raw/{ref}/{path}.
+func (s *Server) rawPrefix() string { return fmt.Sprintf("/%s/%s/raw/", s.owner, s.repo) }
+
+// serveRaw answers a download_url with the file's bytes.
+func (s *Server) serveRaw(w http.ResponseWriter, r *http.Request) {
+	rest := strings.TrimPrefix(r.URL.Path, s.rawPrefix())
+	ref, p, _ := strings.Cut(rest, "/")
+	s.mu.Lock()
+	g := s.db()
+	var body []byte
+	found := false
+	if sha, ok := g.resolve(ref); ok {
+		if e, ok := g.entryAt(g.commit(sha).tree, p); ok {
+			if o := g.object(e.sha, "blob"); o != nil {
+				body, found = o.body, true
+			}
+		}
+	}
+	code := http.StatusOK
+	if !found {
+		code = http.StatusNotFound
+	}
+	s.log = append(s.log, Request{Method: r.Method, Path: r.URL.EscapedPath(), Query: r.URL.Query(), UserAgent: r.UserAgent(), Status: code})
+	s.mu.Unlock()
+	if !found {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write(body)
 }
