@@ -83,13 +83,11 @@ func restoreAll(open, closed map[string][]parsedIssue, issues []Issue, l *Ledger
 		if !ok || is.State == "closed" || len(open[id]) > 0 {
 			continue
 		}
-		if p, err := issue.Parse(is.Body); p.Found && err == nil && p.ID != id {
+		p, _ := issue.Parse(is.Body)
+		if p.Found && p.ID != issue.CanonicalID(id) {
 			continue // the issue tracks another test now
 		}
-		p, _ := issue.Parse(is.Body)
-		if p.Found { // a garbled section of this test: keep the text above it
-			p.ID = id
-		} else {
+		if !p.Found {
 			p = issue.Parsed{Found: true, ID: id, Human: is.Body}
 		}
 		p.State = issue.State{ID: id}
