@@ -25,9 +25,9 @@ type Branch struct {
 
 func (b Branch) String() string { return "branch:" + b.Name }
 
-// Head reads the branch's ref (GitService.GetRef) and its commit's tree,
-// recursively (GitService.GetTree, which takes the commit's sha as a
-// tree-ish): two calls. A missing branch is an empty head.
+// Head reads the branch's ref (GitService.GetRef), its commit
+// (GitService.GetCommit) and the commit's tree, recursively
+// (GitService.GetTree): three calls. A missing branch is an empty head.
 func (b Branch) Head(ctx context.Context) (Head, error) {
 	ref, _, err := b.Client.Git.GetRef(ctx, b.Owner, b.Repo, "heads/"+b.Name)
 	if status(err) == http.StatusNotFound {
@@ -37,7 +37,11 @@ func (b Branch) Head(ctx context.Context) (Head, error) {
 		return Head{}, b.explain("get ref", err)
 	}
 	commit := ref.GetObject().GetSHA()
-	tree, _, err := b.Client.Git.GetTree(ctx, b.Owner, b.Repo, commit, true)
+	c, _, err := b.Client.Git.GetCommit(ctx, b.Owner, b.Repo, commit)
+	if err != nil {
+		return Head{}, b.explain("get commit", err)
+	}
+	tree, _, err := b.Client.Git.GetTree(ctx, b.Owner, b.Repo, c.GetTree().GetSHA(), true)
 	if err != nil {
 		return Head{}, b.explain("get tree", err)
 	}
