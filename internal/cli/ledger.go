@@ -72,7 +72,7 @@ func (t *run) readLedger(ctx context.Context) error {
 	}
 	view, err := ledger.Read(ctx, store, q)
 	if err != nil {
-		t.res.Errors = append(t.res.Errors, fmt.Sprintf("%v; this run uses the issues' own state and records nothing", err))
+		t.warn(fmt.Sprintf("%v; this run uses the issues' own state and records nothing", err))
 		return nil
 	}
 	t.hist = &history{store: store, view: view, record: rec, anyJob: q.AnyJob}
