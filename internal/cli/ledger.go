@@ -41,6 +41,7 @@ func (t *run) reportOptions() []report.Option {
 // holds this run already. Without a usable ledger the run goes on with
 // the issues' own state, as without one, and writes no record.
 func (t *run) readLedger(ctx context.Context) error {
+	job := t.info.Job
 	// The job key tells matrix legs apart in the issues' history too.
 	if k := jobKeyLabel(t.cfg.JobKey); k != "" {
 		t.info.Job = strings.TrimSpace(t.info.Job + " " + k)
@@ -61,7 +62,7 @@ func (t *run) readLedger(ctx context.Context) error {
 	case "dir":
 		store = ledger.Dir{Path: arg}
 	}
-	rec := t.record()
+	rec := t.record(job)
 	var ids []string
 	for _, f := range t.res.Findings {
 		ids = append(ids, f.ID)
@@ -99,7 +100,7 @@ func (t *run) windowBranch(rec *ledger.Record) string {
 
 // record is this run's record: its key, where and when it ran, and every
 // test's outcome from the reports.
-func (t *run) record() *ledger.Record {
+func (t *run) record(job string) *ledger.Record {
 	outcomes := map[string]ledger.Outcome{}
 	for id, o := range t.set.Outcomes() {
 		switch o {
@@ -118,7 +119,7 @@ func (t *run) record() *ledger.Record {
 		// Outside Actions a run has no id: each triage is its own run.
 		id = "local-" + t.info.Started.UTC().Format("20060102T150405.000000000Z")
 	}
-	r := ledger.NewRecord(ledger.Key{Run: id, Attempt: t.info.Attempt, Job: t.info.Job, JobKey: t.cfg.JobKey}, outcomes)
+	r := ledger.NewRecord(ledger.Key{Run: id, Attempt: t.info.Attempt, Job: job, JobKey: t.cfg.JobKey}, outcomes)
 	for _, f := range t.res.Findings {
 		r = r.WithSignature(f.ID, f.Signature)
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -403,6 +404,52 @@ func TestLedgerFromRunOfARecordedRun(t *testing.T) {
 	for name, a := range actions(t, stdout) {
 		if !strings.HasPrefix(a, "none") {
 			t.Errorf("%s: %s, want none", name, a)
+		}
+	}
+}
+
+// TestLedgerInADirectory: history dir:PATH keeps the same layout on disk;
+// a dry run reads it and writes nothing.
+func TestLedgerInADirectory(t *testing.T) {
+	dir := extractSample(t)
+	gh := fakegithub.New(t, "acme", "capi-like", "ghs_secretvalue")
+	hist := filepath.Join(t.TempDir(), "ledger")
+	env := pushEnv(t, gh, dir, 7, "e2e")
+	env["INPUT_HISTORY"] = "dir:" + hist
+	env["INPUT_JOB-KEY"] = `{"go":"1.26","os":"ubuntu"}`
+	if code, _, stderr := runAt(t, env, ledgerT0, "triage"); code != ExitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	seg, err := os.ReadFile(filepath.Join(hist, "runs", "main", "e2e", "2026-12.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(seg), `"run":"7","attempt":1,"job":"e2e","job_key":"{\"go\":\"1.26\",\"os\":\"ubuntu\"}"`) {
+		t.Errorf("the segment does not hold the record:\n%s", seg)
+	}
+	if _, ok := gh.Files(historyBranch)["tests.jsonl"]; ok {
+		t.Error("a dir: ledger wrote the branch")
+	}
+	for _, is := range gh.Issues() {
+		if !strings.Contains(is.Body, "e2e (1.26, ubuntu)") {
+			t.Errorf("#%d does not show the matrix leg", is.Number)
+			break
+		}
+	}
+	env = pushEnv(t, gh, dir, 8, "e2e")
+	env["INPUT_HISTORY"] = "dir:" + hist
+	env["INPUT_DRY-RUN"] = "true"
+	code, stdout, stderr := runAt(t, env, ledgerT0.Add(time.Hour), "triage")
+	if code != ExitOK {
+		t.Fatalf("dry run: exit %d\n%s", code, stderr)
+	}
+	after, _ := os.ReadFile(filepath.Join(hist, "runs", "main", "e2e", "2026-12.jsonl"))
+	if string(after) != string(seg) {
+		t.Error("a dry run wrote the ledger")
+	}
+	for name, a := range actions(t, stdout) {
+		if !strings.HasPrefix(a, "update") {
+			t.Errorf("dry run: %s: %s, want update", name, a)
 		}
 	}
 }
