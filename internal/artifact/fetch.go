@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // A Run is the workflow run whose reports are fetched: what the issue
@@ -20,6 +21,9 @@ type Run struct {
 	HeadBranch string
 	Event      string
 	URL        string
+	// Workflow is the workflow's name; Started when the run attempt started.
+	Workflow string
+	Started  time.Time
 }
 
 // An Artifact is one artifact of a run, as the REST API lists it.

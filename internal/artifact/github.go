@@ -30,7 +30,7 @@ func (g GitHub) WorkflowRun(ctx context.Context, owner, repo string, id int64) (
 	}
 	return Run{
 		ID: r.GetID(), Attempt: r.GetRunAttempt(), HeadSHA: r.GetHeadSHA(), HeadBranch: r.GetHeadBranch(),
-		Event: r.GetEvent(), URL: r.GetHTMLURL(),
+		Event: r.GetEvent(), URL: r.GetHTMLURL(), Workflow: r.GetName(), Started: r.GetRunStartedAt().Time,
 	}, nil
 }
 

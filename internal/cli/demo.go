@@ -21,7 +21,7 @@ func runDemo(ctx context.Context, args []string, env Env) (int, error) {
 	if err != nil {
 		return ExitFailed, fmt.Errorf("open the embedded sample: %w", err)
 	}
-	o, err := parseTriage([]string{"--dry-run", "--reports", "reports/*.xml", "--json", *jsonOut}, func(string) string { return "" }, env.Stderr)
+	o, err := parseTriage([]string{"--dry-run", "--history", "off", "--reports", "reports/*.xml", "--json", *jsonOut}, func(string) string { return "" }, env.Stderr)
 	if err != nil {
 		return ExitUsage, err
 	}

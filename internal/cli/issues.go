@@ -80,7 +80,7 @@ func planMode(o Options, env Env) string {
 // filling each finding's issue. It returns the problems met and whether a
 // write failed. With no token the plan is made against an empty tracker,
 // and nothing is written.
-func track(ctx context.Context, res *triage.Result, o Options, cfg config.Config, run plan.Run, env Env, client *tracker.Client) (problems []string, failed bool) {
+func track(ctx context.Context, res *triage.Result, o Options, cfg config.Config, run plan.Run, env Env, client *tracker.Client) (problems []string, failed bool, pl plan.Plan) {
 	var issues []plan.Issue
 	if client != nil {
 		var err error
@@ -91,7 +91,7 @@ func track(ctx context.Context, res *triage.Result, o Options, cfg config.Config
 			for i := range res.Findings {
 				res.Findings[i].Issue = triage.Issue{Action: plan.None, Reason: "the open issues could not be read"}
 			}
-			return []string{fmt.Sprintf("read issues of %s: %v", o.Repo, err)}, res.Mode == "file"
+			return []string{fmt.Sprintf("read issues of %s: %v", o.Repo, err)}, res.Mode == "file", pl
 		}
 	} else if res.Mode != "dry-run" {
 		problems = append(problems, "no token: issues were not looked up (known flakes cannot be named)")
@@ -100,11 +100,11 @@ func track(ctx context.Context, res *triage.Result, o Options, cfg config.Config
 	if r := cfg.Rotation; len(r.Members) > 0 {
 		onDuty = strings.ToLower(owners.OnDuty(r.Members, r.Start.Std(), r.Period.Std(), run.Started))
 	}
-	pl := plan.Make(res.Findings, issues, policy(cfg, onDuty), run, planMode(o, env))
+	pl = plan.Make(res.Findings, issues, policy(cfg, onDuty), run, planMode(o, env))
 	if res.Mode != "file" {
 		fill(res, pl.Issues())
 		passed(res, pl, nil)
-		return problems, false
+		return problems, false, pl
 	}
 	out := client.Apply(ctx, pl)
 	out.Fill(res.Findings, pl)
@@ -117,7 +117,7 @@ func track(ctx context.Context, res *triage.Result, o Options, cfg config.Config
 			failed = true
 		}
 	}
-	return problems, failed
+	return problems, failed, pl
 }
 
 // passed lists the issues of tracked tests that passed in the run, with

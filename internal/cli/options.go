@@ -10,6 +10,7 @@ import (
 	"github.com/sethvargo/go-githubactions"
 
 	"github.com/flake-triage/flake-triage/internal/config"
+	"github.com/flake-triage/flake-triage/internal/ledger"
 )
 
 // Options are the inputs of `flake-triage triage`, read once from the
@@ -41,6 +42,12 @@ type Options struct {
 	ExpertWindow    *config.Duration
 	MaxMentions     *int
 	Adopt           *bool
+
+	// The run ledger's settings, over the repo config when given.
+	History       *string
+	HistoryWindow *int
+	HistoryDays   *int
+	JobKey        *string
 }
 
 // A UsageError is a problem with the command line or the inputs: exit code
@@ -62,6 +69,7 @@ var inputNames = []string{
 	"max-new-issues", "max-assignees", "comment-interval", "reopen-window",
 	"expert-window", "max-mentions",
 	"adopt",
+	"history", "history-window", "history-days", "job-key",
 }
 
 // listFlag is a repeatable flag whose values may also hold several
@@ -166,7 +174,7 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 		}
 		o.FromRun = id
 	}
-	for name, dst := range map[string]**int{"max-new-issues": &o.MaxNewIssues, "max-assignees": &o.MaxAssignees, "max-mentions": &o.MaxMentions} {
+	for name, dst := range map[string]**int{"max-new-issues": &o.MaxNewIssues, "max-assignees": &o.MaxAssignees, "max-mentions": &o.MaxMentions, "history-window": &o.HistoryWindow, "history-days": &o.HistoryDays} {
 		if v := value(name); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil {
@@ -190,6 +198,11 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 			errs = append(errs, fmt.Sprintf("adopt must be true or false, got %q", v))
 		}
 		o.Adopt = &b
+	}
+	for name, dst := range map[string]**string{"history": &o.History, "job-key": &o.JobKey} {
+		if v := value(name); v != "" {
+			*dst = &v
+		}
 	}
 	if len(errs) > 0 {
 		return Options{}, usagef("%s", strings.Join(errs, "; "))
@@ -270,6 +283,17 @@ func (o Options) Validate() error {
 	if o.ExpertWindow != nil && *o.ExpertWindow < 0 {
 		errs = append(errs, "expert-window must not be negative")
 	}
+	if o.History != nil {
+		if _, _, err := ledger.Parse(*o.History); err != nil {
+			errs = append(errs, err.Error())
+		}
+	}
+	if o.HistoryWindow != nil && *o.HistoryWindow < 1 {
+		errs = append(errs, "history-window must be at least 1")
+	}
+	if o.HistoryDays != nil && *o.HistoryDays < 1 {
+		errs = append(errs, "history-days must be at least 1")
+	}
 	if len(errs) > 0 {
 		return usagef("%s", strings.Join(errs, "; "))
 	}
@@ -301,6 +325,18 @@ func (o Options) apply(c config.Config) config.Config {
 	}
 	if o.Adopt != nil {
 		c.Adopt = *o.Adopt
+	}
+	if o.History != nil {
+		c.History = *o.History
+	}
+	if o.HistoryWindow != nil {
+		c.HistoryWindow = *o.HistoryWindow
+	}
+	if o.HistoryDays != nil {
+		c.HistoryDays = *o.HistoryDays
+	}
+	if o.JobKey != nil {
+		c.JobKey = *o.JobKey
 	}
 	return c
 }
@@ -337,4 +373,8 @@ var usage = map[string]string{
 	"expert-window":        "how far before a failure a commit to the failing code makes its author an expert (default 90d)",
 	"max-mentions":         "most people @mentioned on an issue beyond its assignees; the rest are listed (default 5)",
 	"adopt":                "take over the one open issue people filed about a failing test instead of filing another (default true)",
+	"history":              "the run ledger: branch:NAME (of --repo), dir:PATH or off (default branch:flake-triage-history)",
+	"history-window":       "how many records that ran a test make its window (default 50)",
+	"history-days":         "how many days back a test's window reaches (default 90)",
+	"job-key":              "tells apart the ledger records of matrix legs, e.g. ${{ toJSON(matrix) }} (default none)",
 }

@@ -48,6 +48,12 @@ type run struct {
 	// problems are met before the result exists (event, artifacts).
 	problems []string
 	cleanups []func()
+	// past is the run that --from-run triages.
+	past *artifact.Run
+	// hist is the run's part of the run ledger (ledger.go).
+	hist *history
+	// plan is what track decided.
+	plan plan.Plan
 }
 
 // newRun checks the options against the repository and builds the run's
@@ -97,7 +103,7 @@ func (t *run) close() {
 // artifacts of a past workflow run (--from-run).
 func (t *run) readReports(ctx context.Context) error {
 	if t.o.FromRun == 0 {
-		set, err := readReports(t.repo, t.o.Reports)
+		set, err := readReports(t.repo, t.o.Reports, t.reportOptions()...)
 		t.set = set
 		return err
 	}
@@ -112,12 +118,13 @@ func (t *run) readReports(ctx context.Context) error {
 	}
 	t.problems = append(t.problems, fetched.Problems...)
 	t.info = pastRun(t.info, fetched.Run)
+	t.past = &fetched.Run
 	t.where.SHA, t.where.RunURL = t.info.SHA, t.info.URL
 	patterns := t.o.Reports
 	if !t.o.ReportsSet {
 		patterns = []string{"**/*.xml"}
 	}
-	t.set = report.Read(os.DirFS(dir), patterns)
+	t.set = report.Read(os.DirFS(dir), patterns, t.reportOptions()...)
 	return nil
 }
 
@@ -186,7 +193,8 @@ func (t *run) track(ctx context.Context) error {
 		ran, passed := set.Outcome(suite, classname, name)
 		return ran && passed
 	}
-	problems, failed := track(ctx, &t.res, t.o, t.cfg, t.info, t.env, t.client)
+	problems, failed, pl := track(ctx, &t.res, t.o, t.cfg, t.info, t.env, t.client)
+	t.plan = pl
 	t.res.Errors = append(t.res.Errors, problems...)
 	t.failed = t.failed || failed
 	return nil

@@ -87,7 +87,9 @@ func triageRepo(ctx context.Context, o Options, r repo, env Env) (int, error) {
 		{"resolve owners", t.resolveOwners},
 		{"find experts", t.experts},
 		{"correlate logs", t.correlate},
+		{"read the run ledger", t.readLedger},
 		{"plan and file issues", t.track},
+		{"write the run ledger", t.writeLedger},
 		{"check run", t.checkRun},
 	}
 	for _, s := range stages {
@@ -126,6 +128,9 @@ func readEvent(name, path string) (action.Event, error) {
 func pastRun(now plan.Run, past artifact.Run) plan.Run {
 	now.ID, now.Attempt = past.ID, past.Attempt
 	now.SHA, now.Ref, now.Event, now.URL = past.HeadSHA, past.HeadBranch, past.Event, past.URL
+	if !past.Started.IsZero() {
+		now.Started = past.Started
+	}
 	now.Job = ""
 	return now
 }
@@ -202,7 +207,7 @@ func loadConfig(r repo, o Options) (config.Config, error) {
 // readReports reads the reports matching the globs: relative globs (and
 // absolute ones inside the repository) against the repository root,
 // absolute globs elsewhere against the file system root.
-func readReports(r repo, patterns []string) (*report.Set, error) {
+func readReports(r repo, patterns []string, opts ...report.Option) (*report.Set, error) {
 	var rel, abs []string
 	absRoot := ""
 	if r.dir != "" {
@@ -227,10 +232,10 @@ func readReports(r repo, patterns []string) (*report.Set, error) {
 	}
 	switch {
 	case len(abs) == 0:
-		return report.Read(r.fsys, rel), nil
+		return report.Read(r.fsys, rel, opts...), nil
 	case len(rel) == 0:
 		// Read from the root, shown with the "/" the globs were given with.
-		return report.ReadUnder(os.DirFS("/"), "/", abs), nil
+		return report.ReadUnder(os.DirFS("/"), "/", abs, opts...), nil
 	default:
 		return nil, usagef("reports: mix of globs inside the repository and absolute globs outside it (%s); give one kind", strings.Join(abs, ", "))
 	}

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/flake-triage/flake-triage/internal/ledger"
 )
 
 // DefaultPath is where the configuration file is looked up, relative to the
@@ -65,6 +67,16 @@ type Config struct {
 	// Adopt lets the tool take over the one open issue people filed about
 	// a test before it tracked it, instead of filing a second one.
 	Adopt bool `yaml:"adopt"`
+	// History is where the run ledger lives: "branch:NAME", "dir:PATH"
+	// or "off".
+	History string `yaml:"history"`
+	// HistoryWindow is how many records that ran a test make its window;
+	// HistoryDays how old they may be, in days.
+	HistoryWindow int `yaml:"history-window"`
+	HistoryDays   int `yaml:"history-days"`
+	// JobKey tells apart the ledger records of matrix legs, which share
+	// a job id.
+	JobKey string `yaml:"job-key"`
 }
 
 // Labels configures the labels of new issues.
@@ -116,6 +128,9 @@ func Default() Config {
 		ExpertWindow:    Duration(90 * 24 * time.Hour),
 		MaxMentions:     5,
 		Adopt:           true,
+		History:         "branch:flake-triage-history",
+		HistoryWindow:   50,
+		HistoryDays:     90,
 	}
 }
 
@@ -181,6 +196,15 @@ func (c Config) Validate() error {
 	}
 	if c.MaxMentions < 0 {
 		errs = append(errs, fmt.Errorf("max-mentions must not be negative, got %d", c.MaxMentions))
+	}
+	if _, _, err := ledger.Parse(c.History); err != nil {
+		errs = append(errs, err)
+	}
+	if c.HistoryWindow < 1 {
+		errs = append(errs, fmt.Errorf("history-window must be at least 1, got %d", c.HistoryWindow))
+	}
+	if c.HistoryDays < 1 {
+		errs = append(errs, fmt.Errorf("history-days must be at least 1, got %d", c.HistoryDays))
 	}
 	return errors.Join(errs...)
 }

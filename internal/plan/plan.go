@@ -99,6 +99,9 @@ type Run struct {
 	// findings' (with their ids) and the passing ones, which tell whether
 	// a text names one test only. Nil turns adoption off.
 	Tests []adoption.Test `json:"-"`
+	// Ledger is what the run ledger knows; nil without one (then the
+	// issues' own state is all the memory there is).
+	Ledger *Ledger `json:"-"`
 }
 
 // Key identifies the run attempt and job: rerunning the tool on it changes nothing.
@@ -193,6 +196,11 @@ type Plan struct {
 func Make(findings []triage.Finding, issues []Issue, p Policy, run Run, mode string) Plan {
 	pl := Plan{Mode: mode, Run: run, Actions: make([]Action, 0, len(findings))}
 	open, closed := index(issues)
+	restoreAll(open, closed, issues, run.Ledger)
+	if run.Ledger != nil && run.Ledger.Recorded && mode == "file" {
+		pl.Actions = recorded(findings, open, p, run)
+		return pl
+	}
 	human := humans(issues, p, run)
 	// Fold in duplicates closed by concurrent runs, in case their
 	// occurrences were lost on the kept issue.
@@ -252,6 +260,11 @@ func StormID(run Run) string { return "storm/" + run.Repo + "/" + run.Key() }
 type parsedIssue struct {
 	Issue
 	p issue.Parsed
+	// stale is set when the run ledger knows more than the issue's state
+	// (see restoreAll).
+	stale bool
+	// garbled is set when the issue's state block could not be read.
+	garbled bool
 }
 
 func index(issues []Issue) (open, closed map[string][]parsedIssue) {
@@ -264,7 +277,7 @@ func index(issues []Issue) (open, closed map[string][]parsedIssue) {
 		if err != nil { // a marker whose state was mangled: start the state afresh
 			p.State = issue.State{ID: p.ID}
 		}
-		pi := parsedIssue{is, p}
+		pi := parsedIssue{Issue: is, p: p, garbled: err != nil}
 		if is.State == "closed" {
 			closed[p.ID] = append(closed[p.ID], pi)
 		} else {
@@ -329,7 +342,11 @@ func decide(f triage.Finding, open, closed []parsedIssue, p Policy, run Run, mod
 	}
 	a.Kind = Create
 	a.Reason = "no open or recently closed issue tracks this test"
-	st := issue.State{ID: f.ID}.Add(occ)
+	st := issue.State{ID: f.ID}
+	if run.Ledger != nil {
+		st = Restore(st, run.Ledger.Tests[f.ID])
+	}
+	st = st.Add(occ)
 	c := content(f, run, st)
 	if len(closed) > 0 {
 		old := closed[0]
@@ -356,6 +373,9 @@ func update(a *Action, f triage.Finding, is parsedIssue, occ issue.Occurrence, p
 	st := prev.Add(occ).WithTest(f.Test.Suite, f.Test.Classname, f.Test.Name)
 	a.Kind = Update
 	a.Reason = fmt.Sprintf("new occurrence of the test of #%d (%d recorded)", is.Number, st.Count)
+	if is.garbled && !is.stale {
+		a.Reason += fmt.Sprintf("; the state block of #%d was unreadable and no run ledger knows the test: its count restarts from this run", is.Number)
+	}
 	quiet := hasLabel(is.Labels, p.QuietLabel)
 	var why string
 	switch {

@@ -47,11 +47,18 @@ type Collector struct {
 	files  []File
 	errs   []string
 	p      parser
+	// idOf and outcomes keep every test's outcome by id (WithOutcomes).
+	idOf     func(suite, classname, name string) string
+	outcomes map[string]uint8
 }
 
 // NewCollector returns an empty Collector.
-func NewCollector() *Collector {
-	return &Collector{seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
+func NewCollector(opts ...Option) *Collector {
+	c := &Collector{seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
+	for _, o := range opts {
+		o(c)
+	}
+	return c
 }
 
 // Add reads the report named name (its '/'-separated path, used in Test.Report
@@ -66,6 +73,7 @@ func (c *Collector) Add(name string, r io.Reader) error {
 	f := File{Path: name}
 	err := c.p.parseFile(c, name, r)
 	if err != nil {
+		clear(c.p.outcomes)
 		c.p.reset()
 		f.Error = err.Error()
 		c.files = append(c.files, f)
@@ -73,6 +81,7 @@ func (c *Collector) Add(name string, r io.Reader) error {
 		c.errs = append(c.errs, err.Error())
 		return err
 	}
+	c.commitOutcomes()
 	// Commit the file: its outcomes join the run's, its failed attempts
 	// join their tests in the order they were read. The first file's map
 	// becomes the run's: a single huge report needs one table, not two.
@@ -143,6 +152,12 @@ func (c *Collector) Set() *Set {
 		Total:  c.run.len(),
 		run:    &run,
 		seeds:  c.seeds,
+	}
+	if c.outcomes != nil {
+		s.outcomes = make(map[string]uint8, len(c.outcomes))
+		for id, b := range c.outcomes {
+			s.outcomes[id] = b
+		}
 	}
 	for _, rs := range c.run.all() {
 		switch {

@@ -86,6 +86,9 @@ type pendingTest struct {
 // A parser reads one report at a time; its buffers are reused from file to
 // file.
 type parser struct {
+	// outcomes are the file's outcome bits by test id (WithOutcomes).
+	outcomes map[string]uint8
+
 	xr   *gosax.Reader
 	src  guard
 	line int
@@ -604,6 +607,7 @@ func (p *parser) closeCase(c *Collector) {
 		if p.skipped || notRun(p.attrValue(p.statusAt)) {
 			ps.bits, ps.n = bitSkip, 0
 		}
+		p.note(c, suite, classname, name, ps.bits)
 		p.passes = append(p.passes, ps)
 		if len(p.passes) == passBatch {
 			p.foldPasses()
@@ -614,11 +618,14 @@ func (p *parser) closeCase(c *Collector) {
 	switch {
 	case final && p.skipped:
 		st.bits |= bitFail | bitSkip
+		p.note(c, suite, classname, name, bitFail|bitSkip)
 	case final:
 		st.bits |= bitFail | bitPass
 		st.passed++
+		p.note(c, suite, classname, name, bitFail|bitPass)
 	default:
 		st.bits |= bitFail
+		p.note(c, suite, classname, name, bitFail)
 	}
 
 	// Keep the failed attempts: Ginkgo's retried ones first, then the

@@ -21,14 +21,16 @@ import (
 // inflated. A pattern that matches nothing, a bad pattern and an unreadable
 // file are noted in Errors; they never stop the reading of the others.
 // At most 16 failed attempts of one test are kept with their text.
-func Read(fsys fs.FS, patterns []string) *Set { return ReadUnder(fsys, "", patterns) }
+func Read(fsys fs.FS, patterns []string, opts ...Option) *Set {
+	return ReadUnder(fsys, "", patterns, opts...)
+}
 
 // ReadUnder is Read for a file system mounted at root: the paths and globs
 // it shows (File.Path, Test.Report, Errors) are root followed by the
 // names in fsys. Absolute globs are read as relative globs of
 // os.DirFS("/") under the root "/", and shown as they were given.
-func ReadUnder(fsys fs.FS, root string, patterns []string) *Set {
-	c := NewCollector()
+func ReadUnder(fsys fs.FS, root string, patterns []string, opts ...Option) *Set {
+	c := NewCollector(opts...)
 	var include, exclude []string
 	for _, p := range patterns {
 		for _, line := range strings.Split(p, "\n") {

@@ -71,6 +71,8 @@ type Set struct {
 	// hashes of the test's identity with seeds; Outcome answers from it.
 	run   *table
 	seeds [2]maphash.Seed
+	// outcomes are every test's outcome bits by id (WithOutcomes).
+	outcomes map[string]uint8
 }
 
 // Outcome reports whether the test with this identity (its innermost

@@ -1,0 +1,58 @@
+package report
+
+// An Option adjusts what a reading keeps.
+type Option func(*Collector)
+
+// WithOutcomes makes the reading keep every test's outcome in the run by
+// the id that id gives its identity (innermost suite name, classname and
+// name): the run ledger records the passes too, for rates. Without it,
+// only failing and flaky tests are kept with their identity.
+func WithOutcomes(id func(suite, classname, name string) string) Option {
+	return func(c *Collector) {
+		c.idOf = id
+		c.outcomes = map[string]uint8{}
+	}
+}
+
+// note records the outcome bits of one testcase of the file being read.
+func (p *parser) note(c *Collector, suite string, classname, name []byte, bits uint8) {
+	if c.idOf == nil {
+		return
+	}
+	if p.outcomes == nil {
+		p.outcomes = map[string]uint8{}
+	}
+	p.outcomes[c.idOf(suite, string(classname), string(name))] |= bits
+}
+
+// commitOutcomes folds the outcomes of the file just read into the run's.
+func (c *Collector) commitOutcomes() {
+	for id, b := range c.p.outcomes {
+		c.outcomes[id] |= b
+	}
+	clear(c.p.outcomes)
+}
+
+// Outcomes returns, when the reading kept them (WithOutcomes), the
+// outcome of every test that ran, by id: "passed" (every attempt
+// passed), "failed" (no attempt passed), "flaky" (failed, then passed)
+// or "skipped" (every attempt skipped). Nil otherwise.
+func (s *Set) Outcomes() map[string]string {
+	if s.outcomes == nil {
+		return nil
+	}
+	out := make(map[string]string, len(s.outcomes))
+	for id, b := range s.outcomes {
+		switch {
+		case b&bitFail != 0 && b&bitPass != 0:
+			out[id] = "flaky"
+		case b&bitFail != 0:
+			out[id] = "failed"
+		case b&bitPass != 0:
+			out[id] = "passed"
+		default:
+			out[id] = "skipped"
+		}
+	}
+	return out
+}
