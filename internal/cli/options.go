@@ -48,6 +48,11 @@ type Options struct {
 	HistoryWindow *int
 	HistoryDays   *int
 	JobKey        *string
+
+	// Health settings (docs/health.md), over the repo config when given.
+	FileAfter       *int
+	CloseAfter      *int
+	ConsistentAfter *int
 }
 
 // A UsageError is a problem with the command line or the inputs: exit code
@@ -70,6 +75,7 @@ var inputNames = []string{
 	"expert-window", "max-mentions",
 	"adopt",
 	"history", "history-window", "history-days", "job-key",
+	"file-after", "close-after", "consistent-after",
 }
 
 // listFlag is a repeatable flag whose values may also hold several
@@ -174,7 +180,7 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 		}
 		o.FromRun = id
 	}
-	for name, dst := range map[string]**int{"max-new-issues": &o.MaxNewIssues, "max-assignees": &o.MaxAssignees, "max-mentions": &o.MaxMentions, "history-window": &o.HistoryWindow, "history-days": &o.HistoryDays} {
+	for name, dst := range map[string]**int{"max-new-issues": &o.MaxNewIssues, "max-assignees": &o.MaxAssignees, "max-mentions": &o.MaxMentions, "history-window": &o.HistoryWindow, "history-days": &o.HistoryDays, "file-after": &o.FileAfter, "close-after": &o.CloseAfter, "consistent-after": &o.ConsistentAfter} {
 		if v := value(name); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil {
@@ -294,6 +300,15 @@ func (o Options) Validate() error {
 	if o.HistoryDays != nil && *o.HistoryDays < 1 {
 		errs = append(errs, "history-days must be at least 1")
 	}
+	if o.FileAfter != nil && *o.FileAfter < 1 {
+		errs = append(errs, "file-after must be at least 1")
+	}
+	if o.CloseAfter != nil && *o.CloseAfter < 0 {
+		errs = append(errs, "close-after must not be negative")
+	}
+	if o.ConsistentAfter != nil && *o.ConsistentAfter < 1 {
+		errs = append(errs, "consistent-after must be at least 1")
+	}
 	if len(errs) > 0 {
 		return usagef("%s", strings.Join(errs, "; "))
 	}
@@ -338,6 +353,15 @@ func (o Options) apply(c config.Config) config.Config {
 	if o.JobKey != nil {
 		c.JobKey = *o.JobKey
 	}
+	if o.FileAfter != nil {
+		c.FileAfter = *o.FileAfter
+	}
+	if o.CloseAfter != nil {
+		c.CloseAfter = *o.CloseAfter
+	}
+	if o.ConsistentAfter != nil {
+		c.ConsistentAfter = *o.ConsistentAfter
+	}
 	return c
 }
 
@@ -377,4 +401,7 @@ var usage = map[string]string{
 	"history-window":       "how many records that ran a test make its window (default 50)",
 	"history-days":         "how many days back a test's window reaches (default 90)",
 	"job-key":              "tells apart the ledger records of matrix legs, e.g. ${{ toJSON(matrix) }} (default none)",
+	"file-after":           "a test gets a new issue once it failed or flaked in this many runs of its window (default 1, from the config)",
+	"close-after":          "close an open tool issue whose test passed this many runs in a row; 0 never closes (default 10, from the config)",
+	"consistent-after":     "a test that failed this many runs in a row is broken, consistently failing (default 3, from the config)",
 }

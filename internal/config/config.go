@@ -18,6 +18,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/flake-triage/flake-triage/internal/health"
+
 	"github.com/flake-triage/flake-triage/internal/ledger"
 )
 
@@ -77,6 +79,15 @@ type Config struct {
 	// JobKey tells apart the ledger records of matrix legs, which share
 	// a job id.
 	JobKey string `yaml:"job-key"`
+	// FileAfter is how many runs of a test's window must fail or flake
+	// before the test gets a new issue (docs/health.md).
+	FileAfter int `yaml:"file-after"`
+	// CloseAfter is how many consecutive passing runs close an open tool
+	// issue; 0 never closes.
+	CloseAfter int `yaml:"close-after"`
+	// Priority are the priority labels the tool keeps from a test's
+	// failure rate (config only).
+	Priority []health.Level `yaml:"priority"`
 }
 
 // Labels configures the labels of new issues.
@@ -131,6 +142,8 @@ func Default() Config {
 		History:         "branch:flake-triage-history",
 		HistoryWindow:   50,
 		HistoryDays:     90,
+		FileAfter:       1,
+		CloseAfter:      10,
 	}
 }
 
@@ -202,6 +215,17 @@ func (c Config) Validate() error {
 	}
 	if c.HistoryWindow < 1 {
 		errs = append(errs, fmt.Errorf("history-window must be at least 1, got %d", c.HistoryWindow))
+	}
+	if c.FileAfter < 1 {
+		errs = append(errs, fmt.Errorf("file-after must be at least 1, got %d", c.FileAfter))
+	}
+	if c.CloseAfter < 0 {
+		errs = append(errs, fmt.Errorf("close-after must not be negative, got %d", c.CloseAfter))
+	}
+	for i, l := range c.Priority {
+		if strings.TrimSpace(l.Label) == "" || l.Rate < 0 || l.Rate > 1 {
+			errs = append(errs, fmt.Errorf("priority[%d] needs a label and a rate between 0 and 1, got {label: %q, rate: %v}", i, l.Label, l.Rate))
+		}
 	}
 	if c.HistoryDays < 1 {
 		errs = append(errs, fmt.Errorf("history-days must be at least 1, got %d", c.HistoryDays))
