@@ -102,6 +102,10 @@ func annotation(f triage.Finding) Annotation {
 		b.WriteString("\n")
 		b.WriteString(s)
 	}
+	if s := healthLine(f); s != "" {
+		b.WriteString("\n")
+		b.WriteString(s)
+	}
 	a.Message = b.String()
 	return a
 }
@@ -237,4 +241,17 @@ func annotate(a *githubactions.Action, findings []triage.Finding, warns int) (om
 		a.IssueCommand(&githubactions.Command{Name: an.Level, Message: an.Message, Properties: props})
 	}
 	return omitted
+}
+
+// healthLine says a finding's verdict and, with a run ledger, its rate:
+// "verdict: flaky; failed 4 of the last 50 runs (8%)".
+func healthLine(f triage.Finding) string {
+	var parts []string
+	if f.Verdict != "" {
+		parts = append(parts, "verdict: "+f.Verdict)
+	}
+	if h := f.History; h != nil && h.Runs > 0 {
+		parts = append(parts, h.Sentence())
+	}
+	return strings.Join(parts, "; ")
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/flake-triage/flake-triage/internal/health"
 	"github.com/flake-triage/flake-triage/internal/triage"
 )
 
@@ -30,6 +31,9 @@ type SummaryRun struct {
 	// RunURL links the workflow run the reports came from (--from-run),
 	// empty for the current run.
 	RunURL string
+	// Trend is the Mermaid chart of the repository's failing tests per
+	// day from the run ledger's records read; "" without a ledger.
+	Trend string
 }
 
 // blobURL links path at line in the run's commit, or returns "" when the
@@ -102,6 +106,7 @@ func Summary(r triage.Result, run SummaryRun, omitted int) string {
 			fmt.Fprintf(&tail, "- %s: %s\n", issueCell(p.Issue, dry), markdownCell(firstLines(p.Issue.Reason, 1, 300)))
 		}
 	}
+	tail.WriteString(healthSection(r.Findings, run.Trend))
 	if logs := correlatedLines(r.Findings); logs != "" {
 		tail.WriteString("\n### Controller log errors around the failures\n\n" + logs)
 	}
@@ -274,4 +279,34 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// healthSection is the summary's table of the run's findings with their
+// verdict and failure rate (docs/health.md), at most 50 rows, and the
+// chart of failing tests per day; "" when no finding has a verdict.
+func healthSection(findings []triage.Finding, trend string) string {
+	var b strings.Builder
+	n := 0
+	for _, f := range orderFindings(findings) {
+		if f.Verdict == "" {
+			continue
+		}
+		if n == 0 {
+			b.WriteString("\n### Health\n\n| test | verdict | rate |\n|---|---|---|\n")
+		}
+		if n == 50 {
+			fmt.Fprintf(&b, "\nand more: the JSON result has every finding's history.\n")
+			break
+		}
+		n++
+		rate := "no history"
+		if h := f.History; h != nil && h.Runs > 0 {
+			rate = fmt.Sprintf("%d of %d runs (%s)", h.Failed+h.Flaky, h.Runs, health.Percent(h.Rate))
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", markdownCell(truncateUTF8(testTitle(f.Test), 200)), f.Verdict, rate)
+	}
+	if n > 0 && trend != "" {
+		b.WriteString("\n" + trend)
+	}
+	return b.String()
 }

@@ -29,6 +29,7 @@ func policy(c config.Config, onDuty string) plan.Policy {
 	p.QuietLabel = c.QuietLabel
 	p.IgnoreLabel = c.IgnoreLabel
 	p.Adopt = c.Adopt
+	p.FileAfter, p.CloseAfter, p.Priority = c.FileAfter, c.CloseAfter, c.Priority
 	// The storm issue goes to the maintainer on duty first, then the
 	// fallback maintainers.
 	if onDuty != "" {

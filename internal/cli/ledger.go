@@ -69,7 +69,7 @@ func (t *run) readLedger(ctx context.Context) error {
 	}
 	q := ledger.Query{
 		Scope:    ledger.Scope{Branch: t.windowBranch(rec), Size: t.cfg.HistoryWindow, Since: rec.Time.AddDate(0, 0, -t.cfg.HistoryDays)},
-		Workflow: rec.Workflow, Now: rec.Time, Tests: ids, Record: rec, AnyJob: t.o.FromRun != 0,
+		Workflow: rec.Workflow, Now: rec.Time, Tests: ids, Record: rec, AnyJob: t.o.FromRun != 0, IssueTests: true,
 	}
 	view, err := ledger.Read(ctx, store, q)
 	if err != nil {

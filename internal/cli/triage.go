@@ -88,7 +88,9 @@ func triageRepo(ctx context.Context, o Options, r repo, env Env) (int, error) {
 		{"find experts", t.experts},
 		{"correlate logs", t.correlate},
 		{"read the run ledger", t.readLedger},
+		{"judge health", t.judge},
 		{"plan and file issues", t.track},
+		{"verdicts from issues", t.verdictsFromIssues},
 		{"write the run ledger", t.writeLedger},
 		{"check run", t.checkRun},
 	}

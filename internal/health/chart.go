@@ -69,3 +69,48 @@ func ints(v []int) string {
 	}
 	return strings.Join(s, ", ")
 }
+
+// Daily returns a Mermaid xychart-beta of a count per day (a line), from
+// the first day of counts to the last, days without an entry counting 0;
+// per week (the week's highest count) when that spans more than 45 days.
+// No counts give "".
+func Daily(counts map[time.Time]int, title, axis string) string {
+	if len(counts) == 0 {
+		return ""
+	}
+	day := func(t time.Time) time.Time { return t.UTC().Truncate(24 * time.Hour) }
+	var start, end time.Time
+	for t := range counts {
+		d := day(t)
+		if start.IsZero() || d.Before(start) {
+			start = d
+		}
+		if d.After(end) {
+			end = d
+		}
+	}
+	step := 24 * time.Hour
+	if int(end.Sub(start)/step)+1 > maxBars {
+		step = 7 * 24 * time.Hour
+	}
+	n := int(end.Sub(start)/step) + 1
+	vals := make([]int, n)
+	for t, c := range counts {
+		i := int(day(t).Sub(start) / step)
+		vals[i] = max(vals[i], c)
+	}
+	top := 1
+	labels := make([]string, n)
+	for i := range n {
+		labels[i] = fmt.Sprintf("%q", start.Add(time.Duration(i)*step).Format("01-02"))
+		top = max(top, vals[i])
+	}
+	var b strings.Builder
+	b.WriteString("```mermaid\nxychart-beta\n")
+	fmt.Fprintf(&b, "    title %q\n", strings.ReplaceAll(title, `"`, "'"))
+	fmt.Fprintf(&b, "    x-axis [%s]\n", strings.Join(labels, ", "))
+	fmt.Fprintf(&b, "    y-axis %q 0 --> %d\n", axis, top)
+	fmt.Fprintf(&b, "    line [%s]\n", ints(vals))
+	b.WriteString("```\n")
+	return b.String()
+}

@@ -5,6 +5,8 @@
 package health
 
 import (
+	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"time"
@@ -69,6 +71,29 @@ type History struct {
 	// Suspects are the commits since LastPass that touched the failing
 	// code; nil when unknown.
 	Suspects *Suspects `json:"suspects"`
+	// Chart is the Mermaid chart of the window's runs and failures per
+	// day (Chart), for the issue body; not part of the JSON result.
+	Chart string `json:"-"`
+}
+
+// Sentence says the rate as the issue and the annotations show it:
+// "failed 5 of the last 50 runs (10%)".
+func (h History) Sentence() string {
+	n := h.Failed + h.Flaky
+	if h.Runs == 1 {
+		return fmt.Sprintf("failed %d of the last run (%s)", n, Percent(h.Rate))
+	}
+	return fmt.Sprintf("failed %d of the last %d runs (%s)", n, h.Runs, Percent(h.Rate))
+}
+
+// Percent formats a rate as a whole percentage, "<1%" for a rate above 0
+// that rounds to 0.
+func Percent(rate float64) string {
+	p := math.Round(rate * 100)
+	if p == 0 && rate > 0 {
+		return "<1%"
+	}
+	return fmt.Sprintf("%d%%", int(p))
 }
 
 // Suspects are the commits between the last passing run and this one

@@ -75,6 +75,9 @@ type State struct {
 	// Passed is the newest run recorded in which the test ran and passed
 	// on every attempt, when that pass ended the streak (see Pass).
 	Passed *Occurrence `json:"passed,omitempty"`
+	// Priority is the priority label the tool set itself on the issue
+	// (priority setting), to tell it from one a person set.
+	Priority string `json:"priority,omitempty"`
 }
 
 // An Identity names a test within a run, as the reports do: its innermost

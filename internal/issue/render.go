@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flake-triage/flake-triage/internal/health"
 	"github.com/flake-triage/flake-triage/internal/triage"
 )
 
@@ -96,6 +97,7 @@ func section(c Content, excerpt string, rows int) string {
 		fmt.Fprintf(&b, "**Declared at:** %s (where it failed is unknown)  \n", c.link(*f.TestLocation))
 	}
 	fmt.Fprintf(&b, "**Occurrences:** %d · first seen %s · last seen %s\n\n", c.State.Count, stamp(c.State.First), stamp(c.State.Last))
+	b.WriteString(c.health(f))
 
 	b.WriteString(c.owners(f))
 	b.WriteString(c.around(f))
@@ -535,4 +537,83 @@ func RenderStorm(s Storm) string {
 	}
 	b.WriteString(tail)
 	return b.String()
+}
+
+// maxSuspects bounds the suspect commits an issue lists.
+const maxSuspects = 20
+
+// health is the issue's part of the run ledger's statistics
+// (docs/health.md): the verdict and rate, first failure, last pass, the
+// suspect commits with the compare link, and the chart of runs and
+// failures per day; "" without a ledger.
+func (c Content) health(f triage.Finding) string {
+	h := f.History
+	if h == nil || h.Runs == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("#### Health\n\n")
+	fmt.Fprintf(&b, "**Rate:** %s", h.Sentence())
+	if f.Verdict != "" {
+		fmt.Fprintf(&b, " · verdict **%s**", f.Verdict)
+	}
+	b.WriteString("  \n")
+	point := func(p *health.Point) string {
+		if p == nil {
+			return "none in the window"
+		}
+		run := "run " + Cell(p.Run)
+		if p.URL != "" && safeURL(p.URL) {
+			run = fmt.Sprintf("[run %s](%s)", Cell(p.Run), p.URL)
+		}
+		return fmt.Sprintf("%s at %s, %s", run, c.commit(p.SHA), stamp(p.Time))
+	}
+	fmt.Fprintf(&b, "**First failure:** %s  \n**Last pass:** %s\n\n", point(h.FirstFailure), point(h.LastPass))
+	if s := h.Suspects; s != nil {
+		link := "these commits"
+		if safeURL(s.CompareURL) {
+			link = fmt.Sprintf("[%s...%s](%s)", shortSHA(s.Base), shortSHA(s.Head), s.CompareURL)
+		}
+		if len(s.Commits) == 0 {
+			fmt.Fprintf(&b, "**Suspects:** no commit of %s touched the failing code.\n\n", link)
+		} else {
+			fmt.Fprintf(&b, "**Suspects** (commits of %s that touched the failing code):\n\n", link)
+			for i, cm := range s.Commits {
+				if i == maxSuspects {
+					fmt.Fprintf(&b, "- and %d more\n", len(s.Commits)-i)
+					break
+				}
+				title, _ := Truncate(cm.Title, 200)
+				files := make([]string, 0, len(cm.Files))
+				for _, p := range cm.Files {
+					files = append(files, Code(p))
+				}
+				fmt.Fprintf(&b, "- %s %s by %s (%s)\n", c.commit(cm.SHA), Cell(title), Cell(orUnknown(cm.Author)), strings.Join(files, ", "))
+			}
+			b.WriteString("\n")
+		}
+	}
+	if h.Chart != "" {
+		b.WriteString(h.Chart + "\n")
+	}
+	return b.String()
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
+}
+
+func shortSHA(s string) string {
+	if len(s) > 7 {
+		return s[:7]
+	}
+	return s
+}
+
+// safeURL reports whether u is an http(s) link that Markdown can carry.
+func safeURL(u string) bool {
+	return (strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://")) && !strings.ContainsAny(u, " ()<>\n\"'`")
 }

@@ -80,6 +80,10 @@ type Query struct {
 	// attempt counts (a re-triage of a past run).
 	Record *Record
 	AnyJob bool
+	// IssueTests adds to Tests every test that the tallies give an issue,
+	// so that the tests of open tool issues get windows too (close-after
+	// counts their passing runs).
+	IssueTests bool
 }
 
 // A View is what a run read of the ledger.
@@ -112,6 +116,16 @@ func Read(ctx context.Context, s Store, q Query) (*View, error) {
 	v := &View{store: s, head: head, Tests: map[string]Tally{}, segs: map[string]*segment{}, query: q}
 	if err := v.readTests(ctx); err != nil {
 		return nil, err
+	}
+	if q.IssueTests {
+		q.Tests = append([]string(nil), q.Tests...)
+		for id, tl := range v.Tests {
+			if tl.Issue != 0 {
+				q.Tests = append(q.Tests, id)
+			}
+		}
+		sort.Strings(q.Tests)
+		v.query = q
 	}
 	if q.Scope.Size > 0 && len(q.Tests) > 0 && !q.Now.IsZero() {
 		for _, m := range monthsBack(q.Now, q.Scope.Since) {

@@ -18,6 +18,12 @@ type Ledger struct {
 	Recorded bool
 	// Tests are the tallies of the tests the ledger knows, by test id.
 	Tests map[string]Tally
+	// Branch is the branch whose windows Windows are; Windows the
+	// ledger windows of the findings' tests and of the tests of the
+	// tool's issues, by test id (file-after, close-after). Nil Windows:
+	// unknown.
+	Branch  string
+	Windows map[string]Window
 }
 
 // Tally is the ledger's tally of one test.

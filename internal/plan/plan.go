@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/flake-triage/flake-triage/internal/adoption"
+	"github.com/flake-triage/flake-triage/internal/health"
 	"github.com/flake-triage/flake-triage/internal/issue"
 	"github.com/flake-triage/flake-triage/internal/triage"
 )
@@ -27,6 +28,12 @@ const (
 	// Adopt takes over an issue that people filed about the test: the
 	// tool's section is appended below their text.
 	Adopt = "adopt"
+	// Wait files nothing yet: the test failed in fewer runs of its window
+	// than file-after.
+	Wait = "wait"
+	// Close closes an open issue whose test passed close-after runs in a
+	// row, with one comment giving the evidence.
+	Close = "close"
 )
 
 // A Policy holds the knobs of the repository config (docs/config.md).
@@ -58,6 +65,17 @@ type Policy struct {
 	// Adopt lets the tool take over an issue that people filed about a
 	// test before it tracked it (see package adoption).
 	Adopt bool
+	// FileAfter: a test gets a new issue once it failed or flaked in at
+	// least this many runs of its ledger window (1 without a ledger).
+	FileAfter int
+	// CloseAfter: an open tool issue whose test passed this many runs in a
+	// row on the branch where it last failed is closed; 0 never closes.
+	CloseAfter int
+	// Priority are the priority labels kept from the failure rate.
+	Priority []health.Level
+	// QuarantineLabel marks a quarantined test's issue, which is never
+	// closed; "" when the setting is not there.
+	QuarantineLabel string
 }
 
 // DefaultPolicy returns the documented defaults (docs/config.md).
@@ -74,6 +92,8 @@ func DefaultPolicy() Policy {
 		QuietLabel:       "quiet",
 		IgnoreLabel:      "ignore",
 		Adopt:            true,
+		FileAfter:        1,
+		CloseAfter:       10,
 	}
 }
 
@@ -168,7 +188,7 @@ type Action struct {
 // Writes reports whether applying the action changes the tracker.
 func (a Action) Writes() bool {
 	switch a.Kind {
-	case Create, Update, Reopen, Adopt:
+	case Create, Update, Reopen, Adopt, Close:
 		return true
 	case Storm:
 		return a.Number == 0
@@ -224,6 +244,9 @@ func Make(findings []triage.Finding, issues []Issue, p Policy, run Run, mode str
 		a := decide(f, open[f.ID], closed[f.ID], p, run, mode)
 		if a.Kind == Create {
 			a = adopt(a, f, human, p, run, mode)
+		}
+		if a.Kind == Create {
+			a = wait(a, f, p, run)
 		}
 		if a.Kind == Create {
 			creates = append(creates, len(pl.Actions))
@@ -357,6 +380,8 @@ func decide(f triage.Finding, open, closed []parsedIssue, p Policy, run Run, mod
 	a.Content = c
 	a.Labels = union([]string{p.KindLabels[f.Kind]}, f.Labels, f.Owners.Labels, p.ExtraLabels)
 	a.Assignees = union(f.Assignees)
+	c.State = prioritise(&a, f, nil, c.State, p)
+	a.Content = c
 	// The finding's assignees are max-assignees experts plus the member
 	// on duty, who is assigned in addition: the cap must not drop them.
 	a.MaxAssignees = max(p.MaxAssignees, len(a.Assignees))
@@ -401,8 +426,13 @@ func update(a *Action, f triage.Finding, is parsedIssue, occ issue.Occurrence, p
 	}
 	// Consistently failing: mark on the threshold, unmark on a later flake.
 	fail, flake := p.KindLabels["failure"], p.KindLabels["flake"]
+	consistent := p.ConsistentAfter > 0 && st.Streak >= p.ConsistentAfter
+	if f.History != nil {
+		// With a run ledger, its window judges: broken is consistent.
+		consistent = f.Verdict == health.Broken
+	}
 	switch {
-	case !prev.Consistent && p.ConsistentAfter > 0 && st.Streak >= p.ConsistentAfter:
+	case !prev.Consistent && consistent:
 		st.Consistent = true
 		a.Labels = union([]string{fail})
 		a.RemoveLabels = present(is.Labels, flake, fail)
@@ -410,11 +440,12 @@ func update(a *Action, f triage.Finding, is parsedIssue, occ issue.Occurrence, p
 			a.Title = is.Title + p.ConsistentSuffix
 		}
 		a.Reason += fmt.Sprintf("; marked consistently failing after %d failing runs in a row", st.Streak)
-	case prev.Consistent && st.Streak < p.ConsistentAfter:
+	case prev.Consistent && !consistent:
 		st.Consistent = false
 		unmark(a, is, p)
 		a.Reason += "; flaked, no longer consistently failing"
 	}
+	st = prioritise(a, f, is.Labels, st, p)
 	c := content(f, run, st)
 	a.Body = issue.Render(is.p.Human, c)
 	a.Content = c
@@ -451,6 +482,10 @@ func passes(open map[string][]parsedIssue, seen map[string]bool, p Policy, run R
 	var out []Action
 	for _, id := range ids {
 		is := open[id][0]
+		if a, ok := closing(id, is, p, run); ok {
+			out = append(out, a)
+			continue
+		}
 		prev := is.p.State
 		t := prev.Test
 		if t == nil || triage.ID(t.Suite, t.Classname, t.Name) != id || hasLabel(is.Labels, p.IgnoreLabel) || !run.Passed(t.Suite, t.Classname, t.Name) {

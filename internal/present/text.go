@@ -74,6 +74,17 @@ func Text(w io.Writer, r triage.Result) {
 			row("log", fmt.Sprintf("%d× %s%s (%s): %s", c.Count, c.Log, at, c.First, c.Sample))
 		}
 		row("issue", issue(f.Issue))
+		row("verdict", f.Verdict)
+		if h := f.History; h != nil && h.Runs > 0 {
+			row("history", h.Sentence())
+			if s := h.Suspects; s != nil && len(s.Commits) > 0 {
+				var cs []string
+				for _, c := range s.Commits {
+					cs = append(cs, fmt.Sprintf("%.7s %s (%s)", c.SHA, c.Title, c.Author))
+				}
+				row("suspects", strings.Join(cs, ", "))
+			}
+		}
 		if f.Message != "" {
 			row("message", triage.Headline(f.Message))
 		}

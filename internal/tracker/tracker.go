@@ -359,6 +359,9 @@ func (c *Client) apply(ctx context.Context, a plan.Action, r Result, o *Outcome)
 	if a.Kind == plan.Reopen {
 		req.State = github.String("open")
 	}
+	if a.Kind == plan.Close {
+		req.State, req.StateReason = github.String("closed"), github.String("completed")
+	}
 	is, _, err := c.gh.Issues.Edit(ctx, c.owner, c.repo, a.Number, req)
 	if err != nil {
 		r.Err = fmt.Errorf("%s issue #%d: %w", a.Kind, a.Number, c.explain("edit issue", err))
