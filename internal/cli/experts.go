@@ -75,6 +75,7 @@ func (t *run) experts(ctx context.Context) error {
 		t.res.Errors = append(t.res.Errors, fmt.Sprintf("experts: %v; recent changes were not used, OWNERS alone decided who is assigned", err))
 		return nil
 	}
+	t.recent, t.recentSince = commits, since
 	ev := &triage.Evidence{Commits: commits, Window: t.cfg.ExpertWindow.Std(), Now: now}
 	for i := range t.res.Findings {
 		if routed[i] {

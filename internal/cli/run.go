@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"time"
 
 	"github.com/flake-triage/flake-triage/internal/action"
 	"github.com/flake-triage/flake-triage/internal/artifact"
@@ -54,6 +55,10 @@ type run struct {
 	hist *history
 	// plan is what track decided.
 	plan plan.Plan
+	// recent are the commits the experts stage read per path, and since
+	// when; the suspects stage reuses them when they cover its range.
+	recent      map[string][]owners.Commit
+	recentSince time.Time
 }
 
 // newRun checks the options against the repository and builds the run's

@@ -89,6 +89,7 @@ func triageRepo(ctx context.Context, o Options, r repo, env Env) (int, error) {
 		{"correlate logs", t.correlate},
 		{"read the run ledger", t.readLedger},
 		{"judge health", t.judge},
+		{"find suspects", t.suspects},
 		{"plan and file issues", t.track},
 		{"verdicts from issues", t.verdictsFromIssues},
 		{"write the run ledger", t.writeLedger},

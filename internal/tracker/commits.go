@@ -49,3 +49,51 @@ func (c *Client) RecentCommits(ctx context.Context, path string, since time.Time
 	}
 	return out, nil
 }
+
+// PathCommits returns the commits reachable from head that touched path
+// (a file or a directory) since since, newest first: one page of at most
+// 100, never the next, like RecentCommits. It wraps
+// RepositoriesService.ListCommits with sha, path, since and per_page.
+func (c *Client) PathCommits(ctx context.Context, path, head string, since time.Time) ([]owners.Commit, error) {
+	opts := &github.CommitsListOptions{SHA: head, Path: path, Since: since, ListOptions: github.ListOptions{PerPage: commitsPage}}
+	list, _, err := c.gh.Repositories.ListCommits(ctx, c.owner, c.repo, opts)
+	if err != nil {
+		return nil, c.explain("list commits of "+path+" at "+head, err)
+	}
+	out := make([]owners.Commit, 0, len(list))
+	for _, rc := range list {
+		cm := owners.Commit{SHA: rc.GetSHA(), Time: rc.GetCommit().GetCommitter().GetDate().Time}
+		if a := rc.GetAuthor(); a != nil {
+			cm.Login = a.GetLogin()
+		}
+		out = append(out, cm)
+	}
+	return out, nil
+}
+
+// A RangeCommit is a commit of a compared range: its sha, the first line
+// of its message and its author's login ("" when GitHub maps the e-mail
+// to no account).
+type RangeCommit struct {
+	SHA, Title, Author string
+}
+
+// Compare returns the commits in base...head, oldest first, as the
+// compare API lists them (at most 250). It wraps
+// RepositoriesService.CompareCommits; a sha that no longer exists (a
+// force push) answers 404.
+func (c *Client) Compare(ctx context.Context, base, head string) ([]RangeCommit, error) {
+	cmp, _, err := c.gh.Repositories.CompareCommits(ctx, c.owner, c.repo, base, head, &github.ListOptions{PerPage: 250})
+	if err != nil {
+		if status(err) == http.StatusNotFound {
+			return nil, fmt.Errorf("compare %s...%s: GitHub does not know one of the commits (404; a force push may have removed it): %w", base, head, err)
+		}
+		return nil, c.explain("compare "+base+"..."+head, err)
+	}
+	out := make([]RangeCommit, 0, len(cmp.Commits))
+	for _, rc := range cmp.Commits {
+		title, _, _ := strings.Cut(rc.GetCommit().GetMessage(), "\n")
+		out = append(out, RangeCommit{SHA: rc.GetSHA(), Title: strings.TrimSpace(title), Author: rc.GetAuthor().GetLogin()})
+	}
+	return out, nil
+}

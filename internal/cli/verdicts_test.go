@@ -1,0 +1,242 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/flake-triage/flake-triage/internal/fakegithub"
+	"github.com/flake-triage/flake-triage/internal/health"
+	"github.com/flake-triage/flake-triage/internal/triage"
+)
+
+// healthRepo is a checkout with one Go test file, whose report a run
+// writes for each outcome of TestA (TestB always passes).
+type healthRepo struct {
+	t   *testing.T
+	dir string
+	gh  *fakegithub.Server
+	// shas are the commits of main seeded on the fake, one per run.
+	shas []string
+}
+
+const healthTestFile = "pkg/foo/foo_test.go"
+
+func newHealthRepo(t *testing.T, runs int, seed func(i int) fakegithub.SeedCommit) *healthRepo {
+	t.Helper()
+	dir := t.TempDir()
+	write := func(p, s string) {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(healthTestFile, "package foo\n\nimport \"testing\"\n\nfunc TestA(t *testing.T) {\n\tt.Fatal(\"boom\")\n}\n\nfunc TestB(t *testing.T) {}\n")
+	write("pkg/bar/bar.go", "package bar\n")
+	write(".github/flake-triage.yaml", "history: dir:"+filepath.Join(t.TempDir(), "ledger")+"\n")
+	gh := fakegithub.New(t, "acme", "capi-like", "ghs_secretvalue")
+	var commits []fakegithub.SeedCommit
+	for i := range runs {
+		commits = append(commits, seed(i))
+	}
+	return &healthRepo{t: t, dir: dir, gh: gh, shas: gh.Seed("main", commits...)}
+}
+
+// run triages run i (1-based id 1000+i) of main at day i, with TestA's
+// outcome ("passed", "failed" or "flaky"), and returns its result.
+func (h *healthRepo) run(i int, outcome string, extra ...string) triage.Result {
+	t := h.t
+	t.Helper()
+	var tc string
+	switch outcome {
+	case "passed":
+		tc = `<testcase name="TestA" classname="example.com/m/pkg/foo" time="0.1"/>`
+	case "failed":
+		tc = `<testcase name="TestA" classname="example.com/m/pkg/foo" time="0.1"><failure message="Failed">foo_test.go:6: boom</failure></testcase>`
+	case "flaky":
+		tc = `<testcase name="TestA" classname="example.com/m/pkg/foo" time="0.1"><failure message="Failed">foo_test.go:6: boom</failure></testcase>` +
+			`<testcase name="TestA" classname="example.com/m/pkg/foo" time="0.1"/>`
+	}
+	report := `<?xml version="1.0"?><testsuites><testsuite name="example.com/m/pkg/foo" tests="2">` + tc +
+		`<testcase name="TestB" classname="example.com/m/pkg/foo" time="0.1"/></testsuite></testsuites>`
+	if err := os.MkdirAll(filepath.Join(h.dir, "reports"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(h.dir, "reports", "junit.xml"), []byte(report), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := stepEnv(t, h.gh, h.dir, "push", 1000+i)
+	env["GITHUB_REF"] = "refs/heads/main"
+	env["GITHUB_WORKFLOW"] = "unit"
+	env["GITHUB_SHA"] = h.shas[i]
+	env["INPUT_REPORTS"] = "reports/junit.xml"
+	for j := 0; j+1 < len(extra); j += 2 {
+		env[extra[j]] = extra[j+1]
+	}
+	now := ledgerT0.AddDate(0, 0, i)
+	h.gh.SetClock(func() time.Time { return now })
+	code, stdout, stderr := runAt(t, env, now, "triage")
+	if code != ExitOK {
+		t.Fatalf("run %d: exit %d\n%s", i, code, stderr)
+	}
+	var res triage.Result
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatalf("run %d: %v\n%s", i, err, stdout)
+	}
+	h.gh.Heal()
+	return res
+}
+
+func findingOf(res triage.Result, name string) *triage.Finding {
+	for i := range res.Findings {
+		if res.Findings[i].Test.Name == name {
+			return &res.Findings[i]
+		}
+	}
+	return nil
+}
+
+// TestHealthTwelveRuns: a 12-run sequence of main gives the history and
+// verdict fields exactly, run by run.
+func TestHealthTwelveRuns(t *testing.T) {
+	seq := []string{"passed", "passed", "failed", "passed", "flaky", "passed", "passed", "failed", "failed", "failed", "passed", "failed"}
+	h := newHealthRepo(t, len(seq), func(i int) fakegithub.SeedCommit {
+		// Run 10's commit touches the test's file; run 11's another file.
+		f := "pkg/bar/bar.go"
+		if i == 10 {
+			f = healthTestFile
+		}
+		return fakegithub.SeedCommit{Login: fmt.Sprintf("dev%d", i), Date: ledgerT0.AddDate(0, 0, i).Add(-time.Hour), Message: fmt.Sprintf("change %d", i), Files: []string{f}}
+	})
+	type want struct {
+		runs, failed, flaky, passed, streak int
+		first, lastPass                     int // run index, -1 for none
+		verdict                             string
+	}
+	wants := map[int]want{
+		2:  {3, 1, 0, 2, 1, 2, 1, health.New},
+		4:  {5, 1, 1, 3, 1, 2, 3, health.FlakyVerdict},
+		7:  {8, 2, 1, 5, 1, 2, 6, health.FlakyVerdict},
+		8:  {9, 3, 1, 5, 2, 2, 6, health.FlakyVerdict},
+		9:  {10, 4, 1, 5, 3, 2, 6, health.Broken},
+		11: {12, 5, 1, 6, 1, 2, 10, health.FlakyVerdict},
+	}
+	for i, o := range seq {
+		res := h.run(i, o)
+		f := findingOf(res, "TestA")
+		w, check := wants[i]
+		if o == "passed" {
+			if f != nil {
+				t.Errorf("run %d: a finding for a pass", i)
+			}
+			continue
+		}
+		if f == nil || f.History == nil {
+			t.Fatalf("run %d: no finding or no history: %+v", i, res)
+		}
+		if !check {
+			continue
+		}
+		hs := f.History
+		got := want{hs.Runs, hs.Failed, hs.Flaky, hs.Passed, hs.Streak, -1, -1, f.Verdict}
+		if hs.FirstFailure != nil {
+			got.first = runIndex(t, hs.FirstFailure)
+		}
+		if hs.LastPass != nil {
+			got.lastPass = runIndex(t, hs.LastPass)
+			if hs.LastPass.SHA != h.shas[got.lastPass] {
+				t.Errorf("run %d: last pass sha %s, want %s", i, hs.LastPass.SHA, h.shas[got.lastPass])
+			}
+		}
+		if got != w {
+			t.Errorf("run %d: got %+v, want %+v", i, got, w)
+		}
+		if rate := float64(w.failed+w.flaky) / float64(w.runs); hs.Rate != rate {
+			t.Errorf("run %d: rate %v, want %v", i, hs.Rate, rate)
+		}
+		if i == 11 {
+			s := hs.Suspects
+			if s == nil {
+				t.Fatalf("run 11: no suspects; errors %v", res.Errors)
+			}
+			if s.Base != h.shas[10] || s.Head != h.shas[11] || s.CompareURL != "https://github.com/acme/capi-like/compare/"+h.shas[10]+"..."+h.shas[11] {
+				t.Errorf("run 11: suspects range %+v", s)
+			}
+			// The range holds run 11's commit only, which touched another file.
+			if len(s.Commits) != 0 {
+				t.Errorf("run 11: suspects %+v, want none", s.Commits)
+			}
+		}
+	}
+}
+
+// runIndex is the sequence index of a run point (run ids are 1000+i).
+func runIndex(t *testing.T, p *health.Point) int {
+	t.Helper()
+	var n int
+	if _, err := fmt.Sscan(p.Run, &n); err != nil {
+		t.Fatalf("run id %q: %v", p.Run, err)
+	}
+	return n - 1000
+}
+
+// TestHealthSuspects: the suspects of a failure are the commits since the
+// last pass that touched the failing file, not the others; a compare
+// that fails (a force-pushed sha) leaves them null with the reason.
+func TestHealthSuspects(t *testing.T) {
+	h := newHealthRepo(t, 3, func(i int) fakegithub.SeedCommit { return fakegithub.SeedCommit{Login: "base", Date: ledgerT0.Add(-time.Hour)} })
+	// Between the pass (run 0) and the failure, two commits: one touches
+	// the test's file, one another file; the run's commit is the last.
+	more := h.gh.Seed("main",
+		fakegithub.SeedCommit{Login: "alice", Date: ledgerT0.Add(time.Hour), Message: "foo: change the test\n\nbody", Files: []string{healthTestFile}},
+		fakegithub.SeedCommit{Login: "bob", Date: ledgerT0.Add(2 * time.Hour), Message: "bar: unrelated", Files: []string{"pkg/bar/bar.go"}},
+	)
+	h.run(0, "passed")
+	h.shas[1] = more[1]
+	res := h.run(1, "failed")
+	f := findingOf(res, "TestA")
+	if f == nil || f.History == nil || f.History.Suspects == nil {
+		t.Fatalf("no suspects: %+v, errors %v", f, res.Errors)
+	}
+	s := f.History.Suspects
+	if len(s.Commits) != 1 || s.Commits[0].SHA != more[0] || s.Commits[0].Author != "alice" || s.Commits[0].Title != "foo: change the test" ||
+		!slices.Contains(s.Commits[0].Files, healthTestFile) {
+		t.Errorf("suspects %+v, want alice's commit %s only", s.Commits, more[0])
+	}
+	if f.History.LastPass.SHA != h.shas[0] || s.Base != h.shas[0] || s.Head != more[1] {
+		t.Errorf("range %s...%s, want %s...%s", s.Base, s.Head, h.shas[0], more[1])
+	}
+	body := h.gh.Issue(f.Issue.Number).Body
+	for _, want := range []string{"failed 1 of the last 2 runs (50%)", "```mermaid\nxychart-beta", "foo: change the test", "by alice", "/compare/"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("issue body lacks %q:\n%s", want, body)
+		}
+	}
+	// Who is notified is the assignment rules' decision: the suspect
+	// list names its author without a mention.
+	if strings.Contains(body, "by @alice") {
+		t.Errorf("a suspect's author is mentioned:\n%s", body)
+	}
+
+	// A force push removed the last pass's commit: the compare answers 404.
+	h.gh.Unreachable(h.shas[0])
+	res = h.run(2, "failed")
+	f = findingOf(res, "TestA")
+	if f == nil || f.History == nil {
+		t.Fatalf("run 2: no history")
+	}
+	if f.History.Suspects != nil {
+		t.Errorf("run 2: suspects %+v, want null", f.History.Suspects)
+	}
+	if !slices.ContainsFunc(res.Errors, func(e string) bool { return strings.Contains(e, "suspects") && strings.Contains(e, "404") }) {
+		t.Errorf("run 2: errors %v do not say why the suspects are unknown", res.Errors)
+	}
+}
