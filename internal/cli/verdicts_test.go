@@ -240,3 +240,116 @@ func TestHealthSuspects(t *testing.T) {
 		t.Errorf("run 2: errors %v do not say why the suspects are unknown", res.Errors)
 	}
 }
+
+// TestHealthCloseAfter: a test that passed 10 runs in a row after failing
+// has its issue closed as completed with one evidence comment, listed in
+// passed with action close; its next failure reopens it.
+func TestHealthCloseAfter(t *testing.T) {
+	h := newHealthRepo(t, 13, func(i int) fakegithub.SeedCommit {
+		return fakegithub.SeedCommit{Login: "dev", Date: ledgerT0.AddDate(0, 0, i).Add(-time.Hour), Files: []string{"pkg/bar/bar.go"}}
+	})
+	res := h.run(0, "failed")
+	n := findingOf(res, "TestA").Issue.Number
+	if n == 0 {
+		t.Fatalf("no issue: %+v", res.Findings)
+	}
+	for i := 1; i <= 10; i++ {
+		res = h.run(i, "passed")
+		is := h.gh.Issue(n)
+		if i < 10 {
+			if is.State != "open" {
+				t.Fatalf("run %d: #%d closed after %d passes", i, n, i)
+			}
+			continue
+		}
+		if is.State != "closed" || is.StateReason != "completed" {
+			t.Fatalf("run 10: #%d is %s (%s), want closed as completed; passed %+v errors %v", n, is.State, is.StateReason, res.Passed, res.Errors)
+		}
+		closing := 0
+		for _, c := range is.Comments {
+			if strings.Contains(c, "passed in 10 runs in a row") {
+				closing++
+				if !strings.Contains(c, h.shas[1][:7]) || !strings.Contains(c, "actions/runs/1001") || !strings.Contains(c, "actions/runs/1010") {
+					t.Errorf("the evidence comment lacks the first passing commit or the run links:\n%s", c)
+				}
+			}
+		}
+		if closing != 1 {
+			t.Errorf("run 10: %d closing comments, want 1: %q", closing, is.Comments)
+		}
+		if len(res.Passed) != 1 || res.Passed[0].Issue.Action != "close" || res.Passed[0].Issue.Number != n {
+			t.Errorf("run 10: passed %+v, want #%d closed", res.Passed, n)
+		}
+	}
+	res = h.run(11, "passed")
+	if c := len(h.gh.Issue(n).Comments); c != 1 && !strings.Contains(h.gh.Issue(n).Comments[c-1], "10 runs") {
+		t.Errorf("a closed issue got another comment")
+	}
+	res = h.run(12, "failed")
+	if is := h.gh.Issue(n); is.State != "open" {
+		t.Errorf("run 12: #%d is %s after a new failure, want reopened", n, is.State)
+	}
+	if f := findingOf(res, "TestA"); f.Issue.Action != "reopen" || f.Issue.Number != n {
+		t.Errorf("run 12: issue %+v, want #%d reopened", f.Issue, n)
+	}
+}
+
+// TestHealthPriority: the priority label follows the failure rate, and
+// once a person put a priority label on the issue the tool leaves its
+// priority alone.
+func TestHealthPriority(t *testing.T) {
+	h := newHealthRepo(t, 9, func(i int) fakegithub.SeedCommit {
+		return fakegithub.SeedCommit{Login: "dev", Date: ledgerT0.AddDate(0, 0, i).Add(-time.Hour), Files: []string{"pkg/bar/bar.go"}}
+	})
+	cfg := filepath.Join(h.dir, ".github", "flake-triage.yaml")
+	old, _ := os.ReadFile(cfg)
+	conf := string(old) + "priority:\n  - {label: priority/critical-urgent, rate: 0.5}\n  - {label: priority/important-soon, rate: 0.1}\n"
+	if err := os.WriteFile(cfg, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	labels := func(n int) []string {
+		var out []string
+		for _, l := range h.gh.Issue(n).Labels {
+			if strings.HasPrefix(l, "priority/") {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	res := h.run(0, "failed")
+	n := findingOf(res, "TestA").Issue.Number
+	if got := labels(n); !slices.Equal(got, []string{"priority/critical-urgent"}) {
+		t.Errorf("run 0 (rate 100%%): priority labels %v", got)
+	}
+	for i := 1; i <= 3; i++ {
+		h.run(i, "passed")
+	}
+	h.run(4, "failed") // 2 of 5 runs: 40%
+	if got := labels(n); !slices.Equal(got, []string{"priority/important-soon"}) {
+		t.Errorf("run 4 (rate 40%%): priority labels %v", got)
+	}
+	// A person decides: the tool's label goes, theirs comes.
+	h.gh.Edit(n, func(is *fakegithub.Issue) { is.Labels = []string{"kind/failing-test", "priority/backlog"} })
+	h.run(5, "failed")
+	h.run(6, "failed") // 4 of 7: 57%, the critical level
+	if got := labels(n); !slices.Equal(got, []string{"priority/backlog"}) {
+		t.Errorf("after a person's label: priority labels %v, want theirs alone", got)
+	}
+}
+
+// TestHealthFileAfter: with file-after 2 a test's first failure waits
+// (no issue, action wait); its second failure in the window files.
+func TestHealthFileAfter(t *testing.T) {
+	h := newHealthRepo(t, 3, func(i int) fakegithub.SeedCommit {
+		return fakegithub.SeedCommit{Login: "dev", Date: ledgerT0.AddDate(0, 0, i).Add(-time.Hour), Files: []string{"pkg/bar/bar.go"}}
+	})
+	res := h.run(0, "failed", "INPUT_FILE-AFTER", "2")
+	if f := findingOf(res, "TestA"); f.Issue.Action != "wait" || f.Issue.Number != 0 || len(h.gh.Issues()) != 0 {
+		t.Errorf("run 0: issue %+v, %d issues; want wait and none", f.Issue, len(h.gh.Issues()))
+	}
+	h.run(1, "passed", "INPUT_FILE-AFTER", "2")
+	res = h.run(2, "failed", "INPUT_FILE-AFTER", "2")
+	if f := findingOf(res, "TestA"); f.Issue.Action != "create" || f.Issue.Number == 0 {
+		t.Errorf("run 2: issue %+v, want created", f.Issue)
+	}
+}
