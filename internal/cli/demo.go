@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
 
 	"golang.org/x/tools/txtar"
 )
@@ -21,7 +22,16 @@ func runDemo(ctx context.Context, args []string, env Env) (int, error) {
 	if err != nil {
 		return ExitFailed, fmt.Errorf("open the embedded sample: %w", err)
 	}
-	o, err := parseTriage([]string{"--dry-run", "--history", "off", "--reports", "reports/*.xml", "--json", *jsonOut}, func(string) string { return "" }, env.Stderr)
+	// A small run ledger of three weeks of past runs, written to a
+	// temporary directory, gives the findings rates, verdicts and charts.
+	history := "off"
+	if dir, err := os.MkdirTemp("", "flake-triage-demo-ledger-"); err == nil {
+		defer os.RemoveAll(dir)
+		if err := writeDemoLedger(ctx, fsys, dir, env.Now()); err == nil {
+			history = "dir:" + dir
+		}
+	}
+	o, err := parseTriage([]string{"--dry-run", "--history", history, "--reports", "reports/*.xml", "--json", *jsonOut}, func(string) string { return "" }, env.Stderr)
 	if err != nil {
 		return ExitUsage, err
 	}
@@ -32,7 +42,9 @@ func runDemo(ctx context.Context, args []string, env Env) (int, error) {
 	if *jsonOut != "-" {
 		fmt.Fprintln(env.Stdout, "Dry run over the bundled capi-like sample (a Cluster-API-like monorepo with real Ginkgo, gotestsum,\n"+
 			"go-junit-report, Jest, Mocha and pytest reports), with max-new-issues raised to 20 so that each failing\n"+
-			"test shows its own issue (the default, 10, would file one storm issue for this run). Nothing is written.")
+			"test shows its own issue (the default, 10, would file one storm issue for this run), and a run ledger of\n"+
+			"three weeks of generated past runs (in a temporary directory) that gives each failure its rate and verdict.\n"+
+			"Nothing is written.")
 		fmt.Fprintln(env.Stdout)
 	}
 	return triageRepo(ctx, o, repo{fsys: fsys}, env)
