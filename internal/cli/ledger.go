@@ -114,6 +114,7 @@ func (t *run) record(job string) *ledger.Record {
 			outcomes[id] = ledger.Skipped
 		}
 	}
+	infraSkipped(t.res.Findings, outcomes)
 	id := strconv.FormatInt(t.info.ID, 10)
 	if t.info.ID == 0 {
 		// Outside Actions a run has no id: each triage is its own run.
