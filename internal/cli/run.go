@@ -10,6 +10,7 @@ import (
 	"github.com/flake-triage/flake-triage/internal/action"
 	"github.com/flake-triage/flake-triage/internal/artifact"
 	"github.com/flake-triage/flake-triage/internal/config"
+	"github.com/flake-triage/flake-triage/internal/health"
 	"github.com/flake-triage/flake-triage/internal/locate"
 	"github.com/flake-triage/flake-triage/internal/logs"
 	"github.com/flake-triage/flake-triage/internal/owners"
@@ -59,6 +60,9 @@ type run struct {
 	// when; the suspects stage reuses them when they cover its range.
 	recent      map[string][]owners.Commit
 	recentSince time.Time
+	// issueHealth are the statistics of the tests of the tool's issues
+	// from the run ledger (verdicts.go), for the JSON's passed list.
+	issueHealth map[string]*health.History
 }
 
 // newRun checks the options against the repository and builds the run's

@@ -49,6 +49,13 @@ func (t *run) judge(ctx context.Context) error {
 			f.Verdict = health.BranchVerdict(runs, scope.Size, t.cfg.ConsistentAfter)
 		}
 	}
+	t.issueHealth = map[string]*health.History{}
+	for id, tl := range t.hist.view.Tests {
+		if tl.Issue != 0 {
+			h := health.Compute(healthRuns(windows[id]), scope.Size)
+			t.issueHealth[id] = &h
+		}
+	}
 	if l := t.info.Ledger; l != nil {
 		l.Branch = scope.Branch
 		l.Windows = map[string]plan.Window{}
@@ -153,6 +160,9 @@ func chartName(name string) string {
 // test in an issue, else unknown (quarantined when the issue carries the
 // quarantine label: see quarantinedIssue).
 func (t *run) verdictsFromIssues(context.Context) error {
+	for i := range t.res.Passed {
+		t.res.Passed[i].History = t.issueHealth[t.res.Passed[i].ID]
+	}
 	for i := range t.res.Findings {
 		f := &t.res.Findings[i]
 		switch {

@@ -192,7 +192,9 @@ func runIndex(t *testing.T, p *health.Point) int {
 // last pass that touched the failing file, not the others; a compare
 // that fails (a force-pushed sha) leaves them null with the reason.
 func TestHealthSuspects(t *testing.T) {
-	h := newHealthRepo(t, 3, func(i int) fakegithub.SeedCommit { return fakegithub.SeedCommit{Login: "base", Date: ledgerT0.Add(-time.Hour)} })
+	h := newHealthRepo(t, 3, func(i int) fakegithub.SeedCommit {
+		return fakegithub.SeedCommit{Login: "base", Date: ledgerT0.Add(-time.Hour)}
+	})
 	// Between the pass (run 0) and the failure, two commits: one touches
 	// the test's file, one another file; the run's commit is the last.
 	more := h.gh.Seed("main",
@@ -278,7 +280,10 @@ func TestHealthCloseAfter(t *testing.T) {
 			t.Errorf("run 10: %d closing comments, want 1: %q", closing, is.Comments)
 		}
 		if len(res.Passed) != 1 || res.Passed[0].Issue.Action != "close" || res.Passed[0].Issue.Number != n {
-			t.Errorf("run 10: passed %+v, want #%d closed", res.Passed, n)
+			t.Fatalf("run 10: passed %+v, want #%d closed", res.Passed, n)
+		}
+		if h := res.Passed[0].History; h == nil || h.Runs != 11 || h.Passed != 10 || h.Failed != 1 || h.Streak != 0 {
+			t.Errorf("run 10: passed history %+v, want 11 runs, 10 passed, 1 failed", h)
 		}
 	}
 	res = h.run(11, "passed")

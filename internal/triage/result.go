@@ -25,6 +25,9 @@ type Result struct {
 type Passed struct {
 	ID    string `json:"id"`
 	Issue Issue  `json:"issue"`
+	// History is the test's statistics over its ledger window; nil
+	// without a ledger.
+	History *health.History `json:"history"`
 }
 
 // Reports summarises the report files read.
