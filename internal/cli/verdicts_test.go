@@ -358,3 +358,48 @@ func TestHealthFileAfter(t *testing.T) {
 		t.Errorf("run 2: issue %+v, want created", f.Issue)
 	}
 }
+
+// TestHealthPullRequest: a pull request run takes the base branch's
+// window, which it is not part of, and writes nothing to the ledger; the
+// job summary shows the verdicts, rates and the trend chart.
+func TestHealthPullRequest(t *testing.T) {
+	h := newHealthRepo(t, 6, func(i int) fakegithub.SeedCommit {
+		return fakegithub.SeedCommit{Login: "dev", Date: ledgerT0.AddDate(0, 0, i).Add(-time.Hour), Files: []string{"pkg/bar/bar.go"}}
+	})
+	pr := func(i int) (triage.Result, string) {
+		t.Helper()
+		summary := filepath.Join(t.TempDir(), "summary")
+		if err := os.WriteFile(summary, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		res := h.run(i, "failed", "GITHUB_EVENT_NAME", "pull_request", "GITHUB_REF", "refs/pull/7/merge", "GITHUB_BASE_REF", "main", "GITHUB_STEP_SUMMARY", summary, "GITHUB_RUN_ID", fmt.Sprint(2000+i))
+		b, _ := os.ReadFile(summary)
+		return res, string(b)
+	}
+	res, _ := pr(0)
+	if f := findingOf(res, "TestA"); f.Verdict != health.Unknown || f.History == nil || f.History.Runs != 0 {
+		t.Errorf("PR before any base run: verdict %s history %+v, want unknown and 0 runs", f.Verdict, f.History)
+	}
+	h.run(1, "passed")
+	res, _ = pr(2)
+	if f := findingOf(res, "TestA"); f.Verdict != health.New || f.History.Runs != 1 {
+		t.Errorf("PR over a passing base: verdict %s, %d runs; want new over 1 (the PR's own run is not in the window)", f.Verdict, f.History.Runs)
+	}
+	h.run(3, "failed")
+	h.run(4, "passed")
+	res, _ = pr(5)
+	if f := findingOf(res, "TestA"); f.Verdict != health.FlakyVerdict || f.History.Runs != 3 || f.History.Failed != 1 {
+		t.Errorf("PR over a base that failed once: verdict %s, history %+v; want flaky, 1 of 3", f.Verdict, f.History)
+	}
+	h.run(5, "failed") // main's latest run fails
+	res, summary := pr(5)
+	f := findingOf(res, "TestA")
+	if f.Verdict != health.FailingOnBase {
+		t.Errorf("PR over a base whose latest run failed: verdict %s, want failing-on-base", f.Verdict)
+	}
+	for _, want := range []string{"### Health", "| failing-on-base | 2 of 4 runs (50%) |", "xychart-beta", "Failing tests per day"} {
+		if !strings.Contains(summary, want) {
+			t.Errorf("summary lacks %q:\n%s", want, summary)
+		}
+	}
+}
