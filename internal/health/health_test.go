@@ -214,3 +214,33 @@ func TestPriority(t *testing.T) {
 		})
 	}
 }
+
+func TestSentenceAndPercent(t *testing.T) {
+	cases := []struct {
+		h    History
+		want string
+	}{
+		{History{Runs: 50, Failed: 3, Flaky: 2, Rate: 0.1}, "failed 5 of the last 50 runs (10%)"},
+		{History{Runs: 1, Failed: 1, Rate: 1}, "failed 1 of the last run (100%)"},
+		{History{Runs: 300, Flaky: 1, Rate: 1.0 / 300}, "failed 1 of the last 300 runs (<1%)"},
+		{History{Runs: 3, Rate: 0}, "failed 0 of the last 3 runs (0%)"},
+	}
+	for _, c := range cases {
+		if got := c.h.Sentence(); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.h, got, c.want)
+		}
+	}
+}
+
+func TestDaily(t *testing.T) {
+	d := func(day int) time.Time { return time.Date(2026, 3, day, 10, 0, 0, 0, time.UTC) }
+	got := Daily(map[time.Time]int{d(1): 2, d(3): 5}, "Failing tests per day", "failing tests")
+	for _, want := range []string{"```mermaid\nxychart-beta\n", `x-axis ["03-01", "03-02", "03-03"]`, `y-axis "failing tests" 0 --> 5`, "line [2, 0, 5]"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("chart lacks %q:\n%s", want, got)
+		}
+	}
+	if Daily(nil, "t", "a") != "" {
+		t.Errorf("no counts gave a chart")
+	}
+}
