@@ -726,7 +726,7 @@ func TestAnnotationsOff(t *testing.T) {
 	gh := fakegithub.New(t, "acme", "capi-like", "ghs_secretvalue")
 	env := stepEnv(t, gh, dir, "pull_request", 100)
 	env["INPUT_ANNOTATIONS"] = "off"
-	env["INPUT_JSON"] = ""
+	env["INPUT_JSON"] = filepath.Join(t.TempDir(), "result.json")
 	code, stdout, stderr := runCLI(t, env, "triage")
 	if code != ExitOK {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)

@@ -40,6 +40,10 @@ type Options struct {
 	ReopenWindow    *config.Duration
 }
 
+// DefaultJSON is where the JSON result goes inside GitHub Actions when
+// --json is not given: relative to the workspace, the step's directory.
+const DefaultJSON = "flake-triage.json"
+
 // A UsageError is a problem with the command line or the inputs: exit code
 // 2, nothing was done.
 type UsageError struct{ Err error }
@@ -213,6 +217,11 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 	}
 	if o.Annotations == "" {
 		o.Annotations = "commands"
+	}
+	if o.JSON == "" && getenv("GITHUB_ACTIONS") == "true" {
+		// In Actions the result always lands in the workspace, so that
+		// the result-json output names a file later steps can read.
+		o.JSON = DefaultJSON
 	}
 	return o, o.Validate()
 }
