@@ -231,7 +231,7 @@ func TestBadConfigNamesFileAndLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, stderr := runCLI(t, nil, "triage", "--dry-run", "--repo-root", dir)
-	if code != ExitUsage || !strings.Contains(stderr, ".github/flake-triage.yaml: line 3: field max-new-isues not found") {
+	if code != ExitUsage || !strings.Contains(stderr, ".github/flake-triage.yaml: line 3: unknown key max-new-isues (did you mean max-new-issues?)") {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -38,6 +40,9 @@ type Options struct {
 	MaxAssignees    *int
 	CommentInterval *config.Duration
 	ReopenWindow    *config.Duration
+	RequireReports  *bool
+	WriteRate       *float64
+	CheckName       *string
 }
 
 // DefaultJSON is where the JSON result goes inside GitHub Actions when
@@ -61,7 +66,12 @@ var inputNames = []string{
 	"reports", "repo-root", "repo", "token", "api-url", "mode", "dry-run", "config", "logs",
 	"from-run", "annotations", "path-prefix", "fail-on-report-error", "json",
 	"max-new-issues", "max-assignees", "comment-interval", "reopen-window",
+	"require-reports", "write-rate", "check-name",
 }
+
+// boolNames are the inputs that are true or false; as flags they are
+// given without a value.
+var boolNames = map[string]bool{"dry-run": true, "fail-on-report-error": true, "require-reports": true}
 
 // listFlag is a repeatable flag whose values may also hold several
 // newline-separated entries.
@@ -84,10 +94,12 @@ func splitList(v string) []string {
 }
 
 // parseTriage reads the triage options. getenv is the process
-// environment; stderr receives flag usage.
-func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (Options, error) {
+// environment. Problems come back as errors in the tool's words (nothing
+// is printed to stderr); --help returns errHelp.
+func parseTriage(args []string, getenv func(string) string, _ io.Writer) (Options, error) {
 	fs := flag.NewFlagSet("flake-triage triage", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	raw := map[string]*string{}
 	var lists = map[string]*listFlag{"reports": {}, "logs": {}, "path-prefix": {}}
 	for _, name := range inputNames {
@@ -95,7 +107,7 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 			fs.Var(l, name, usage[name])
 			continue
 		}
-		if name == "dry-run" || name == "fail-on-report-error" {
+		if boolNames[name] {
 			raw[name] = new(string)
 			fs.Func(name, usage[name], boolFunc(raw[name]))
 			continue
@@ -103,16 +115,17 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 		raw[name] = fs.String(name, "", usage[name])
 	}
 	// Boolean flags are given without a value.
+	args = slices.Clone(args)
 	for i, a := range args {
-		if a == "--dry-run" || a == "-dry-run" {
-			args[i] = "--dry-run=true"
+		if a == "--" {
+			break
 		}
-		if a == "--fail-on-report-error" || a == "-fail-on-report-error" {
-			args[i] = "--fail-on-report-error=true"
+		if name := strings.TrimLeft(a, "-"); strings.HasPrefix(a, "-") && boolNames[name] {
+			args[i] = "--" + name + "=true"
 		}
 	}
 	if err := fs.Parse(args); err != nil {
-		return Options{}, UsageError{err}
+		return Options{}, flagProblem(err, "triage", inputNames)
 	}
 	if fs.NArg() > 0 {
 		return Options{}, usagef("unexpected argument %q (report globs go in --reports)", fs.Arg(0))
@@ -148,7 +161,8 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 	o.ConfigSet = o.Config != ""
 	o.ReportsSet = len(o.Reports) > 0
 	var errs []string
-	bools := map[string]*bool{"dry-run": &o.DryRun, "fail-on-report-error": &o.FailOnReportError}
+	var requireReports bool
+	bools := map[string]*bool{"dry-run": &o.DryRun, "fail-on-report-error": &o.FailOnReportError, "require-reports": &requireReports}
 	for name, dst := range bools {
 		if v := value(name); v != "" {
 			b, err := strconv.ParseBool(v)
@@ -157,6 +171,19 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 			}
 			*dst = b
 		}
+	}
+	if value("require-reports") != "" {
+		o.RequireReports = &requireReports
+	}
+	if v := value("write-rate"); v != "" {
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil || r < 0 || math.IsInf(r, 0) || math.IsNaN(r) {
+			errs = append(errs, fmt.Sprintf("write-rate must be a number of writes per second, 0 or more (0: no pacing), got %q", v))
+		}
+		o.WriteRate = &r
+	}
+	if v := value("check-name"); v != "" {
+		o.CheckName = &v
 	}
 	if v := value("from-run"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
@@ -284,6 +311,15 @@ func (o Options) apply(c config.Config) config.Config {
 	if len(o.Logs) > 0 {
 		c.Logs = o.Logs
 	}
+	if o.RequireReports != nil {
+		c.RequireReports = *o.RequireReports
+	}
+	if o.WriteRate != nil {
+		c.WriteRate = *o.WriteRate
+	}
+	if o.CheckName != nil {
+		c.CheckName = *o.CheckName
+	}
 	return c
 }
 
@@ -298,22 +334,25 @@ func boolFunc(dst *string) func(string) error {
 }
 
 var usage = map[string]string{
-	"reports":              "report globs (doublestar, relative to --repo-root; repeatable or newline-separated; !glob excludes) (default **/junit*.xml)",
+	"reports":              "report globs (doublestar, relative to --repo-root; repeatable or newline-separated; !glob excludes) (default **/junit*.xml; **/*.xml in the artifacts of --from-run)",
 	"repo-root":            "the checkout that the reports' paths refer to (default $GITHUB_WORKSPACE or .)",
 	"repo":                 "owner/name of the issue tracker (default $GITHUB_REPOSITORY)",
 	"token":                "API token (default $GITHUB_TOKEN); never printed",
 	"api-url":              "REST API base URL (default $GITHUB_API_URL or https://api.github.com)",
 	"mode":                 "auto, file (create/update issues) or annotate (no issue writes)",
 	"dry-run":              "compute and print the full plan; make no writes",
-	"config":               "repo config file (default .github/flake-triage.yaml)",
+	"config":               "repo config file; a file named here must exist (default .github/flake-triage.yaml when it exists, else the defaults)",
 	"logs":                 "globs of controller/component logs to correlate",
 	"from-run":             "a workflow run id: download that run's artifacts and triage their reports",
 	"annotations":          "commands, checks or off",
 	"path-prefix":          "extra absolute prefixes to strip from report paths (repeatable)",
 	"fail-on-report-error": "exit 1 when a report cannot be read",
-	"json":                 "write the JSON result to this file; - for stdout",
+	"json":                 "write the JSON result to this file; - for stdout (default none; flake-triage.json inside GitHub Actions)",
 	"max-new-issues":       "storm guard: most new issues per run (default 10)",
 	"max-assignees":        "most assignees per issue (default 3)",
 	"comment-interval":     "least time between routine comments on an issue (default 24h)",
 	"reopen-window":        "how long after closing a failure reopens an issue (default 30d)",
+	"require-reports":      "exit 1 when no report matches the globs (default: warn and exit 0)",
+	"write-rate":           "content-creating requests per second after a burst of 20; 0 = no pacing (default 1)",
+	"check-name":           "the name of the check run of --annotations checks (default flake-triage)",
 }

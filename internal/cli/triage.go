@@ -31,6 +31,10 @@ type repo struct {
 
 func runTriage(ctx context.Context, args []string, env Env) (int, error) {
 	o, err := parseTriage(args, env.Getenv, env.Stderr)
+	if errors.Is(err, errHelp) {
+		triageUsage(env.Stdout)
+		return ExitOK, nil
+	}
 	if err != nil {
 		return ExitUsage, err
 	}
