@@ -194,7 +194,7 @@ func (t *run) checkRun(ctx context.Context) error {
 	if t.o.Annotations != "checks" || t.res.Mode == "dry-run" {
 		return nil
 	}
-	if err := checkRun(ctx, t.client, t.o, t.where, t.res); err != nil {
+	if err := checkRun(ctx, t.client, t.o, t.cfg.CheckName, t.where, t.res); err != nil {
 		t.res.Errors = append(t.res.Errors, err.Error())
 		t.failed = true
 	}

@@ -136,14 +136,14 @@ func pastRun(now plan.Run, past artifact.Run) plan.Run {
 // checkRun creates a check run on the run's commit carrying an annotation
 // for every failing test: GitHub shows at most 10 errors and 10 warnings
 // per step from workflow commands, a check run shows them all.
-func checkRun(ctx context.Context, client *tracker.Client, o Options, where action.SummaryRun, res triage.Result) error {
+func checkRun(ctx context.Context, client *tracker.Client, o Options, name string, where action.SummaryRun, res triage.Result) error {
 	if client == nil {
 		return fmt.Errorf("annotations checks: needs a token with checks: write and the repository")
 	}
 	if where.SHA == "" {
 		return fmt.Errorf("annotations checks: the commit is unknown (GITHUB_SHA is not set)")
 	}
-	_, _, err := action.PostCheckRun(ctx, action.GitHubChecks{Client: client.REST()}, o.Repo, where.SHA, res.Findings, action.Summary(res, where, 0))
+	_, _, err := action.PostCheckRun(ctx, action.GitHubChecks{Client: client.REST()}, o.Repo, where.SHA, name, res.Findings, action.Summary(res, where, 0))
 	if err != nil {
 		return fmt.Errorf("annotations checks: %w", err)
 	}
