@@ -48,6 +48,10 @@ type run struct {
 	// problems are met before the result exists (event, artifacts).
 	problems []string
 	cleanups []func()
+	// globs are the report globs the run read; noReports says that they
+	// matched no file (see checkReports).
+	globs     []string
+	noReports bool
 }
 
 // newRun checks the options against the repository and builds the run's
@@ -98,7 +102,7 @@ func (t *run) close() {
 func (t *run) readReports(ctx context.Context) error {
 	if t.o.FromRun == 0 {
 		set, err := readReports(t.repo, t.o.Reports)
-		t.set = set
+		t.set, t.globs = set, t.o.Reports
 		return err
 	}
 	dir, err := os.MkdirTemp("", "flake-triage-run-")
@@ -117,7 +121,7 @@ func (t *run) readReports(ctx context.Context) error {
 	if !t.o.ReportsSet {
 		patterns = []string{"**/*.xml"}
 	}
-	t.set = report.Read(os.DirFS(dir), patterns)
+	t.set, t.globs = report.Read(os.DirFS(dir), patterns), patterns
 	return nil
 }
 
@@ -191,7 +195,7 @@ func (t *run) track(ctx context.Context) error {
 
 // checkRun posts the check run of annotations: checks.
 func (t *run) checkRun(ctx context.Context) error {
-	if t.o.Annotations != "checks" || t.res.Mode == "dry-run" {
+	if t.o.Annotations != "checks" || t.res.Mode == "dry-run" || t.noReports {
 		return nil
 	}
 	if err := checkRun(ctx, t.client, t.o, t.cfg.CheckName, t.where, t.res); err != nil {

@@ -87,6 +87,7 @@ func triageRepo(ctx context.Context, o Options, r repo, env Env) (int, error) {
 		do   func(context.Context) error
 	}{
 		{"read reports", t.readReports},
+		{"check reports", t.checkReports},
 		{"locate failures", t.locate},
 		{"resolve owners", t.resolveOwners},
 		{"correlate logs", t.correlate},
