@@ -86,6 +86,7 @@ func triageRepo(ctx context.Context, o Options, r repo, env Env) (int, error) {
 		name string
 		do   func(context.Context) error
 	}{
+		{"check output targets", t.checkTargets},
 		{"read reports", t.readReports},
 		{"check reports", t.checkReports},
 		{"locate failures", t.locate},
