@@ -83,3 +83,28 @@ func writeFile(t *testing.T, p, content string) {
 		t.Fatal(err)
 	}
 }
+
+// TestStagesInGroups: in Actions each stage of the run is a group of the
+// log with a line saying what it did.
+func TestStagesInGroups(t *testing.T) {
+	dir := extractSample(t)
+	gh := fakegithub.New(t, "acme", "capi-like", "ghs_secretvalue")
+	env := stepEnv(t, gh, dir, "pull_request", 100)
+	env["INPUT_JSON"] = filepath.Join(t.TempDir(), "result.json")
+	code, stdout, stderr := runCLI(t, env, "triage")
+	if code != ExitOK {
+		t.Fatalf("exit %d; stderr:\n%s", code, stderr)
+	}
+	for _, want := range []string{
+		"::group::flake-triage: read reports\n1 report(s), 5 tests: 3 failed, 1 flaky; done in ",
+		"::group::flake-triage: locate failures\n4 of 4 failing tests located; done in ",
+		"::group::flake-triage: plan and file issues\nmode annotate: ",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("the log lacks %q:\n%s", want, stdout)
+		}
+	}
+	if strings.Count(stdout, "::group::") != strings.Count(stdout, "::endgroup::") {
+		t.Errorf("groups are not all closed:\n%s", stdout)
+	}
+}

@@ -72,7 +72,8 @@ func newRun(o Options, r repo, env Env) (*run, error) {
 		return nil, err
 	}
 	t.cfg = o.apply(cfg)
-	if t.client, err = newTracker(o, env); err != nil {
+	notice := func(msg string) { fmt.Fprintf(env.Stderr, "flake-triage: %s\n", msg) }
+	if t.client, err = newTracker(o, env, tracker.WithWriteRate(t.cfg.WriteRate), tracker.WithNotice(notice)); err != nil {
 		return nil, err
 	}
 	t.info = currentRun(o, env, env.Now())

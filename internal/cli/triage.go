@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/flake-triage/flake-triage/internal/action"
 	"github.com/flake-triage/flake-triage/internal/artifact"
@@ -96,7 +97,17 @@ func triageRepo(ctx context.Context, o Options, r repo, env Env) (int, error) {
 		{"check run", t.checkRun},
 	}
 	for _, s := range stages {
-		if err := s.do(ctx); err != nil {
+		// In Actions each stage folds into a group of the step's log.
+		if t.gha != nil {
+			t.gha.gha.Group("flake-triage: " + s.name)
+		}
+		start := time.Now()
+		err := s.do(ctx)
+		if t.gha != nil {
+			t.gha.gha.Infof("%s", t.progress(s.name, time.Since(start)))
+			t.gha.gha.EndGroup()
+		}
+		if err != nil {
 			return exitFor(err), err
 		}
 	}
