@@ -138,6 +138,8 @@ func step(t testing.TB, gh *fakegithub.Server, dir, event string, runID int) map
 		"INPUT_REPORTS":        "reports/*.xml",
 		"INPUT_MAX-NEW-ISSUES": "20",
 		"INPUT_JSON":           filepath.Join(tmp, "result.json"),
+		// Writes unpaced: cases that file dozens of issues stay fast.
+		"INPUT_WRITE-RATE": "0",
 	}
 	if gh != nil {
 		env["GITHUB_API_URL"] = gh.URL
