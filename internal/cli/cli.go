@@ -16,7 +16,7 @@ import (
 	"github.com/flake-triage/flake-triage/internal/config"
 )
 
-// Exit codes, as SPEC.md defines them.
+// Exit codes, as docs/commands.md documents them.
 const (
 	// ExitOK means triage was done, whatever the tests did.
 	ExitOK = 0

@@ -43,6 +43,7 @@ type Options struct {
 	RequireReports  *bool
 	WriteRate       *float64
 	CheckName       *string
+	Adopt           *bool
 }
 
 // DefaultJSON is where the JSON result goes inside GitHub Actions when
@@ -67,11 +68,12 @@ var inputNames = []string{
 	"from-run", "annotations", "path-prefix", "fail-on-report-error", "json",
 	"max-new-issues", "max-assignees", "comment-interval", "reopen-window",
 	"require-reports", "write-rate", "check-name",
+	"adopt",
 }
 
 // boolNames are the inputs that are true or false; as flags they are
 // given without a value.
-var boolNames = map[string]bool{"dry-run": true, "fail-on-report-error": true, "require-reports": true}
+var boolNames = map[string]bool{"dry-run": true, "fail-on-report-error": true, "require-reports": true, "adopt": true}
 
 // listFlag is a repeatable flag whose values may also hold several
 // newline-separated entries.
@@ -210,11 +212,18 @@ func parseTriage(args []string, getenv func(string) string, _ io.Writer) (Option
 			*dst = &d
 		}
 	}
+	if v := value("adopt"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("adopt must be true or false, got %q", v))
+		}
+		o.Adopt = &b
+	}
 	if len(errs) > 0 {
 		return Options{}, usagef("%s", strings.Join(errs, "; "))
 	}
 
-	// Defaults from the environment, as SPEC lists them.
+	// Defaults from the environment, as docs/commands.md lists them.
 	if len(o.Reports) == 0 {
 		o.Reports = []string{"**/junit*.xml"}
 	}
@@ -320,6 +329,9 @@ func (o Options) apply(c config.Config) config.Config {
 	if o.CheckName != nil {
 		c.CheckName = *o.CheckName
 	}
+	if o.Adopt != nil {
+		c.Adopt = *o.Adopt
+	}
 	return c
 }
 
@@ -355,4 +367,5 @@ var usage = map[string]string{
 	"require-reports":      "exit 1 when no report matches the globs (default: warn and exit 0)",
 	"write-rate":           "content-creating requests per second after a burst of 20; 0 = no pacing (default 1)",
 	"check-name":           "the name of the check run of --annotations checks (default flake-triage)",
+	"adopt":                "take over the one open issue people filed about a failing test instead of filing another (default true)",
 }

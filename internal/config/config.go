@@ -65,6 +65,9 @@ type Config struct {
 	WriteRate float64 `yaml:"write-rate"`
 	// CheckName names the check run of annotations: checks.
 	CheckName string `yaml:"check-name"`
+	// Adopt lets the tool take over the one open issue people filed about
+	// a test before it tracked it, instead of filing a second one.
+	Adopt bool `yaml:"adopt"`
 }
 
 // Labels configures the labels of new issues.
@@ -115,6 +118,7 @@ func Default() Config {
 		Rotation:        Rotation{Period: Duration(7 * 24 * time.Hour)},
 		WriteRate:       1,
 		CheckName:       "flake-triage",
+		Adopt:           true,
 	}
 }
 
