@@ -42,6 +42,11 @@ func TestNewSettingsPrecedence(t *testing.T) {
 				got.RequireReports, got.WriteRate, got.CheckName, tc.require, tc.rate, tc.check)
 		}
 	}
+	// Settings that are true or false are given as flags without a value.
+	o, err := parseTriage([]string{"--require-reports", "--adopt"}, func(string) string { return "" }, nil)
+	if err != nil || o.RequireReports == nil || !*o.RequireReports || o.Adopt == nil || !*o.Adopt {
+		t.Errorf("--require-reports --adopt: %+v, %v", o, err)
+	}
 	for _, bad := range [][]string{{"--write-rate", "-1"}, {"--write-rate", "fast"}, {"--require-reports=sometimes"}} {
 		if _, err := parseTriage(bad, func(string) string { return "" }, nil); err == nil {
 			t.Errorf("%q accepted", bad)
