@@ -17,14 +17,23 @@ func (t *run) checkReports(context.Context) error {
 		return nil
 	}
 	t.noReports = true
-	t.where.Globs = t.globs
-	var quoted []string
+	var quoted, excluded []string
 	for _, g := range t.globs {
-		quoted = append(quoted, fmt.Sprintf("%q", g))
+		for _, line := range splitList(g) {
+			if strings.HasPrefix(line, "!") {
+				excluded = append(excluded, fmt.Sprintf("%q", line[1:]))
+				continue
+			}
+			quoted = append(quoted, fmt.Sprintf("%q", line))
+			t.where.Globs = append(t.where.Globs, line)
+		}
 	}
 	where := "in " + t.o.RepoRoot
 	if t.o.FromRun != 0 {
 		where = fmt.Sprintf("in the artifacts of run %d", t.o.FromRun)
+	}
+	if len(excluded) > 0 {
+		where += " (excluding " + strings.Join(excluded, ", ") + ")"
 	}
 	msg := fmt.Sprintf("no report matched %s %s, so no test was triaged; check the reports input and that the tests wrote JUnit XML",
 		strings.Join(quoted, ", "), where)
