@@ -111,6 +111,8 @@ type Server struct {
 	runs           map[int64]*run
 	blobs          map[int64]Artifact
 	checks         []CheckRun
+	// deleted are the numbers of deleted issues: they answer 410 Gone.
+	deleted map[int]bool
 }
 
 // New starts a fake for owner/repo that accepts token (any when ""). It
@@ -217,6 +219,18 @@ func (s *Server) HasLabel(name string) bool {
 // ForbidLabelCreation makes creating labels answer 403, as for a token
 // without the permission.
 func (s *Server) ForbidLabelCreation() { s.mu.Lock(); s.labelForbidden = true; s.mu.Unlock() }
+
+// DeleteIssue deletes issue n as a repository admin does: it leaves the
+// listings, and its endpoints answer 410 Gone, "This issue was deleted".
+func (s *Server) DeleteIssue(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.issues, n)
+	if s.deleted == nil {
+		s.deleted = map[int]bool{}
+	}
+	s.deleted[n] = true
+}
 
 // DisableIssues makes every issue endpoint answer 410 Gone.
 func (s *Server) DisableIssues() { s.mu.Lock(); s.issuesDisabled = true; s.mu.Unlock() }
@@ -471,6 +485,9 @@ func (s *Server) route(r *http.Request, segs []string, raw []byte) reply {
 	case rest[0] == "issues" && len(rest) >= 2:
 		n, err := strconv.Atoi(rest[1])
 		is := s.issues[n]
+		if err == nil && s.deleted[n] {
+			return reply{status: 410, body: msg("This issue was deleted")}
+		}
 		if err != nil || is == nil {
 			return reply{status: 404, body: msg("Not Found")}
 		}
@@ -491,9 +508,9 @@ func (s *Server) route(r *http.Request, segs []string, raw []byte) reply {
 			}
 			is.Comments = append(is.Comments, *c.Body)
 			is.UpdatedAt = s.now()
-			return reply{status: 201, body: map[string]any{"id": n*1000 + len(is.Comments), "node_id": "IC_x", "body": *c.Body,
-				"url": s.api("issues/comments/%d", n*1000+len(is.Comments)), "html_url": s.html("issues/%d#issuecomment-%d", n, n*1000+len(is.Comments)),
-				"issue_url": s.api("issues/%d", n), "user": user("github-actions[bot]"), "created_at": s.now().UTC(), "updated_at": s.now().UTC(), "author_association": "NONE"}}
+			return reply{status: 201, body: s.commentJSON(n, len(is.Comments), *c.Body)}
+		case len(rest) == 3 && rest[2] == "comments" && m == "GET":
+			return s.listComments(r, is)
 		case len(rest) == 3 && rest[2] == "labels" && m == "POST":
 			var body struct {
 				Labels []string `json:"labels"`
@@ -729,6 +746,55 @@ func (s *Server) list(r *http.Request) reply {
 		}
 		q2.Set("page", strconv.Itoa(p))
 		return fmt.Sprintf(`<%s?%s>; rel="%s"`, s.api("issues"), q2.Encode(), rel)
+	}
+	var links []string
+	if page < last {
+		links = append(links, link(page+1, "next"), link(last, "last"))
+	}
+	if page > 1 {
+		links = append(links, link(1, "first"), link(page-1, "prev"))
+	}
+	h := map[string]string{}
+	if len(links) > 0 {
+		h["Link"] = strings.Join(links, ", ")
+	}
+	return reply{status: 200, header: h, body: body}
+}
+
+// commentJSON is the i-th (1-based) comment of issue n, as GitHub shows an
+// issue comment.
+func (s *Server) commentJSON(n, i int, body string) map[string]any {
+	id := n*1000 + i
+	return map[string]any{"id": id, "node_id": "IC_x", "body": body,
+		"url": s.api("issues/comments/%d", id), "html_url": s.html("issues/%d#issuecomment-%d", n, id),
+		"issue_url": s.api("issues/%d", n), "user": user("github-actions[bot]"), "created_at": s.now().UTC(), "updated_at": s.now().UTC(), "author_association": "NONE"}
+}
+
+// listComments lists an issue's comments, oldest first, paginated with
+// per_page (default 30, at most 100) and page, and Link headers
+// (https://docs.github.com/en/rest/issues/comments#list-issue-comments).
+func (s *Server) listComments(r *http.Request, is *Issue) reply {
+	q := r.URL.Query()
+	per, _ := strconv.Atoi(q.Get("per_page"))
+	if per <= 0 {
+		per = 30
+	}
+	per = min(per, 100)
+	page, _ := strconv.Atoi(q.Get("page"))
+	page = max(page, 1)
+	last := max(1, (len(is.Comments)+per-1)/per)
+	lo, hi := min((page-1)*per, len(is.Comments)), min(page*per, len(is.Comments))
+	body := make([]any, 0, hi-lo)
+	for i := lo; i < hi; i++ {
+		body = append(body, s.commentJSON(is.Number, i+1, is.Comments[i]))
+	}
+	link := func(p int, rel string) string {
+		q2 := url.Values{}
+		for k, v := range q {
+			q2[k] = v
+		}
+		q2.Set("page", strconv.Itoa(p))
+		return fmt.Sprintf(`<%s?%s>; rel="%s"`, s.api("issues/%d/comments", is.Number), q2.Encode(), rel)
 	}
 	var links []string
 	if page < last {
