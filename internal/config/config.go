@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -66,6 +67,14 @@ type Config struct {
 	// MaxMentions caps the people @mentioned on an issue beyond its
 	// assignees; the others are listed without a mention.
 	MaxMentions int `yaml:"max-mentions"`
+	// RequireReports makes a run that matched no report fail (exit 1)
+	// instead of warning.
+	RequireReports bool `yaml:"require-reports"`
+	// WriteRate is the sustained pace of content-creating requests, in
+	// writes per second, after a burst of 20; 0 means no pacing.
+	WriteRate float64 `yaml:"write-rate"`
+	// CheckName names the check run of annotations: checks.
+	CheckName string `yaml:"check-name"`
 	// Adopt lets the tool take over the one open issue people filed about
 	// a test before it tracked it, instead of filing a second one.
 	Adopt bool `yaml:"adopt"`
@@ -138,6 +147,8 @@ func Default() Config {
 		Rotation:        Rotation{Period: Duration(7 * 24 * time.Hour)},
 		ExpertWindow:    Duration(90 * 24 * time.Hour),
 		MaxMentions:     5,
+		WriteRate:       1,
+		CheckName:       "flake-triage",
 		Adopt:           true,
 		History:         "branch:flake-triage-history",
 		HistoryWindow:   50,
@@ -163,11 +174,16 @@ func Parse(name string, data []byte) (Config, error) {
 }
 
 // yamlMessage drops yaml.v3's "yaml: unmarshal errors:" preamble so that
-// each problem reads "line N: ...".
+// each problem reads "line N: ...", in the file's words rather than Go's
+// (see Explain).
 func yamlMessage(err error) string {
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
-		return strings.Join(te.Errors, "; ")
+		msgs := make([]string, len(te.Errors))
+		for i, e := range te.Errors {
+			msgs[i] = explain(e)
+		}
+		return strings.Join(msgs, "; ")
 	}
 	return strings.TrimPrefix(err.Error(), "yaml: ")
 }
@@ -229,6 +245,12 @@ func (c Config) Validate() error {
 	}
 	if c.HistoryDays < 1 {
 		errs = append(errs, fmt.Errorf("history-days must be at least 1, got %d", c.HistoryDays))
+	}
+	if c.WriteRate < 0 || math.IsNaN(c.WriteRate) || math.IsInf(c.WriteRate, 0) {
+		errs = append(errs, fmt.Errorf("write-rate must be a number of writes per second, 0 or more, got %v", c.WriteRate))
+	}
+	if strings.TrimSpace(c.CheckName) == "" {
+		errs = append(errs, fmt.Errorf("check-name must not be empty"))
 	}
 	return errors.Join(errs...)
 }

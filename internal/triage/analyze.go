@@ -53,7 +53,7 @@ func Paths(locs []locate.Result) []string {
 func Analyze(set *report.Set, locs []locate.Result, own *owners.Resolver, cfg config.Config) Result {
 	r := Result{
 		Version: 1,
-		Reports: Reports{Tests: set.Total, Failed: set.Failed, Flaky: set.Flaky, Files: []ReportFile{}},
+		Reports: Reports{Tests: set.Total, Failed: set.Failed, Flaky: set.Flaky, Passed: set.Passed, Skipped: set.Skipped, Files: []ReportFile{}},
 		Errors:  append([]string{}, set.Errors...),
 	}
 	for _, f := range set.Files {

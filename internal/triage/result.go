@@ -36,6 +36,11 @@ type Reports struct {
 	Tests  int          `json:"tests"`
 	Failed int          `json:"failed"`
 	Flaky  int          `json:"flaky"`
+	// Passed and Skipped count the tests that passed every attempt that
+	// ran and those that never ran; with Failed and Flaky they add up to
+	// Tests.
+	Passed  int `json:"passed"`
+	Skipped int `json:"skipped"`
 }
 
 // A ReportFile is one report file and what it held.
