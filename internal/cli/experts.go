@@ -2,10 +2,10 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/flake-triage/flake-triage/internal/owners"
@@ -86,17 +86,18 @@ func (t *run) experts(ctx context.Context) error {
 }
 
 // readCommits reads the recent commits of each path, a few at a time; the
-// first failure, in path order, is the answer's error.
+// first failure, in path order, is the answer's error. After a failure no
+// further path is started, but the reads under way finish, so that which
+// failure is first does not depend on timing.
 func (t *run) readCommits(ctx context.Context, paths []string, since time.Time) (map[string][]owners.Commit, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	lists := make([][]owners.Commit, len(paths))
 	errs := make([]error, len(paths))
 	sem := make(chan struct{}, expertReaders)
 	var wg sync.WaitGroup
+	var failed atomic.Bool
 	for i, p := range paths {
 		sem <- struct{}{}
-		if ctx.Err() != nil {
+		if failed.Load() || ctx.Err() != nil {
 			<-sem
 			break
 		}
@@ -105,23 +106,18 @@ func (t *run) readCommits(ctx context.Context, paths []string, since time.Time) 
 			defer func() { <-sem; wg.Done() }()
 			lists[i], errs[i] = t.client.RecentCommits(ctx, p, since)
 			if errs[i] != nil {
-				cancel() // the evidence is dropped whole: stop reading
+				failed.Store(true) // the evidence is dropped whole: start no more
 			}
 		}()
 	}
 	wg.Wait()
-	// The first failure that is not another read's cancelling.
-	var first error
 	for _, err := range errs {
-		if err != nil && (first == nil || errors.Is(first, context.Canceled) && !errors.Is(err, context.Canceled)) {
-			first = err
+		if err != nil {
+			return nil, err
 		}
 	}
-	if first == nil {
-		first = ctx.Err()
-	}
-	if first != nil {
-		return nil, first
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	out := make(map[string][]owners.Commit, len(paths))
 	for i, p := range paths {
