@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/flake-triage/flake-triage/internal/health"
@@ -41,7 +39,9 @@ func (t *run) judge(ctx context.Context) error {
 		f := &t.res.Findings[i]
 		runs := healthRuns(windows[f.ID])
 		h := health.Compute(runs, scope.Size)
-		h.Chart = health.Chart(runs, fmt.Sprintf("%s: runs and failures per day", chartName(f.Test.Name)))
+		// The title names no test: a chart is Mermaid source, where a
+		// test's name could be read as markup.
+		h.Chart = health.Chart(runs, "Runs and failures per day")
 		f.History = &h
 		if pr {
 			f.Verdict = health.PullRequestVerdict(runs, scope.Size)
@@ -145,15 +145,6 @@ func failingTrend(records []*ledger.Record) string {
 	return health.Daily(counts, "Failing tests per day", "failing tests")
 }
 
-// chartName shortens a test name for a chart's title.
-func chartName(name string) string {
-	const most = 60
-	name = strings.Join(strings.Fields(strings.NewReplacer("`", "'", "\"", "'").Replace(name)), " ")
-	if r := []rune(name); len(r) > most {
-		return string(r[:most-1]) + "…"
-	}
-	return name
-}
 
 // verdictsFromIssues judges, without a run ledger, each finding from its
 // issue alone once the issues are read: flaky when the tool tracks the
