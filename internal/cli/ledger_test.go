@@ -106,10 +106,23 @@ func openCounts(t *testing.T, gh *fakegithub.Server) map[string]int {
 
 // TestLedgerConcurrentJobsAndRuns starts 3 jobs of 3 runs at once: every
 // occurrence is recorded exactly once in the ledger and in each issue's
-// count.
+// count, when the issues are new (concurrent creates) and when they exist
+// already (concurrent body updates, which GitHub cannot compare and swap).
 func TestLedgerConcurrentJobsAndRuns(t *testing.T) {
+	t.Run("new issues", func(t *testing.T) { concurrentJobsAndRuns(t, false) })
+	t.Run("existing issues", func(t *testing.T) { concurrentJobsAndRuns(t, true) })
+}
+
+func concurrentJobsAndRuns(t *testing.T, existing bool) {
 	dir := extractSample(t)
 	gh := fakegithub.New(t, "acme", "capi-like", "ghs_secretvalue")
+	want := 9
+	if existing {
+		if code, _, stderr := runAt(t, pushEnv(t, gh, dir, 99, "e2e"), ledgerT0.Add(-time.Hour), "triage"); code != ExitOK {
+			t.Fatalf("exit %d\n%s", code, stderr)
+		}
+		want = 10
+	}
 	var wg sync.WaitGroup
 	for run := range 3 {
 		for job := range 3 {
@@ -123,8 +136,8 @@ func TestLedgerConcurrentJobsAndRuns(t *testing.T) {
 	}
 	wg.Wait()
 	lines := ledgerLines(t, gh)
-	if len(lines) != 9 {
-		t.Errorf("ledger records %v, want 9", lines)
+	if len(lines) != want {
+		t.Errorf("ledger records %v, want %d", lines, want)
 	}
 	for k, n := range lines {
 		if n != 1 {
@@ -137,8 +150,8 @@ func TestLedgerConcurrentJobsAndRuns(t *testing.T) {
 		t.Fatalf("open issues by test %v, want 4", counts)
 	}
 	for id, n := range counts {
-		if n != 9 || tallies[id].Count != 9 {
-			t.Errorf("test %s: issue count %d, ledger count %d; want 9", id, n, tallies[id].Count)
+		if n != want || tallies[id].Count != want {
+			t.Errorf("test %s: issue count %d, ledger count %d; want %d", id, n, tallies[id].Count, want)
 		}
 	}
 	if v := gh.Violations(); len(v) > 0 {

@@ -223,7 +223,7 @@ func (v *View) segment(ctx context.Context, path string) (*segment, error) {
 func (v *View) Window(id string) []Entry { return Window(v.Records, id, v.query.Scope) }
 
 // MaxTries bounds the tries of a write that meets concurrent writers.
-const MaxTries = 8
+const MaxTries = 10
 
 // A Written says what Add did.
 type Written struct {
