@@ -101,17 +101,22 @@ func (t *run) windowBranch(rec *ledger.Record) string {
 // record is this run's record: its key, where and when it ran, and every
 // test's outcome from the reports.
 func (t *run) record(job string) *ledger.Record {
-	outcomes := map[string]ledger.Outcome{}
-	for id, o := range t.set.Outcomes() {
-		switch o {
-		case "passed":
-			outcomes[id] = ledger.Passed
-		case "failed":
-			outcomes[id] = ledger.Failed
-		case "flaky":
-			outcomes[id] = ledger.Flaky
-		case "skipped":
-			outcomes[id] = ledger.Skipped
+	outcomes := func(yield func(string, ledger.Outcome) bool) {
+		for id, o := range t.set.Outcomes() {
+			var lo ledger.Outcome
+			switch o {
+			case "passed":
+				lo = ledger.Passed
+			case "failed":
+				lo = ledger.Failed
+			case "flaky":
+				lo = ledger.Flaky
+			case "skipped":
+				lo = ledger.Skipped
+			}
+			if !yield(id, lo) {
+				return
+			}
 		}
 	}
 	id := strconv.FormatInt(t.info.ID, 10)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -220,7 +221,7 @@ func addRecord(t *testing.T, gh *fakegithub.Server, run string, at time.Time) {
 	for id := range ids {
 		outcomes[id] = ledger.Failed
 	}
-	r := ledger.NewRecord(ledger.Key{Run: run, Attempt: 1, Job: "other"}, outcomes)
+	r := ledger.NewRecord(ledger.Key{Run: run, Attempt: 1, Job: "other"}, maps.All(outcomes))
 	r.Workflow, r.Branch, r.Time, r.Event = "e2e", "main", at, "push"
 	v, err := ledger.Read(context.Background(), store, ledger.Query{Record: &r})
 	if err != nil {

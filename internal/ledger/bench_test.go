@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -112,7 +113,7 @@ func benchRun(b *testing.B, s Store, i int) {
 	}
 	failing := []string{benchID(1), benchID(2), benchID(3)}
 	outcomes[failing[0]], outcomes[failing[1]], outcomes[failing[2]] = Failed, Flaky, Failed
-	r := NewRecord(Key{Run: fmt.Sprint(9_000_000 + i), Attempt: 1, Job: "e2e-0"}, outcomes)
+	r := NewRecord(Key{Run: fmt.Sprint(9_000_000 + i), Attempt: 1, Job: "e2e-0"}, maps.All(outcomes))
 	r.Workflow, r.Branch, r.Time, r.Event = "e2e", "main", at, "push"
 	q := Query{Scope: Scope{Branch: "main", Size: DefaultWindow, Since: at.AddDate(0, 0, -DefaultDays)},
 		Workflow: "e2e", Now: at, Tests: failing, Record: &r}

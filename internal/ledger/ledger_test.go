@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,7 +18,7 @@ import (
 var t0 = time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
 
 func rec(run string, job string, at time.Time, outcomes map[string]Outcome) *Record {
-	r := NewRecord(Key{Run: run, Attempt: 1, Job: job}, outcomes)
+	r := NewRecord(Key{Run: run, Attempt: 1, Job: job}, maps.All(outcomes))
 	r.Workflow, r.Branch, r.Time, r.Event = "ci", "main", at, "push"
 	return &r
 }
