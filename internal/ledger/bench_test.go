@@ -149,7 +149,6 @@ func BenchmarkBranchLedgerRun(b *testing.B) {
 	if err := store.Write(context.Background(), Head{Files: map[string]string{}}, changes, "seed"); err != nil {
 		b.Fatal(err)
 	}
-	b.ReportMetric(float64(size)/(1<<20), "ledger-MB")
 	b.ReportAllocs()
 	b.ResetTimer()
 	reads, writes := 0, 0
@@ -166,6 +165,8 @@ func BenchmarkBranchLedgerRun(b *testing.B) {
 	}
 	b.ReportMetric(float64(reads)/float64(b.N), "reads/op")
 	b.ReportMetric(float64(writes)/float64(b.N), "writes/op")
+	b.ReportMetric(float64(size)/(1<<20), "ledger-MB")
+	b.ReportMetric(float64(len(files)), "files")
 }
 
 // BenchmarkDirLedgerRun is the same run against a dir: ledger.
