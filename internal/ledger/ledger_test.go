@@ -259,3 +259,16 @@ func FuzzParseTests(f *testing.F) {
 		}
 	})
 }
+
+func TestTallyDropsOldOccurrences(t *testing.T) {
+	old := rec("1", "j", t0.AddDate(-2, 0, 0), map[string]Outcome{"old": Failed})
+	ts, _ := (&tests{by: map[string]Tally{}}).apply(old, Update{Issues: map[string]int{"old": 4}})
+	now := rec("2", "j", t0, map[string]Outcome{"new": Flaky})
+	ts, _ = ts.apply(now, Update{})
+	if got := ts.by["old"]; got.Count != 1 || got.Issue != 4 || len(got.Recent) != 0 {
+		t.Errorf("old tally %+v, want its count and issue without occurrences", got)
+	}
+	if got := ts.by["new"]; got.Count != 1 || len(got.Recent) != 1 || got.Recent[0].Outcome != "flaky" {
+		t.Errorf("new tally %+v", got)
+	}
+}
