@@ -320,7 +320,7 @@ func TestLedgerWriteForbidden(t *testing.T) {
 	gh := fakegithub.New(t, "acme", "capi-like", "ghs_secretvalue")
 	gh.ForbidContentsWrite()
 	env := pushEnv(t, gh, dir, 1, "e2e")
-	env["INPUT_JSON"] = ""
+	env["INPUT_JSON"] = filepath.Join(t.TempDir(), "result.json")
 	code, stdout, stderr := runAt(t, env, ledgerT0, "triage")
 	if code != ExitOK {
 		t.Fatalf("exit %d\n%s", code, stderr)
