@@ -125,6 +125,9 @@ func parseTests(data []byte) (*tests, error) {
 	}
 	t := &tests{raw: data, by: make(map[string]Tally, len(ls))}
 	for i, l := range ls[1:] {
+		if len(bytes.TrimSpace(l)) == 0 {
+			continue
+		}
 		var x Tally
 		if err := json.Unmarshal(l, &x); err != nil {
 			return nil, fmt.Errorf("line %d: %w", i+2, err)
