@@ -93,7 +93,7 @@ type View struct {
 	Tests map[string]Tally
 	// Recorded is true when the ledger already holds the query's record.
 	Recorded bool
-	// Files are the paths of the files read, for the summary and tests.
+	// Files are the paths of the files read.
 	Files []string
 
 	segs  map[string]*segment
