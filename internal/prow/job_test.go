@@ -1,0 +1,182 @@
+package prow_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/fsouza/fake-gcs-server/fakestorage"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/flake-triage/flake-triage/internal/prow"
+	"github.com/flake-triage/flake-triage/internal/prow/prowtest"
+)
+
+const (
+	baseSHA  = "1111111111111111111111111111111111111111"
+	pullSHA  = "2222222222222222222222222222222222222222"
+	mergeSHA = "3333333333333333333333333333333333333333"
+)
+
+var started = time.Date(2026, 11, 27, 13, 30, 0, 0, time.UTC)
+
+func periodic() prowtest.Run {
+	return prowtest.Run{Type: "periodic", Job: "periodic-cluster-api-e2e-main", BuildID: "1861234567890123456",
+		Org: "kubernetes-sigs", Repo: "cluster-api", BaseRef: "main", BaseSHA: baseSHA, Started: started, Result: "FAILURE"}
+}
+
+func presubmit() prowtest.Run {
+	return prowtest.Run{Type: "presubmit", Job: "pull-cluster-api-e2e-main", BuildID: "1861234567890123999",
+		Org: "kubernetes-sigs", Repo: "cluster-api", BaseRef: "main", BaseSHA: baseSHA,
+		PR: 12345, Author: "octo-dev", PullSHA: pullSHA, MergeSHA: mergeSHA, Started: started, Result: "FAILURE"}
+}
+
+// metadata returns the run's metadata files as Prow uploads them.
+func metadata(r prowtest.Run) prow.Metadata {
+	var md prow.Metadata
+	for _, o := range r.Objects() {
+		switch o.Name {
+		case r.Folder() + "/prowjob.json":
+			md.ProwJob = o.Content
+		case r.Folder() + "/started.json":
+			md.Started = o.Content
+		case r.Folder() + "/finished.json":
+			md.Finished = o.Content
+		}
+	}
+	return md
+}
+
+func TestFromFolder(t *testing.T) {
+	for _, tc := range []struct {
+		run  prowtest.Run
+		md   func(prow.Metadata) prow.Metadata
+		want prow.Job
+	}{{
+		run: periodic(),
+		want: prow.Job{Type: "periodic", Name: "periodic-cluster-api-e2e-main", BuildID: "1861234567890123456",
+			ProwJobID: "d2c4f3a1-6b7e-4f0a-9c1d-3e5f7a9b1c2d", Org: "kubernetes-sigs", Repo: "cluster-api", BaseRef: "main",
+			// A periodic's extra ref has no base_sha: started.json's
+			// repo-commit is the checkout's commit.
+			Commit: baseSHA, Result: "FAILURE"},
+	}, {
+		run: presubmit(),
+		want: prow.Job{Type: "presubmit", Name: "pull-cluster-api-e2e-main", BuildID: "1861234567890123999",
+			ProwJobID: "d2c4f3a1-6b7e-4f0a-9c1d-3e5f7a9b1c2d", Org: "kubernetes-sigs", Repo: "cluster-api", BaseRef: "main",
+			BaseSHA: baseSHA, PR: 12345, Author: "octo-dev", Commit: pullSHA, Result: "FAILURE"},
+	}, {
+		// Without prowjob.json, started.json's repos name the pull
+		// request's head; repo-commit (the merge) is never taken.
+		run: presubmit(),
+		md:  func(m prow.Metadata) prow.Metadata { m.ProwJob = nil; return m },
+		want: prow.Job{Type: "presubmit", Name: "pull-cluster-api-e2e-main", BuildID: "1861234567890123999",
+			Org: "kubernetes-sigs", Repo: "cluster-api", BaseRef: "main", BaseSHA: baseSHA, PR: 12345, Commit: pullSHA, Result: "FAILURE"},
+	}, {
+		// Only finished.json: its revision is pulls[0].sha.
+		run: presubmit(),
+		md:  func(m prow.Metadata) prow.Metadata { return prow.Metadata{Finished: m.Finished} },
+		want: prow.Job{Type: "presubmit", Name: "pull-cluster-api-e2e-main", BuildID: "1861234567890123999",
+			PR: 12345, Commit: pullSHA, Result: "FAILURE"},
+	}, {
+		// Nothing but the path.
+		run:  periodic(),
+		md:   func(prow.Metadata) prow.Metadata { return prow.Metadata{} },
+		want: prow.Job{Type: "periodic", Name: "periodic-cluster-api-e2e-main", BuildID: "1861234567890123456"},
+	}} {
+		md := metadata(tc.run)
+		if tc.md != nil {
+			md = tc.md(md)
+		}
+		f := prow.Folder{Bucket: prowtest.Bucket, Path: tc.run.Folder()}
+		got, problems := prow.FromFolder(f, md, "")
+		if len(problems) > 0 {
+			t.Errorf("%s: problems %q", tc.run.Folder(), problems)
+		}
+		tc.want.Folder = f
+		tc.want.URL = tc.run.JobPage()
+		if diff := cmp.Diff(tc.want, got, cmp.FilterPath(func(p cmp.Path) bool {
+			return p.Last().String() == ".Started" || p.Last().String() == ".Finished"
+		}, cmp.Ignore())); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.run.Folder(), diff)
+		}
+		if got.Started.IsZero() != (md.ProwJob == nil && md.Started == nil) {
+			t.Errorf("%s: started %v", tc.run.Folder(), got.Started)
+		}
+	}
+}
+
+func TestFromFolderOtherDeck(t *testing.T) {
+	r := periodic()
+	f := prow.Folder{Bucket: prowtest.Bucket, Path: r.Folder()}
+	got, _ := prow.FromFolder(f, metadata(r), "https://prow.example.com")
+	if want := "https://prow.example.com/view/gs/" + prowtest.Bucket + "/" + r.Folder(); got.URL != want {
+		t.Errorf("URL %s, want %s", got.URL, want)
+	}
+}
+
+func TestFromFolderGarbled(t *testing.T) {
+	r := periodic()
+	f := prow.Folder{Bucket: prowtest.Bucket, Path: r.Folder()}
+	got, problems := prow.FromFolder(f, prow.Metadata{ProwJob: []byte("{"), Started: []byte("[]")}, "")
+	if len(problems) != 2 {
+		t.Errorf("problems %q, want one per garbled file", problems)
+	}
+	if got.Name != r.Job || got.BuildID != r.BuildID {
+		t.Errorf("identity from the path: %+v", got)
+	}
+}
+
+func TestParseJobSpec(t *testing.T) {
+	pre := presubmit()
+	got, err := prow.ParseJobSpec([]byte(pre.JobSpec()), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := prow.Job{Type: "presubmit", Name: pre.Job, BuildID: pre.BuildID, ProwJobID: "d2c4f3a1-6b7e-4f0a-9c1d-3e5f7a9b1c2d",
+		Org: "kubernetes-sigs", Repo: "cluster-api", BaseRef: "main", BaseSHA: baseSHA, PR: 12345, Author: "octo-dev",
+		Commit: pullSHA, URL: pre.JobPage(), Folder: prow.Folder{Bucket: prowtest.Bucket, Path: pre.Folder()}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("presubmit (-want +got):\n%s", diff)
+	}
+	per := periodic()
+	got, err = prow.ParseJobSpec([]byte(per.JobSpec()), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Type != "periodic" || got.Repository() != "kubernetes-sigs/cluster-api" || got.URL != per.JobPage() || got.Commit != "" {
+		t.Errorf("periodic: %+v", got)
+	}
+	for _, bad := range []string{"", "{", `{"type":"periodic"}`, `{"type":"nightly","job":"x"}`} {
+		if _, err := prow.ParseJobSpec([]byte(bad), ""); err == nil {
+			t.Errorf("ParseJobSpec(%q) gave no error", bad)
+		}
+	}
+	// Without decoration config the page is Deck's ProwJob view.
+	got, _ = prow.ParseJobSpec([]byte(`{"type":"periodic","job":"j","buildid":"1","prowjobid":"abc"}`), "https://prow.example.com/")
+	if got.URL != "https://prow.example.com/prowjob?prowjob=abc" {
+		t.Errorf("undecorated job page %q", got.URL)
+	}
+}
+
+// FuzzParseJobSpec: any document either fails or gives a job with a known
+// type and a name.
+func FuzzParseJobSpec(f *testing.F) {
+	f.Add(presubmit().JobSpec())
+	f.Add(periodic().JobSpec())
+	f.Add(`{"type":"presubmit","job":"j","refs":{"pulls":[]},"decoration_config":{"gcs_configuration":{"bucket":"gs://b"}}}`)
+	f.Fuzz(func(t *testing.T, s string) {
+		j, err := prow.ParseJobSpec([]byte(s), "")
+		if err != nil {
+			return
+		}
+		switch j.Type {
+		case "periodic", "postsubmit", "presubmit", "batch":
+		default:
+			t.Fatalf("type %q", j.Type)
+		}
+		if j.Name == "" {
+			t.Fatal("no name")
+		}
+	})
+}
+
+var _ = fakestorage.Object{}
