@@ -10,6 +10,7 @@ import (
 	"github.com/sethvargo/go-githubactions"
 
 	"github.com/flake-triage/flake-triage/internal/config"
+	"github.com/flake-triage/flake-triage/internal/prow"
 )
 
 // Options are the inputs of `flake-triage triage`, read once from the
@@ -38,6 +39,11 @@ type Options struct {
 	MaxAssignees    *int
 	CommentInterval *config.Duration
 	ReopenWindow    *config.Duration
+
+	// FromProw is the Prow job run to re-triage (--from-prow), parsed.
+	FromProw *prow.Folder
+	// ProwURL is the Prow instance (Deck) that job page links name.
+	ProwURL string
 }
 
 // A UsageError is a problem with the command line or the inputs: exit code
@@ -57,6 +63,7 @@ var inputNames = []string{
 	"reports", "repo-root", "repo", "token", "api-url", "mode", "dry-run", "config", "logs",
 	"from-run", "annotations", "path-prefix", "fail-on-report-error", "json",
 	"max-new-issues", "max-assignees", "comment-interval", "reopen-window",
+	"from-prow", "prow-url",
 }
 
 // listFlag is a repeatable flag whose values may also hold several
@@ -179,11 +186,20 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 			*dst = &d
 		}
 	}
+	if v := value("from-prow"); v != "" {
+		f, err := prow.ParseURL(v)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("from-prow: %v", err))
+		}
+		o.FromProw = &f
+	}
+	o.ProwURL = value("prow-url")
 	if len(errs) > 0 {
 		return Options{}, usagef("%s", strings.Join(errs, "; "))
 	}
 
 	// Defaults from the environment, as SPEC lists them.
+	o.prowDefaults(getenv)
 	if len(o.Reports) == 0 {
 		o.Reports = []string{"**/junit*.xml"}
 	}
@@ -242,6 +258,9 @@ func (o Options) Validate() error {
 		if o.Repo == "" {
 			errs = append(errs, "mode file needs the repository (--repo or GITHUB_REPOSITORY)")
 		}
+	}
+	if o.FromRun != 0 && o.FromProw != nil {
+		errs = append(errs, "from-run and from-prow name two different runs; give one")
 	}
 	if o.FromRun != 0 && (o.Token == "" || o.Repo == "") {
 		errs = append(errs, "from-run needs a token with actions: read and the repository (--repo)")
@@ -307,4 +326,6 @@ var usage = map[string]string{
 	"max-assignees":        "most assignees per issue (default 3)",
 	"comment-interval":     "least time between routine comments on an issue (default 24h)",
 	"reopen-window":        "how long after closing a failure reopens an issue (default 30d)",
+	"from-prow":            "a Prow job run (job page https://prow.k8s.io/view/gs/BUCKET/PATH, gcsweb URL or gs://BUCKET/PATH): download its reports and logs anonymously and triage them; reports and logs globs are relative to the run folder",
+	"prow-url":             "the Prow instance (Deck) whose job pages links name (default https://prow.k8s.io)",
 }

@@ -82,6 +82,7 @@ func triageRepo(ctx context.Context, o Options, r repo, env Env) (int, error) {
 		name string
 		do   func(context.Context) error
 	}{
+		{"fetch Prow run", t.fetchProw},
 		{"read reports", t.readReports},
 		{"locate failures", t.locate},
 		{"resolve owners", t.resolveOwners},

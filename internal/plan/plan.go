@@ -86,6 +86,8 @@ type Run struct {
 	// run: a pass ends their streak of failing runs. Nil when unknown
 	// (then no tracked test counts as passed); it must not write anything.
 	Passed func(suite, classname, name string) bool `json:"-"`
+	// Prow is the Prow job run, nil for other CI (see ProwJob).
+	Prow *ProwJob `json:",omitempty"`
 }
 
 // Key identifies the run attempt and job: rerunning the tool on it changes nothing.

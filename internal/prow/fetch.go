@@ -1,6 +1,7 @@
 package prow
 
 import (
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -291,8 +292,8 @@ func (d *downloader) one(ctx context.Context, j download) (n int64, err error) {
 			return n, nil
 		}
 		if rerr != nil {
-			if errors.Is(rerr, io.ErrUnexpectedEOF) {
-				return n, fmt.Errorf("read: the content ends early (a truncated .gz?): %w", rerr)
+			if errors.Is(rerr, io.ErrUnexpectedEOF) || errors.Is(rerr, gzip.ErrHeader) || errors.Is(rerr, gzip.ErrChecksum) {
+				return n, fmt.Errorf("read: the gzip content is truncated or corrupt: %w", rerr)
 			}
 			return n, fmt.Errorf("read: %w", rerr)
 		}

@@ -148,7 +148,7 @@ func TestFetchHostile(t *testing.T) {
 	for name, why := range map[string]string{
 		"junit_up.xml": "would leave", "junit_dots.xml": "would leave", "junit_back.xml": "would leave",
 		"junit_double.xml": "would leave", "junit_link.xml": "a link", "junit_huge.xml": "limit per object",
-		"junit_bomb.xml": "limit per object once gunzipped", "junit_trunc.xml": "ends early", "junit_trunc_enc.xml": "",
+		"junit_bomb.xml": "limit per object once gunzipped", "junit_trunc.xml": "truncated or corrupt", "junit_trunc_enc.xml": "",
 		"junit_same.xml.gz": "the same file",
 	} {
 		line := ""
