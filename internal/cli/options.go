@@ -265,6 +265,9 @@ func (o Options) Validate() error {
 	if o.FromRun != 0 && (o.Token == "" || o.Repo == "") {
 		errs = append(errs, "from-run needs a token with actions: read and the repository (--repo)")
 	}
+	if o.ProwURL != "" && !strings.HasPrefix(o.ProwURL, "https://") && !strings.HasPrefix(o.ProwURL, "http://") {
+		errs = append(errs, fmt.Sprintf("prow-url must be the https:// address of a Prow instance, got %q", o.ProwURL))
+	}
 	if o.MaxNewIssues != nil && *o.MaxNewIssues < 1 {
 		errs = append(errs, "max-new-issues must be at least 1")
 	}
@@ -293,6 +296,9 @@ func (o Options) apply(c config.Config) config.Config {
 	}
 	if len(o.Logs) > 0 {
 		c.Logs = o.Logs
+	}
+	if o.ProwURL != "" {
+		c.ProwURL = o.ProwURL
 	}
 	return c
 }

@@ -48,16 +48,13 @@ func prowEnv(getenv func(string) string, deck string) (j prow.Job, ok bool, err 
 // reports relative to the run folder with --from-prow, reports under
 // $ARTIFACTS and the repository from JOB_SPEC's refs inside a Prow job.
 func (o *Options) prowDefaults(getenv func(string) string) {
-	if o.ProwURL == "" {
-		o.ProwURL = prow.DefaultDeck
-	}
 	if o.FromProw != nil {
 		if !o.ReportsSet {
 			o.Reports = []string{"artifacts/**/junit*.xml"}
 		}
 		return
 	}
-	j, ok, _ := prowEnv(getenv, o.ProwURL)
+	j, ok, _ := prowEnv(getenv, "")
 	if !ok {
 		return
 	}
@@ -77,7 +74,7 @@ func (t *run) prowInside() {
 	if t.o.FromProw != nil {
 		return
 	}
-	j, ok, err := prowEnv(t.env.Getenv, t.o.ProwURL)
+	j, ok, err := prowEnv(t.env.Getenv, t.deck())
 	if err != nil {
 		t.problems = append(t.problems, fmt.Sprintf("inside Prow: %v; the run is not linked to its job", err))
 		return
@@ -119,7 +116,7 @@ func (t *run) fetchProw(ctx context.Context) error {
 	t.prowDir, t.prowLogs = dir, dir
 	client := &gcs.Client{HTTP: t.env.HTTPClient, Endpoint: gcs.Endpoint(t.env.Getenv), MaxPages: prowMaxPages, PageSize: prowPageSize}
 	sel := prow.Selection{Reports: t.o.Reports, Logs: t.cfg.Logs}
-	fetched, err := prow.Fetch(ctx, client, *t.o.FromProw, dir, sel, prowLimits, t.o.ProwURL, t.env.Stderr)
+	fetched, err := prow.Fetch(ctx, client, *t.o.FromProw, dir, sel, prowLimits, t.deck(), t.env.Stderr)
 	t.problems = append(t.problems, fetched.Problems...)
 	if err != nil {
 		t.problems = append(t.problems, fmt.Sprintf("from-prow: %v", err))
@@ -131,6 +128,15 @@ func (t *run) fetchProw(ctx context.Context) error {
 		t.o.Mode = "annotate"
 	}
 	return nil
+}
+
+// deck is the Prow instance that links name: --prow-url (or the input),
+// else the config's prow-url, else https://prow.k8s.io.
+func (t *run) deck() string {
+	if t.cfg.ProwURL != "" {
+		return t.cfg.ProwURL
+	}
+	return prow.DefaultDeck
 }
 
 // prowBranch reports whether a job's runs describe its base branch, so

@@ -363,3 +363,37 @@ func gzipped(t *testing.T, s string) []byte {
 	w.Close()
 	return b.Bytes()
 }
+
+// TestProwURLPrecedence: job page links name the deck of --prow-url, else
+// of the config's prow-url, else prow.k8s.io.
+func TestProwURLPrecedence(t *testing.T) {
+	run := capiRun(t, "periodic")
+	srv := prowtest.Serve(t, run.Objects())
+	checkout := extractSample(t)
+	if err := os.MkdirAll(filepath.Join(checkout, ".github"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(checkout, ".github", "flake-triage.yaml"), []byte("prow-url: https://prow.example.com\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"STORAGE_EMULATOR_HOST": prowtest.Host(srv)}
+	for _, tc := range []struct {
+		args []string
+		deck string
+	}{
+		{nil, "https://prow.example.com"},
+		{[]string{"--prow-url", "https://deck.internal.example/"}, "https://deck.internal.example"},
+	} {
+		args := append([]string{"triage", "--dry-run", "--repo-root", checkout, "--from-prow", "gs://" + prowtest.Bucket + "/" + run.Folder(), "--json", "-"}, tc.args...)
+		code, stdout, stderr := runCLI(t, env, args...)
+		if code != ExitOK {
+			t.Fatalf("exit %d\n%s", code, stderr)
+		}
+		if res := decode(t, stdout); res.Prow == nil || res.Prow.URL != tc.deck+"/view/gs/"+prowtest.Bucket+"/"+run.Folder() {
+			t.Errorf("%v: prow %+v", tc.args, res.Prow)
+		}
+	}
+	if code, _, stderr := runCLI(t, nil, "triage", "--prow-url", "prow.k8s.io"); code != ExitUsage || !strings.Contains(stderr, "prow-url") {
+		t.Errorf("a deck without scheme: exit %d\n%s", code, stderr)
+	}
+}

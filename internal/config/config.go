@@ -56,6 +56,9 @@ type Config struct {
 	Rotation Rotation `yaml:"rotation"`
 	// Logs are globs of controller logs to correlate (as --logs).
 	Logs []string `yaml:"logs"`
+	// ProwURL is the Prow instance (Deck) whose job pages the tool links
+	// for Prow runs (as --prow-url); empty means https://prow.k8s.io.
+	ProwURL string `yaml:"prow-url"`
 }
 
 // Labels configures the labels of new issues.
