@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/flake-triage/flake-triage/internal/gcs"
 	"github.com/flake-triage/flake-triage/internal/plan"
@@ -114,7 +115,11 @@ func (t *run) fetchProw(ctx context.Context) error {
 	}
 	t.cleanups = append(t.cleanups, func() { os.RemoveAll(dir) })
 	t.prowDir, t.prowLogs = dir, dir
-	client := &gcs.Client{HTTP: t.env.HTTPClient, Endpoint: gcs.Endpoint(t.env.Getenv), MaxPages: prowMaxPages, PageSize: prowPageSize}
+	// A controller log of hundreds of MB takes longer than the API's
+	// usual 60 s request timeout to stream.
+	hc := *t.env.HTTPClient
+	hc.Timeout = 15 * time.Minute
+	client := &gcs.Client{HTTP: &hc, Endpoint: gcs.Endpoint(t.env.Getenv), MaxPages: prowMaxPages, PageSize: prowPageSize}
 	sel := prow.Selection{Reports: t.o.Reports, Logs: t.cfg.Logs}
 	fetched, err := prow.Fetch(ctx, client, *t.o.FromProw, dir, sel, prowLimits, t.deck(), t.env.Stderr)
 	t.problems = append(t.problems, fetched.Problems...)

@@ -2,6 +2,7 @@ package prow
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path"
 	"regexp"
@@ -208,8 +209,8 @@ type (
 		} `json:"metadata"`
 		Spec   jobSpec `json:"spec"`
 		Status struct {
-			StartTime      time.Time `json:"startTime"`
-			CompletionTime time.Time `json:"completionTime"`
+			StartTime      string `json:"startTime"`
+			CompletionTime string `json:"completionTime"`
 			State          string    `json:"state"`
 			URL            string    `json:"url"`
 			BuildID        string    `json:"build_id"`
@@ -245,7 +246,7 @@ func FromFolder(f Folder, md Metadata, deck string) (Job, []string) {
 	j.fromPath(f.Path)
 	var pj prowJobFile
 	if md.ProwJob != nil {
-		if err := json.Unmarshal(md.ProwJob, &pj); err != nil {
+		if err := unmarshal(md.ProwJob, &pj); err != nil {
 			problems = append(problems, fmt.Sprintf("read %s/prowjob.json: %v", f, err))
 		} else {
 			s := pj.Spec
@@ -254,7 +255,7 @@ func FromFolder(f Folder, md Metadata, deck string) (Job, []string) {
 			set(&j.BuildID, pj.Status.BuildID)
 			set(&j.ProwJobID, pj.Metadata.Name)
 			j.fromRefs(s.Refs, s.ExtraRefs)
-			j.Started, j.Finished = pj.Status.StartTime, pj.Status.CompletionTime
+			j.Started, j.Finished = rfc3339(pj.Status.StartTime), rfc3339(pj.Status.CompletionTime)
 			j.Result = map[string]string{"success": "SUCCESS", "failure": "FAILURE", "aborted": "ABORTED", "error": "ERROR"}[pj.Status.State]
 			if u := pj.Status.URL; u != "" && sameDeck(u, j.URL) {
 				j.URL = strings.TrimRight(u, "/")
@@ -263,7 +264,7 @@ func FromFolder(f Folder, md Metadata, deck string) (Job, []string) {
 	}
 	if md.Started != nil {
 		var st startedFile
-		if err := json.Unmarshal(md.Started, &st); err != nil {
+		if err := unmarshal(md.Started, &st); err != nil {
 			problems = append(problems, fmt.Sprintf("read %s/started.json: %v", f, err))
 		} else {
 			if j.Started.IsZero() && st.Timestamp > 0 {
@@ -282,7 +283,7 @@ func FromFolder(f Folder, md Metadata, deck string) (Job, []string) {
 	}
 	if md.Finished != nil {
 		var fi finishedFile
-		if err := json.Unmarshal(md.Finished, &fi); err != nil {
+		if err := unmarshal(md.Finished, &fi); err != nil {
 			problems = append(problems, fmt.Sprintf("read %s/finished.json: %v", f, err))
 		} else {
 			if j.Finished.IsZero() && fi.Timestamp != nil && *fi.Timestamp > 0 {
@@ -382,6 +383,27 @@ var (
 	buildID = regexp.MustCompile(`^[0-9]{1,20}$`)
 	sha     = regexp.MustCompile(`^([0-9a-f]{40}|[0-9a-f]{64})$`)
 )
+
+// unmarshal decodes a metadata file leniently: a field of an unexpected
+// type (Prow's files have changed over the years) is skipped and the rest
+// kept; only a file that is not JSON is an error.
+func unmarshal(data []byte, v any) error {
+	err := json.Unmarshal(data, v)
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return nil
+	}
+	return err
+}
+
+// rfc3339 parses a Kubernetes timestamp, or gives the zero time.
+func rfc3339(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
 
 func isSHA(s string) bool { return sha.MatchString(s) }
 

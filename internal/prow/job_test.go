@@ -116,12 +116,25 @@ func TestFromFolderOtherDeck(t *testing.T) {
 func TestFromFolderGarbled(t *testing.T) {
 	r := periodic()
 	f := prow.Folder{Bucket: prowtest.Bucket, Path: r.Folder()}
-	got, problems := prow.FromFolder(f, prow.Metadata{ProwJob: []byte("{"), Started: []byte("[]")}, "")
+	got, problems := prow.FromFolder(f, prow.Metadata{ProwJob: []byte("{"), Started: []byte("not JSON")}, "")
 	if len(problems) != 2 {
 		t.Errorf("problems %q, want one per garbled file", problems)
 	}
 	if got.Name != r.Job || got.BuildID != r.BuildID {
 		t.Errorf("identity from the path: %+v", got)
+	}
+}
+
+// TestFromFolderLenient: a field of another type than expected (an older
+// Prow's files) is skipped, the rest kept.
+func TestFromFolderLenient(t *testing.T) {
+	r := presubmit()
+	f := prow.Folder{Bucket: prowtest.Bucket, Path: r.Folder()}
+	pj := []byte(`{"spec":{"type":"presubmit","job":"pull-cluster-api-e2e-main","refs":{"org":"kubernetes-sigs","repo":"cluster-api","base_ref":"main","pulls":[{"number":12345,"sha":"` + pullSHA + `"}]}},"status":{"startTime":"yesterday","build_id":1861234567890123999}}`)
+	st := []byte(`{"timestamp":"1764250200","pull":12345,"repo-commit":"` + mergeSHA + `"}`)
+	got, problems := prow.FromFolder(f, prow.Metadata{ProwJob: pj, Started: st}, "")
+	if len(problems) > 0 || got.Commit != pullSHA || got.PR != 12345 || got.BuildID != r.BuildID || got.Repository() != "kubernetes-sigs/cluster-api" {
+		t.Errorf("%+v %q", got, problems)
 	}
 }
 
