@@ -527,6 +527,9 @@ func (pl Plan) Issues() map[string]triage.Issue {
 func (pl Plan) Markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### flake-triage plan (%s mode, run %d attempt %d, %s)\n\n", pl.Mode, pl.Run.ID, pl.Run.Attempt, issue.Cell(pl.Run.Job))
+	if p := pl.Run.Prow; p != nil {
+		fmt.Fprintf(&b, "Prow %s job %s, [build %s](%s)\n\n", issue.Cell(p.Type), issue.Cell(p.Job), issue.Cell(p.BuildID), p.URL)
+	}
 	b.WriteString("| Action | Issue | Finding | Reason |\n|---|---|---|---|\n")
 	for _, a := range pl.Actions {
 		n := "new"
