@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"go.yaml.in/yaml/v3"
 	"golang.org/x/tools/txtar"
 
 	"github.com/flake-triage/flake-triage/internal/fakegithub"
@@ -395,5 +397,69 @@ func TestProwURLPrecedence(t *testing.T) {
 	}
 	if code, _, stderr := runCLI(t, nil, "triage", "--prow-url", "prow.k8s.io"); code != ExitUsage || !strings.Contains(stderr, "prow-url") {
 		t.Errorf("a deck without scheme: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestProwExample checks examples/prow-periodic.yaml: a periodic of
+// Cluster API whose script runs flake-triage after the suite with the
+// token from a secret, and whose JOB_SPEC (as Prow's pod utilities would
+// write it for this job) names the repository and the job page.
+func TestProwExample(t *testing.T) {
+	var cfg struct {
+		Periodics []struct {
+			Name      string           `yaml:"name"`
+			Decorate  bool             `yaml:"decorate"`
+			ExtraRefs []map[string]any `yaml:"extra_refs"`
+			Spec      struct {
+				Containers []struct {
+					Args []string `yaml:"args"`
+					Env  []struct {
+						Name      string `yaml:"name"`
+						ValueFrom *struct {
+							SecretKeyRef struct{ Name, Key string } `yaml:"secretKeyRef"`
+						} `yaml:"valueFrom"`
+					} `yaml:"env"`
+				} `yaml:"containers"`
+			} `yaml:"spec"`
+		} `yaml:"periodics"`
+	}
+	if err := yaml.Unmarshal(mustRead(t, "../../examples/prow-periodic.yaml"), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Periodics) != 1 || !cfg.Periodics[0].Decorate || len(cfg.Periodics[0].Spec.Containers) != 1 {
+		t.Fatalf("%+v", cfg)
+	}
+	p := cfg.Periodics[0]
+	c := p.Spec.Containers[0]
+	if script := strings.Join(c.Args, " "); !strings.Contains(script, "ci-e2e.sh") || !strings.Contains(script, "flake-triage") || !strings.Contains(script, `exit "${rc}"`) {
+		t.Errorf("the script does not run the suite, then flake-triage, keeping the suite's exit code:\n%s", script)
+	}
+	secret := false
+	for _, e := range c.Env {
+		secret = secret || e.Name == "GITHUB_TOKEN" && e.ValueFrom != nil && e.ValueFrom.SecretKeyRef.Name != ""
+	}
+	if !secret {
+		t.Error("GITHUB_TOKEN does not come from a secret")
+	}
+	spec, err := json.Marshal(map[string]any{
+		"type": "periodic", "job": p.Name, "buildid": "1861234567890123456", "prowjobid": "d2c4f3a1-6b7e-4f0a-9c1d-3e5f7a9b1c2d",
+		"extra_refs": p.ExtraRefs,
+		"decoration_config": map[string]any{"gcs_configuration": map[string]any{
+			"bucket": "kubernetes-ci-logs", "path_strategy": "legacy", "default_org": "kubernetes", "default_repo": "kubernetes"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"JOB_SPEC": string(spec), "PROW_JOB_ID": "d2c4f3a1-6b7e-4f0a-9c1d-3e5f7a9b1c2d", "BUILD_ID": "1861234567890123456", "JOB_NAME": p.Name}
+	o, err := parseTriage(nil, func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Repo != "kubernetes-sigs/cluster-api" {
+		t.Errorf("repo %q from the example's JOB_SPEC", o.Repo)
+	}
+	j, ok, err := prowEnv(func(k string) string { return env[k] }, "")
+	if !ok || err != nil || j.URL != "https://prow.k8s.io/view/gs/kubernetes-ci-logs/logs/periodic-cluster-api-e2e-main/1861234567890123456" {
+		t.Errorf("job page %q (%v %v)", j.URL, ok, err)
 	}
 }
