@@ -44,6 +44,7 @@ type Options struct {
 	FromProw *prow.Folder
 	// ProwURL is the Prow instance (Deck) that job page links name.
 	ProwURL string
+	Adopt           *bool
 }
 
 // A UsageError is a problem with the command line or the inputs: exit code
@@ -64,6 +65,7 @@ var inputNames = []string{
 	"from-run", "annotations", "path-prefix", "fail-on-report-error", "json",
 	"max-new-issues", "max-assignees", "comment-interval", "reopen-window",
 	"from-prow", "prow-url",
+	"adopt",
 }
 
 // listFlag is a repeatable flag whose values may also hold several
@@ -98,7 +100,7 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 			fs.Var(l, name, usage[name])
 			continue
 		}
-		if name == "dry-run" || name == "fail-on-report-error" {
+		if name == "dry-run" || name == "fail-on-report-error" || name == "adopt" {
 			raw[name] = new(string)
 			fs.Func(name, usage[name], boolFunc(raw[name]))
 			continue
@@ -194,11 +196,18 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 		o.FromProw = &f
 	}
 	o.ProwURL = value("prow-url")
+	if v := value("adopt"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("adopt must be true or false, got %q", v))
+		}
+		o.Adopt = &b
+	}
 	if len(errs) > 0 {
 		return Options{}, usagef("%s", strings.Join(errs, "; "))
 	}
 
-	// Defaults from the environment, as SPEC lists them.
+	// Defaults from the environment, as docs/commands.md lists them.
 	o.prowDefaults(getenv)
 	if len(o.Reports) == 0 {
 		o.Reports = []string{"**/junit*.xml"}
@@ -300,6 +309,9 @@ func (o Options) apply(c config.Config) config.Config {
 	if o.ProwURL != "" {
 		c.ProwURL = o.ProwURL
 	}
+	if o.Adopt != nil {
+		c.Adopt = *o.Adopt
+	}
 	return c
 }
 
@@ -334,4 +346,5 @@ var usage = map[string]string{
 	"reopen-window":        "how long after closing a failure reopens an issue (default 30d)",
 	"from-prow":            "a Prow job run (job page https://prow.k8s.io/view/gs/BUCKET/PATH, gcsweb URL or gs://BUCKET/PATH): download its reports and logs anonymously and triage them; reports and logs globs are relative to the run folder",
 	"prow-url":             "the Prow instance (Deck) whose job pages links name (default https://prow.k8s.io)",
+	"adopt":                "take over the one open issue people filed about a failing test instead of filing another (default true)",
 }

@@ -134,6 +134,7 @@ func TestFromProwSameAsLocal(t *testing.T) {
 	}
 	env := map[string]string{"STORAGE_EMULATOR_HOST": prowtest.Host(srv)}
 	checkout := extractSample(t)
+	published, closed := resultSchemas(t)
 	for _, u := range []string{
 		run.JobPage(),
 		"https://gcsweb.k8s.io/gcs/" + prowtest.Bucket + "/" + run.Folder() + "/",
@@ -145,6 +146,7 @@ func TestFromProwSameAsLocal(t *testing.T) {
 				t.Fatalf("exit %d\n%s", code, stderr)
 			}
 			got := decode(t, stdout)
+			validateResult(t, u, stdout, published, closed)
 			if diff := cmp.Diff(want.Findings, got.Findings); diff != "" {
 				t.Errorf("findings (-local +from-prow):\n%s", diff)
 			}
@@ -333,6 +335,8 @@ func TestInsideProw(t *testing.T) {
 				t.Fatalf("exit %d\n%s", code, stderr)
 			}
 			res := decode(t, stdout)
+			published, closed := resultSchemas(t)
+			validateResult(t, typ, stdout, published, closed)
 			if res.Prow == nil || res.Prow.URL != run.JobPage() || res.Prow.Job != run.Job {
 				t.Fatalf("prow %+v", res.Prow)
 			}

@@ -59,6 +59,9 @@ type Config struct {
 	// ProwURL is the Prow instance (Deck) whose job pages the tool links
 	// for Prow runs (as --prow-url); empty means https://prow.k8s.io.
 	ProwURL string `yaml:"prow-url"`
+	// Adopt lets the tool take over the one open issue people filed about
+	// a test before it tracked it, instead of filing a second one.
+	Adopt bool `yaml:"adopt"`
 }
 
 // Labels configures the labels of new issues.
@@ -107,6 +110,7 @@ func Default() Config {
 		IgnoreLabel:     "flake-triage/ignore",
 		Owners:          Owners{Source: "auto"},
 		Rotation:        Rotation{Period: Duration(7 * 24 * time.Hour)},
+		Adopt:           true,
 	}
 }
 
