@@ -44,7 +44,7 @@ type Options struct {
 	FromProw *prow.Folder
 	// ProwURL is the Prow instance (Deck) that job page links name.
 	ProwURL string
-	Adopt           *bool
+	Adopt   *bool
 }
 
 // A UsageError is a problem with the command line or the inputs: exit code

@@ -211,9 +211,9 @@ type (
 		Status struct {
 			StartTime      string `json:"startTime"`
 			CompletionTime string `json:"completionTime"`
-			State          string    `json:"state"`
-			URL            string    `json:"url"`
-			BuildID        string    `json:"build_id"`
+			State          string `json:"state"`
+			URL            string `json:"url"`
+			BuildID        string `json:"build_id"`
 		} `json:"status"`
 	}
 	startedFile struct {
