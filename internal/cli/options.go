@@ -39,12 +39,12 @@ type Options struct {
 	MaxAssignees    *int
 	CommentInterval *config.Duration
 	ReopenWindow    *config.Duration
+	Adopt           *bool
 
 	// FromProw is the Prow job run to re-triage (--from-prow), parsed.
 	FromProw *prow.Folder
 	// ProwURL is the Prow instance (Deck) that job page links name.
 	ProwURL string
-	Adopt   *bool
 }
 
 // A UsageError is a problem with the command line or the inputs: exit code
