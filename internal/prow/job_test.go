@@ -1,10 +1,10 @@
 package prow_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
-	"github.com/fsouza/fake-gcs-server/fakestorage"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/flake-triage/flake-triage/internal/prow"
@@ -192,4 +192,23 @@ func FuzzParseJobSpec(f *testing.F) {
 	})
 }
 
-var _ = fakestorage.Object{}
+// FuzzFromFolder: whatever the metadata files hold (they come from the
+// bucket), FromFolder does not panic, a commit is a hex SHA, and the job
+// page stays on the deck asked for.
+func FuzzFromFolder(f *testing.F) {
+	md := metadata(presubmit())
+	f.Add(md.ProwJob, md.Started, md.Finished)
+	md = metadata(periodic())
+	f.Add(md.ProwJob, md.Started, md.Finished)
+	f.Add([]byte(`{"status":{"url":"https://evil.example/view/gs/x"}}`), []byte(`{"repos":{"a/b":"main:,1:zz"}}`), []byte(`{"revision":"main"}`))
+	folder := prow.Folder{Bucket: prowtest.Bucket, Path: presubmit().Folder()}
+	f.Fuzz(func(t *testing.T, pj, st, fi []byte) {
+		j, _ := prow.FromFolder(folder, prow.Metadata{ProwJob: pj, Started: st, Finished: fi}, "https://prow.example.com")
+		if j.Commit != "" && (len(j.Commit) != 40 && len(j.Commit) != 64 || strings.Trim(j.Commit, "0123456789abcdef") != "") {
+			t.Fatalf("commit %q", j.Commit)
+		}
+		if !strings.HasPrefix(j.URL, "https://prow.example.com/view/gs/") {
+			t.Fatalf("job page %q", j.URL)
+		}
+	})
+}
