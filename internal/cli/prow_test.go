@@ -330,6 +330,10 @@ func TestInsideProw(t *testing.T) {
 				"GITHUB_TOKEN": "ghs_secretvalue",
 			}
 			checkout := extractSample(t)
+			// clonerefs' checkout of main: a periodic's commit, which its
+			// JOB_SPEC lacks, comes from there.
+			writeFile(t, filepath.Join(checkout, ".git", "HEAD"), "ref: refs/heads/main\n")
+			writeFile(t, filepath.Join(checkout, ".git", "packed-refs"), "# pack-refs with: peeled fully-peeled sorted\n"+prowBase+" refs/heads/main\n")
 			code, stdout, stderr := runCLI(t, env, "triage", "--repo-root", checkout, "--api-url", gh.URL, "--logs", capiLogs, "--json", "-")
 			if code != ExitOK {
 				t.Fatalf("exit %d\n%s", code, stderr)
@@ -352,7 +356,13 @@ func TestInsideProw(t *testing.T) {
 			if res.Mode != "file" || len(gh.Issues()) != len(res.Findings) {
 				t.Fatalf("mode %s, %d issues for %d findings\n%s", res.Mode, len(gh.Issues()), len(res.Findings), stderr)
 			}
+			if res.Prow.Commit != prowBase {
+				t.Errorf("periodic commit %q, want the checkout's", res.Prow.Commit)
+			}
 			for _, is := range gh.Issues() {
+				if !strings.Contains(is.Body, "https://github.com/acme/capi-like/commit/"+prowBase) {
+					t.Errorf("issue #%d does not link the commit:\n%s", is.Number, is.Body)
+				}
 				if !strings.Contains(is.Body, "]("+run.JobPage()+")") {
 					t.Errorf("issue #%d does not link the job page:\n%s", is.Number, is.Body)
 				}
@@ -465,5 +475,39 @@ func TestProwExample(t *testing.T) {
 	j, ok, err := prowEnv(func(k string) string { return env[k] }, "")
 	if !ok || err != nil || j.URL != "https://prow.k8s.io/view/gs/kubernetes-ci-logs/logs/periodic-cluster-api-e2e-main/1861234567890123456" {
 		t.Errorf("job page %q (%v %v)", j.URL, ok, err)
+	}
+}
+
+func writeFile(t *testing.T, p, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestHeadCommit(t *testing.T) {
+	dir := t.TempDir()
+	r, err := openRepo(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := headCommit(r.fsys); got != "" {
+		t.Errorf("no .git: %q", got)
+	}
+	writeFile(t, filepath.Join(dir, ".git", "HEAD"), prowPull+"\n")
+	if got := headCommit(r.fsys); got != prowPull {
+		t.Errorf("detached: %q", got)
+	}
+	writeFile(t, filepath.Join(dir, ".git", "HEAD"), "ref: refs/heads/main\n")
+	writeFile(t, filepath.Join(dir, ".git", "refs", "heads", "main"), prowBase+"\n")
+	if got := headCommit(r.fsys); got != prowBase {
+		t.Errorf("loose ref: %q", got)
+	}
+	writeFile(t, filepath.Join(dir, ".git", "refs", "heads", "main"), "garbage\n")
+	if got := headCommit(r.fsys); got != "" {
+		t.Errorf("garbled ref: %q", got)
 	}
 }
