@@ -209,10 +209,23 @@ func (t *run) logSource() (fs.FS, []string) {
 	if len(abs) > 0 && len(abs) == len(globs) {
 		return os.DirFS("/"), abs
 	}
+	if t.prowDir != "" {
+		return os.DirFS(t.prowDir), withoutGz(globs)
+	}
 	if t.prowLogs != "" {
 		return os.DirFS(t.prowLogs), globs
 	}
 	return t.repo.fsys, globs
+}
+
+// withoutGz maps globs of the run folder's objects onto the downloaded
+// copies, which are stored gunzipped without their .gz suffix.
+func withoutGz(globs []string) []string {
+	out := make([]string, len(globs))
+	for i, g := range globs {
+		out[i] = strings.TrimSuffix(g, ".gz")
+	}
+	return out
 }
 
 // headCommit reads the checkout's HEAD commit from its .git directory

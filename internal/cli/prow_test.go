@@ -511,3 +511,31 @@ func TestHeadCommit(t *testing.T) {
 		t.Errorf("garbled ref: %q", got)
 	}
 }
+
+// TestFromProwGzNames: objects that kept their .gz suffix are read
+// gunzipped, whether the globs name them with the suffix or without.
+func TestFromProwGzNames(t *testing.T) {
+	run := capiRun(t, "periodic")
+	e2e := run.Files["artifacts/junit.e2e_suite.1.xml"].Content
+	delete(run.Files, "artifacts/junit.e2e_suite.1.xml")
+	run.Files["artifacts/junit.e2e_suite.1.xml.gz"] = prowtest.File{Content: gzipped(t, string(e2e))}
+	core := prowtest.ManagerLog(prowtest.Providers[0])
+	run.Files[core+".gz"] = prowtest.File{Content: gzipped(t, coreLog)}
+	delete(run.Files, core)
+	srv := prowtest.Serve(t, run.Objects())
+	env := map[string]string{"STORAGE_EMULATOR_HOST": prowtest.Host(srv)}
+	checkout := extractSample(t)
+	for _, globs := range [][]string{
+		{"--reports", "artifacts/junit.e2e_suite.1.xml.gz", "--logs", capiLogs + ".gz"},
+		{"--reports", "artifacts/junit.e2e_suite.1.xml", "--logs", capiLogs},
+	} {
+		code, stdout, stderr := runCLI(t, env, append([]string{"triage", "--dry-run", "--repo-root", checkout, "--from-prow", run.JobPage(), "--json", "-"}, globs...)...)
+		if code != ExitOK {
+			t.Fatalf("exit %d\n%s", code, stderr)
+		}
+		res := decode(t, stdout)
+		if len(res.Findings) == 0 || len(res.Findings[0].Correlated) == 0 || res.Findings[0].Correlated[0].Log != core {
+			t.Errorf("%v: %d findings, errors %q", globs, len(res.Findings), res.Errors)
+		}
+	}
+}

@@ -104,7 +104,7 @@ func (t *run) close() {
 // artifacts of a past workflow run (--from-run).
 func (t *run) readReports(ctx context.Context) error {
 	if t.prowDir != "" {
-		t.set = report.Read(os.DirFS(t.prowDir), t.o.Reports)
+		t.set = report.Read(os.DirFS(t.prowDir), withoutGz(t.o.Reports))
 		return nil
 	}
 	if t.o.FromRun == 0 {
