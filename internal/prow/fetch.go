@@ -142,7 +142,7 @@ func Fetch(ctx context.Context, st Store, f Folder, dir string, sel Selection, l
 		return out, fmt.Errorf("open %s: %w", dir, err)
 	}
 	defer root.Close()
-	jobs := plan(picked, prefix, lim, &out.Problems)
+	jobs := choose(picked, prefix, lim, &out.Problems)
 	fmt.Fprintf(progress, "prow: downloading %d of them (%d at a time)\n", len(jobs), max(lim.Parallel, 1))
 	d := downloader{st: st, bucket: f.Bucket, root: root, lim: lim, left: lim.MaxTotalBytes, progress: progress, total: len(jobs)}
 	d.run(ctx, jobs)
@@ -158,9 +158,9 @@ type download struct {
 	local string
 }
 
-// plan checks the selected objects' names and listed sizes and returns
+// choose checks the selected objects' names and listed sizes and returns
 // those to download, noting each refusal.
-func plan(picked []gcs.Object, prefix string, lim Limits, problems *[]string) []download {
+func choose(picked []gcs.Object, prefix string, lim Limits, problems *[]string) []download {
 	var out []download
 	taken := map[string]string{}
 	var listed int64

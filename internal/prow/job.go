@@ -306,8 +306,8 @@ func FromFolder(f Folder, md Metadata, deck string) (Job, []string) {
 }
 
 // fromPath reads job, build id and pull request from the folder's path:
-// logs/JOB/BUILD or pr-logs/pull/ORG_REPO/PR/JOB/BUILD (a path_prefix may
-// come first).
+// logs/JOB/BUILD or pr-logs/pull/[ORG_REPO/]PR/JOB/BUILD (a path_prefix
+// may come first).
 func (j *Job) fromPath(p string) {
 	parts := strings.Split(p, "/")
 	if len(parts) < 2 {
@@ -321,10 +321,12 @@ func (j *Job) fromPath(p string) {
 	for i := 0; i+1 < n; i++ {
 		if parts[i] == "pr-logs" && parts[i+1] == "pull" {
 			j.Type = Presubmit
+			// The tail is [ORG_REPO/]PR/JOB/BUILD: the legacy path
+			// strategy leaves ORG_REPO out for the default repository.
 			if i+2 < n && parts[i+2] == "batch" {
 				j.Type = Batch
-			} else if i+3 < n {
-				j.PR, _ = strconv.Atoi(parts[i+3])
+			} else if n-3 >= i+2 {
+				j.PR, _ = strconv.Atoi(parts[n-3])
 			}
 		}
 	}

@@ -104,6 +104,25 @@ func TestFromFolder(t *testing.T) {
 	}
 }
 
+// TestFromFolderPaths: with nothing but the path, job, build id, type and
+// pull request come from Prow's folder layout.
+func TestFromFolderPaths(t *testing.T) {
+	for p, want := range map[string]prow.Job{
+		"logs/ci-kubernetes-e2e-gci-gce/1861234567890123456":                                          {Type: "periodic", Name: "ci-kubernetes-e2e-gci-gce", BuildID: "1861234567890123456"},
+		"pr-logs/pull/kubernetes-sigs_cluster-api/6189/pull-cluster-api-e2e-main/1496954690603061248": {Type: "presubmit", Name: "pull-cluster-api-e2e-main", BuildID: "1496954690603061248", PR: 6189},
+		"pr-logs/pull/12345/pull-kubernetes-e2e-kind/1861234567890123456":                             {Type: "presubmit", Name: "pull-kubernetes-e2e-kind", BuildID: "1861234567890123456", PR: 12345},
+		"pr-logs/pull/batch/pull-kubernetes-e2e-kind/1861234567890123456":                             {Type: "batch", Name: "pull-kubernetes-e2e-kind", BuildID: "1861234567890123456"},
+		"prefix/logs/j/42": {Type: "periodic", Name: "j", BuildID: "42"},
+	} {
+		f := prow.Folder{Bucket: "b-1", Path: p}
+		got, _ := prow.FromFolder(f, prow.Metadata{}, "")
+		want.Folder, want.URL = f, f.JobPage("")
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", p, diff)
+		}
+	}
+}
+
 func TestFromFolderOtherDeck(t *testing.T) {
 	r := periodic()
 	f := prow.Folder{Bucket: prowtest.Bucket, Path: r.Folder()}
