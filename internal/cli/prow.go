@@ -90,7 +90,8 @@ func (t *run) prowInside() {
 	t.setProw(j)
 	if t.o.Mode == "auto" {
 		t.o.Mode = "annotate"
-		if prowBranch(j) && t.client != nil {
+		// Without a token nothing can be filed; a dry run still plans it.
+		if prowBranch(j) && (t.client != nil || t.o.DryRun) {
 			t.o.Mode = "file"
 		}
 	}
