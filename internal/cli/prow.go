@@ -129,6 +129,12 @@ func (t *run) fetchProw(ctx context.Context) error {
 		t.failed = true
 	}
 	t.setProw(fetched.Job)
+	if !fetched.Job.Started.IsZero() {
+		// The issue history records when the run ran, not when it was
+		// re-triaged; a failure older than an issue's closing does not
+		// reopen it.
+		t.info.Started = fetched.Job.Started
+	}
 	if t.o.Mode == "auto" && !prowBranch(fetched.Job) {
 		// A pull request's failure may be the pull request's own doing.
 		t.o.Mode = "annotate"

@@ -199,6 +199,9 @@ func TestFromProwFilesWithProwLinks(t *testing.T) {
 				t.Errorf("issue #%d lacks %s:\n%s", is.Number, want, is.Body)
 			}
 		}
+		if !strings.Contains(is.Body, "| 2026-11-27 13:30 UTC |") {
+			t.Errorf("issue #%d does not record the run's start time:\n%s", is.Number, is.Body)
+		}
 		if !strings.Contains(is.Body, "https://github.com/acme/capi-like/blob/"+prowBase+"/") {
 			t.Errorf("issue #%d does not link the failing line at the run's commit", is.Number)
 		}
