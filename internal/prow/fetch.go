@@ -92,6 +92,20 @@ func Fetch(ctx context.Context, st Store, f Folder, dir string, sel Selection, l
 	}
 	prefix := f.Path + "/"
 	objs, err := st.List(ctx, f.Bucket, prefix)
+	if err == nil && len(objs) == 0 {
+		// Spyglass's alias of a run (pr-logs/directory/JOB/BUILD) is an
+		// object BUILD.txt holding the run folder's gs:// URL: follow it
+		// once, as Deck does.
+		if to, ok := alias(ctx, st, f); ok {
+			fmt.Fprintf(progress, "prow: %s is a link to %s\n", f, to)
+			f, prefix = to, to.Path+"/"
+			objs, err = st.List(ctx, f.Bucket, prefix)
+		}
+	}
+	if err == nil && len(objs) == 0 {
+		out.Job, _ = FromFolder(f, Metadata{}, deck)
+		return out, fmt.Errorf("list %s: no objects (a run older than the bucket keeps them, or not a run folder)", f)
+	}
 	if err != nil && len(objs) == 0 {
 		out.Job, _ = FromFolder(f, Metadata{}, deck)
 		return out, err
@@ -309,6 +323,21 @@ func (d *downloader) take(k int64) bool {
 	defer d.mu.Unlock()
 	d.left -= k
 	return d.left >= 0
+}
+
+// alias reads the link object f.Path+".txt" that Prow's uploader writes
+// for a presubmit's run under pr-logs/directory/, and returns the folder
+// it names.
+func alias(ctx context.Context, st Store, f Folder) (Folder, bool) {
+	data, err := readSmall(ctx, st, f.Bucket, gcs.Object{Name: f.Path + ".txt"}, 4<<10)
+	if err != nil {
+		return Folder{}, false
+	}
+	to, err := ParseURL(strings.TrimSpace(string(data)))
+	if err != nil || to == f || !strings.HasPrefix(strings.TrimSpace(string(data)), "gs://") {
+		return Folder{}, false
+	}
+	return to, true
 }
 
 // readSmall downloads a metadata file into memory, within max bytes.

@@ -228,3 +228,30 @@ func TestFetchPageCap(t *testing.T) {
 		t.Errorf("listed %d files %q problems %q: %v", got.Listed, got.Files, got.Problems, err)
 	}
 }
+
+// TestFetchAlias: a presubmit's alias under pr-logs/directory/ (an object
+// BUILD.txt naming the run folder, as Prow's uploader writes it) is
+// followed once; a folder with nothing in it is an error.
+func TestFetchAlias(t *testing.T) {
+	run := presubmit()
+	run.Files = map[string]prowtest.File{"artifacts/junit_a.xml": {Content: []byte(report)}}
+	link := "gs://" + prowtest.Bucket + "/" + run.Folder()
+	aliasName := "pr-logs/directory/" + run.Job + "/" + run.BuildID
+	objs := append(run.Objects(), fakestorage.Object{
+		ObjectAttrs: fakestorage.ObjectAttrs{BucketName: prowtest.Bucket, Name: aliasName + ".txt", ContentType: "text/plain", Metadata: map[string]string{"link": link}},
+		Content:     []byte(link),
+	})
+	srv := prowtest.Serve(t, objs)
+	var progress bytes.Buffer
+	got, err := prow.Fetch(context.Background(), client(srv), prow.Folder{Bucket: prowtest.Bucket, Path: aliasName}, t.TempDir(), sel, prow.DefaultLimits, "", &progress)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Job.Folder.Path != run.Folder() || got.Job.URL != run.JobPage() || len(got.Files) != 1 || !strings.Contains(progress.String(), "is a link to") {
+		t.Errorf("job %+v files %q\n%s", got.Job, got.Files, progress.String())
+	}
+	_, err = prow.Fetch(context.Background(), client(srv), prow.Folder{Bucket: prowtest.Bucket, Path: "logs/gone/1"}, t.TempDir(), sel, prow.DefaultLimits, "", nil)
+	if err == nil || !strings.Contains(err.Error(), "gs://"+prowtest.Bucket+"/logs/gone/1: no objects") {
+		t.Errorf("empty folder: %v", err)
+	}
+}
