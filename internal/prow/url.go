@@ -10,7 +10,6 @@ package prow
 import (
 	"fmt"
 	"net/url"
-	"path"
 	"strings"
 )
 
@@ -81,9 +80,10 @@ func ParseURL(s string) (Folder, error) {
 	if folder == "" {
 		return bad("no run folder after the bucket")
 	}
-	if path.Clean(folder) != folder || strings.HasPrefix(folder, "/") || strings.Contains(folder, `\`) ||
-		folder == ".." || strings.HasPrefix(folder, "../") || strings.Contains(folder, "/../") || strings.HasSuffix(folder, "/..") {
-		return bad(fmt.Sprintf("folder %q is not a clean path", folder))
+	for _, el := range strings.Split(folder, "/") {
+		if el == "" || el == "." || el == ".." || strings.Contains(el, `\`) {
+			return bad(fmt.Sprintf("folder %q is not a clean path", folder))
+		}
 	}
 	return Folder{Bucket: bucket, Path: folder}, nil
 }
