@@ -481,15 +481,6 @@ func TestProwExample(t *testing.T) {
 	}
 }
 
-func writeFile(t *testing.T, p, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
 
 func TestHeadCommit(t *testing.T) {
 	dir := t.TempDir()
@@ -540,5 +531,19 @@ func TestFromProwGzNames(t *testing.T) {
 		if len(res.Findings) == 0 || len(res.Findings[0].Correlated) == 0 || res.Findings[0].Correlated[0].Log != core {
 			t.Errorf("%v: %d findings, errors %q", globs, len(res.Findings), res.Errors)
 		}
+	}
+}
+
+// TestFromProwNoReports: a run folder whose artifacts hold no report says
+// so, naming the globs and the run.
+func TestFromProwNoReports(t *testing.T) {
+	run := capiRun(t, "periodic")
+	srv := prowtest.Serve(t, run.Objects())
+	code, stdout, stderr := runCLI(t, map[string]string{"STORAGE_EMULATOR_HOST": prowtest.Host(srv)},
+		"triage", "--dry-run", "--repo-root", extractSample(t), "--from-prow", run.JobPage(), "--reports", "artifacts/nothing-*.xml", "--json", "-")
+	res := decode(t, stdout)
+	want := `no report matched "artifacts/nothing-*.xml" in the Prow job run gs://` + prowtest.Bucket + "/" + run.Folder()
+	if code != ExitOK || !strings.Contains(stderr, want) || len(res.Errors) == 0 {
+		t.Errorf("exit %d, errors %q\n%s", code, res.Errors, stderr)
 	}
 }

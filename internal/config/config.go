@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -56,6 +57,20 @@ type Config struct {
 	Rotation Rotation `yaml:"rotation"`
 	// Logs are globs of controller logs to correlate (as --logs).
 	Logs []string `yaml:"logs"`
+	// ExpertWindow is how far before a failure a commit to the failing
+	// code makes its author an expert to assign (docs/experts.md).
+	ExpertWindow Duration `yaml:"expert-window"`
+	// MaxMentions caps the people @mentioned on an issue beyond its
+	// assignees; the others are listed without a mention.
+	MaxMentions int `yaml:"max-mentions"`
+	// RequireReports makes a run that matched no report fail (exit 1)
+	// instead of warning.
+	RequireReports bool `yaml:"require-reports"`
+	// WriteRate is the sustained pace of content-creating requests, in
+	// writes per second, after a burst of 20; 0 means no pacing.
+	WriteRate float64 `yaml:"write-rate"`
+	// CheckName names the check run of annotations: checks.
+	CheckName string `yaml:"check-name"`
 	// ProwURL is the Prow instance (Deck) whose job pages the tool links
 	// for Prow runs (as --prow-url); empty means https://prow.k8s.io.
 	ProwURL string `yaml:"prow-url"`
@@ -110,6 +125,10 @@ func Default() Config {
 		IgnoreLabel:     "flake-triage/ignore",
 		Owners:          Owners{Source: "auto"},
 		Rotation:        Rotation{Period: Duration(7 * 24 * time.Hour)},
+		ExpertWindow:    Duration(90 * 24 * time.Hour),
+		MaxMentions:     5,
+		WriteRate:       1,
+		CheckName:       "flake-triage",
 		Adopt:           true,
 	}
 }
@@ -130,11 +149,16 @@ func Parse(name string, data []byte) (Config, error) {
 }
 
 // yamlMessage drops yaml.v3's "yaml: unmarshal errors:" preamble so that
-// each problem reads "line N: ...".
+// each problem reads "line N: ...", in the file's words rather than Go's
+// (see Explain).
 func yamlMessage(err error) string {
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
-		return strings.Join(te.Errors, "; ")
+		msgs := make([]string, len(te.Errors))
+		for i, e := range te.Errors {
+			msgs[i] = explain(e)
+		}
+		return strings.Join(msgs, "; ")
 	}
 	return strings.TrimPrefix(err.Error(), "yaml: ")
 }
@@ -170,6 +194,18 @@ func (c Config) Validate() error {
 	}
 	if len(c.Rotation.Members) > 0 && time.Time(c.Rotation.Start).IsZero() {
 		errs = append(errs, fmt.Errorf("rotation.start is required when rotation.members is set"))
+	}
+	if c.ExpertWindow < 0 {
+		errs = append(errs, fmt.Errorf("expert-window must not be negative"))
+	}
+	if c.MaxMentions < 0 {
+		errs = append(errs, fmt.Errorf("max-mentions must not be negative, got %d", c.MaxMentions))
+	}
+	if c.WriteRate < 0 || math.IsNaN(c.WriteRate) || math.IsInf(c.WriteRate, 0) {
+		errs = append(errs, fmt.Errorf("write-rate must be a number of writes per second, 0 or more, got %v", c.WriteRate))
+	}
+	if strings.TrimSpace(c.CheckName) == "" {
+		errs = append(errs, fmt.Errorf("check-name must not be empty"))
 	}
 	return errors.Join(errs...)
 }
