@@ -481,7 +481,6 @@ func TestProwExample(t *testing.T) {
 	}
 }
 
-
 func TestHeadCommit(t *testing.T) {
 	dir := t.TempDir()
 	r, err := openRepo(dir)
