@@ -142,3 +142,42 @@ func BenchmarkFromProw(b *testing.B) {
 	b.ReportMetric(last.Wall.Seconds(), "wall-s")
 	b.ReportMetric(float64(last.MaxRSS>>20), "peak-MB")
 }
+
+// TestInsideProwProcess runs the built binary as the post step of a Prow
+// periodic: only the variables Prow's pod utilities set (a real JOB_SPEC)
+// and a token; it files one issue per failing test, linking the job page.
+func TestInsideProwProcess(t *testing.T) {
+	job := benchRun(t, 64<<10)
+	logsDir := t.TempDir() // Prow's /logs
+	files := map[string][]byte{}
+	for name, f := range job.Files {
+		files[name] = f.Content
+	}
+	writeTree(t, logsDir, files)
+	gh := newFake(t)
+	dir := extract(t, nil)
+	env := map[string]string{
+		"JOB_SPEC": job.JobSpec(), "PROW_JOB_ID": "d2c4f3a1-6b7e-4f0a-9c1d-3e5f7a9b1c2d", "JOB_NAME": job.Job, "JOB_TYPE": "periodic",
+		"BUILD_ID": job.BuildID, "ARTIFACTS": logsDir + "/artifacts", "GITHUB_TOKEN": token, "GITHUB_API_URL": gh.URL,
+		"INPUT_JSON": t.TempDir() + "/result.json",
+	}
+	r := run(t, env, "triage", "--repo-root", dir, "--logs", capiLogs)
+	if r.Code != 0 || r.Result == nil {
+		t.Fatalf("exit %d\n%s", r.Code, tail(r.Stderr))
+	}
+	if r.Result.Mode != "file" || r.Result.Prow == nil || r.Result.Prow.URL != job.JobPage() {
+		t.Fatalf("mode %s, prow %+v", r.Result.Mode, r.Result.Prow)
+	}
+	issues := gh.Issues()
+	if len(issues) == 0 || len(issues) != len(r.Result.Findings) {
+		t.Fatalf("%d issues for %d findings", len(issues), len(r.Result.Findings))
+	}
+	for _, is := range issues {
+		if !strings.Contains(is.Body, "]("+job.JobPage()+")") {
+			t.Errorf("issue #%d does not link the job page", is.Number)
+		}
+	}
+	if strings.Contains(r.All(), token) {
+		t.Error("the token was printed")
+	}
+}
