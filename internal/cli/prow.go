@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -118,7 +119,10 @@ func (t *run) fetchProw(ctx context.Context) error {
 	t.prowDir, t.prowLogs = dir, dir
 	// A controller log of hundreds of MB takes longer than the API's
 	// usual 60 s request timeout to stream.
-	hc := *t.env.HTTPClient
+	var hc http.Client
+	if t.env.HTTPClient != nil {
+		hc = *t.env.HTTPClient
+	}
 	hc.Timeout = 15 * time.Minute
 	client := &gcs.Client{HTTP: &hc, Endpoint: gcs.Endpoint(t.env.Getenv), MaxPages: prowMaxPages, PageSize: prowPageSize}
 	sel := prow.Selection{Reports: t.o.Reports, Logs: t.cfg.Logs}
