@@ -69,7 +69,7 @@ func (t *run) readLedger(ctx context.Context) error {
 	}
 	q := ledger.Query{
 		Scope:    ledger.Scope{Branch: t.windowBranch(rec), Size: t.cfg.HistoryWindow, Since: rec.Time.AddDate(0, 0, -t.cfg.HistoryDays)},
-		Workflow: rec.Workflow, Now: rec.Time, Tests: ids, Record: rec, AnyJob: t.o.FromRun != 0,
+		Workflow: rec.Workflow, Now: rec.Time, Tests: ids, Record: rec, AnyJob: t.o.FromRun != 0 || t.o.FromProw != nil,
 	}
 	view, err := ledger.Read(ctx, store, q)
 	if err != nil {
@@ -90,6 +90,9 @@ func (t *run) readLedger(ctx context.Context) error {
 func (t *run) windowBranch(rec *ledger.Record) string {
 	if rec.Branch != "" {
 		return rec.Branch
+	}
+	if t.prow != nil {
+		return t.prow.BaseRef // a presubmit's base branch
 	}
 	switch t.info.Event {
 	case "pull_request", "pull_request_target":
@@ -134,6 +137,17 @@ func (t *run) record(job string) *ledger.Record {
 	}
 	r.SHA, r.Event, r.Time, r.URL = t.info.SHA, t.info.Event, t.info.Started.UTC(), t.info.URL
 	r.Branch = recordBranch(t.info.Event, t.info.Ref, t.o.Repo, t.env.Getenv("GITHUB_REPOSITORY"), t.past != nil)
+	if p := t.prow; p != nil {
+		// A Prow job run: its job is the workflow, its build the run, and
+		// periodic and postsubmit jobs feed their base branch.
+		r.Run, r.Workflow, r.Branch = p.BuildID, p.Job, ""
+		if p.Type == "periodic" || p.Type == "postsubmit" {
+			r.Branch = p.BaseRef
+			if r.Branch == "" {
+				r.Branch = "~periodic" // a periodic job with no repository
+			}
+		}
+	}
 	return &r
 }
 

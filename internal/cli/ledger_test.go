@@ -19,6 +19,8 @@ import (
 	"github.com/flake-triage/flake-triage/internal/fakegithub"
 	"github.com/flake-triage/flake-triage/internal/issue"
 	"github.com/flake-triage/flake-triage/internal/ledger"
+	"github.com/flake-triage/flake-triage/internal/plan"
+	"github.com/flake-triage/flake-triage/internal/report"
 	"github.com/flake-triage/flake-triage/internal/tracker"
 	"github.com/flake-triage/flake-triage/internal/triage"
 )
@@ -464,6 +466,30 @@ func TestLedgerInADirectory(t *testing.T) {
 	for name, a := range actions(t, stdout) {
 		if !strings.HasPrefix(a, "update") {
 			t.Errorf("dry run: %s: %s, want update", name, a)
+		}
+	}
+}
+
+// TestLedgerRecordOfAProwRun: a Prow job run is recorded by its build id,
+// under its job, and a periodic or postsubmit job's record feeds its base
+// branch; a presubmit's reads its base branch's window and feeds none.
+func TestLedgerRecordOfAProwRun(t *testing.T) {
+	c := report.NewCollector(report.WithOutcomes(triage.ID))
+	if err := c.Add("junit.xml", strings.NewReader(`<testsuite name="s"><testcase classname="c" name="a"/><testcase classname="c" name="b"><failure/></testcase></testsuite>`)); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ typ, branch, window string }{
+		{"periodic", "main", "main"}, {"postsubmit", "main", "main"}, {"presubmit", "", "main"},
+	} {
+		r := &run{set: c.Set(), env: Env{Getenv: func(string) string { return "" }},
+			info: plan.Run{ID: 0, Attempt: 1, Job: "ci-e2e", Event: tc.typ, Started: ledgerT0},
+			prow: &triage.Prow{Job: "ci-e2e", BuildID: "1790000000000000000", Type: tc.typ, BaseRef: "main"}}
+		rec := r.record(r.info.Job)
+		if rec.Run != "1790000000000000000" || rec.Workflow != "ci-e2e" || rec.Branch != tc.branch || r.windowBranch(rec) != tc.window {
+			t.Errorf("%s: record %s of %q on %q, window %q", tc.typ, rec.Key, rec.Workflow, rec.Branch, r.windowBranch(rec))
+		}
+		if got := rec.Outcome(triage.ID("s", "c", "b")); got != ledger.Failed {
+			t.Errorf("%s: b %v, want failed", tc.typ, got)
 		}
 	}
 }
