@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"maps"
 	"sort"
 	"strconv"
 	"time"
@@ -32,7 +33,7 @@ const (
 // hold them.
 func writeDemoLedger(ctx context.Context, fsys fs.FS, dir string, now time.Time) error {
 	set := report.Read(fsys, []string{"reports/*.xml"}, report.WithOutcomes(triage.ID))
-	outcomes := set.Outcomes()
+	outcomes := maps.Collect(set.Outcomes())
 	ids := make([]string, 0, len(outcomes))
 	for id := range outcomes {
 		ids = append(ids, id)
@@ -46,7 +47,7 @@ func writeDemoLedger(ctx context.Context, fsys fs.FS, dir string, now time.Time)
 			o[id] = demoOutcome(id, outcomes[id], i)
 		}
 		run := strconv.Itoa(9000 + i)
-		r := ledger.NewRecord(ledger.Key{Run: "demo-" + run, Attempt: 1}, o)
+		r := ledger.NewRecord(ledger.Key{Run: "demo-" + run, Attempt: 1}, maps.All(o))
 		sum := sha256.Sum256([]byte(run))
 		r.SHA, r.Event, r.Time = hex.EncodeToString(sum[:20]), "", at
 		v, err := ledger.Read(ctx, store, ledger.Query{Record: &r})

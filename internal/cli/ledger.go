@@ -69,7 +69,7 @@ func (t *run) readLedger(ctx context.Context) error {
 	}
 	q := ledger.Query{
 		Scope:    ledger.Scope{Branch: t.windowBranch(rec), Size: t.cfg.HistoryWindow, Since: rec.Time.AddDate(0, 0, -t.cfg.HistoryDays)},
-		Workflow: rec.Workflow, Now: rec.Time, Tests: ids, Record: rec, AnyJob: t.o.FromRun != 0, IssueTests: true,
+		Workflow: rec.Workflow, Now: rec.Time, Tests: ids, Record: rec, AnyJob: t.o.FromRun != 0 || t.o.FromProw != nil, IssueTests: true,
 	}
 	view, err := ledger.Read(ctx, store, q)
 	if err != nil {
@@ -91,6 +91,9 @@ func (t *run) windowBranch(rec *ledger.Record) string {
 	if rec.Branch != "" {
 		return rec.Branch
 	}
+	if t.prow != nil {
+		return t.prow.BaseRef // a presubmit's base branch
+	}
 	switch t.info.Event {
 	case "pull_request", "pull_request_target":
 		return t.env.Getenv("GITHUB_BASE_REF")
@@ -101,20 +104,25 @@ func (t *run) windowBranch(rec *ledger.Record) string {
 // record is this run's record: its key, where and when it ran, and every
 // test's outcome from the reports.
 func (t *run) record(job string) *ledger.Record {
-	outcomes := map[string]ledger.Outcome{}
-	for id, o := range t.set.Outcomes() {
-		switch o {
-		case "passed":
-			outcomes[id] = ledger.Passed
-		case "failed":
-			outcomes[id] = ledger.Failed
-		case "flaky":
-			outcomes[id] = ledger.Flaky
-		case "skipped":
-			outcomes[id] = ledger.Skipped
+	outcomes := func(yield func(string, ledger.Outcome) bool) {
+		for id, o := range t.set.Outcomes() {
+			var lo ledger.Outcome
+			switch o {
+			case "passed":
+				lo = ledger.Passed
+			case "failed":
+				lo = ledger.Failed
+			case "flaky":
+				lo = ledger.Flaky
+			case "skipped":
+				lo = ledger.Skipped
+			}
+			if !yield(id, lo) {
+				return
+			}
 		}
 	}
-	infraSkipped(t.res.Findings, outcomes)
+	outcomes = infraSkipped(t.res.Findings, outcomes)
 	id := strconv.FormatInt(t.info.ID, 10)
 	if t.info.ID == 0 {
 		// Outside Actions a run has no id: each triage is its own run.
@@ -130,6 +138,17 @@ func (t *run) record(job string) *ledger.Record {
 	}
 	r.SHA, r.Event, r.Time, r.URL = t.info.SHA, t.info.Event, t.info.Started.UTC(), t.info.URL
 	r.Branch = recordBranch(t.info.Event, t.info.Ref, t.o.Repo, t.env.Getenv("GITHUB_REPOSITORY"), t.past != nil)
+	if p := t.prow; p != nil {
+		// A Prow job run: its job is the workflow, its build the run, and
+		// periodic and postsubmit jobs feed their base branch.
+		r.Run, r.Workflow, r.Branch = p.BuildID, p.Job, ""
+		if p.Type == "periodic" || p.Type == "postsubmit" {
+			r.Branch = p.BaseRef
+			if r.Branch == "" {
+				r.Branch = "~periodic" // a periodic job with no repository
+			}
+		}
+	}
 	return &r
 }
 

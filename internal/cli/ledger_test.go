@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -18,6 +19,8 @@ import (
 	"github.com/flake-triage/flake-triage/internal/fakegithub"
 	"github.com/flake-triage/flake-triage/internal/issue"
 	"github.com/flake-triage/flake-triage/internal/ledger"
+	"github.com/flake-triage/flake-triage/internal/plan"
+	"github.com/flake-triage/flake-triage/internal/report"
 	"github.com/flake-triage/flake-triage/internal/tracker"
 	"github.com/flake-triage/flake-triage/internal/triage"
 )
@@ -109,10 +112,23 @@ func openCounts(t *testing.T, gh *fakegithub.Server) map[string]int {
 
 // TestLedgerConcurrentJobsAndRuns starts 3 jobs of 3 runs at once: every
 // occurrence is recorded exactly once in the ledger and in each issue's
-// count.
+// count, when the issues are new (concurrent creates) and when they exist
+// already (concurrent body updates, which GitHub cannot compare and swap).
 func TestLedgerConcurrentJobsAndRuns(t *testing.T) {
+	t.Run("new issues", func(t *testing.T) { concurrentJobsAndRuns(t, false) })
+	t.Run("existing issues", func(t *testing.T) { concurrentJobsAndRuns(t, true) })
+}
+
+func concurrentJobsAndRuns(t *testing.T, existing bool) {
 	dir := extractSample(t)
 	gh := fakegithub.New(t, "acme", "capi-like", "ghs_secretvalue")
+	want := 9
+	if existing {
+		if code, _, stderr := runAt(t, pushEnv(t, gh, dir, 99, "e2e"), ledgerT0.Add(-time.Hour), "triage"); code != ExitOK {
+			t.Fatalf("exit %d\n%s", code, stderr)
+		}
+		want = 10
+	}
 	var wg sync.WaitGroup
 	for run := range 3 {
 		for job := range 3 {
@@ -126,8 +142,8 @@ func TestLedgerConcurrentJobsAndRuns(t *testing.T) {
 	}
 	wg.Wait()
 	lines := ledgerLines(t, gh)
-	if len(lines) != 9 {
-		t.Errorf("ledger records %v, want 9", lines)
+	if len(lines) != want {
+		t.Errorf("ledger records %v, want %d", lines, want)
 	}
 	for k, n := range lines {
 		if n != 1 {
@@ -140,8 +156,8 @@ func TestLedgerConcurrentJobsAndRuns(t *testing.T) {
 		t.Fatalf("open issues by test %v, want 4", counts)
 	}
 	for id, n := range counts {
-		if n != 9 || tallies[id].Count != 9 {
-			t.Errorf("test %s: issue count %d, ledger count %d; want 9", id, n, tallies[id].Count)
+		if n != want || tallies[id].Count != want {
+			t.Errorf("test %s: issue count %d, ledger count %d; want %d", id, n, tallies[id].Count, want)
 		}
 	}
 	if v := gh.Violations(); len(v) > 0 {
@@ -210,7 +226,7 @@ func addRecord(t *testing.T, gh *fakegithub.Server, run string, at time.Time) {
 	for id := range ids {
 		outcomes[id] = ledger.Failed
 	}
-	r := ledger.NewRecord(ledger.Key{Run: run, Attempt: 1, Job: "other"}, outcomes)
+	r := ledger.NewRecord(ledger.Key{Run: run, Attempt: 1, Job: "other"}, maps.All(outcomes))
 	r.Workflow, r.Branch, r.Time, r.Event = "e2e", "main", at, "push"
 	v, err := ledger.Read(context.Background(), store, ledger.Query{Record: &r})
 	if err != nil {
@@ -309,7 +325,7 @@ func TestLedgerWriteForbidden(t *testing.T) {
 	gh := fakegithub.New(t, "acme", "capi-like", "ghs_secretvalue")
 	gh.ForbidContentsWrite()
 	env := pushEnv(t, gh, dir, 1, "e2e")
-	env["INPUT_JSON"] = ""
+	env["INPUT_JSON"] = filepath.Join(t.TempDir(), "result.json")
 	code, stdout, stderr := runAt(t, env, ledgerT0, "triage")
 	if code != ExitOK {
 		t.Fatalf("exit %d\n%s", code, stderr)
@@ -453,6 +469,30 @@ func TestLedgerInADirectory(t *testing.T) {
 	for name, a := range actions(t, stdout) {
 		if !strings.HasPrefix(a, "update") {
 			t.Errorf("dry run: %s: %s, want update", name, a)
+		}
+	}
+}
+
+// TestLedgerRecordOfAProwRun: a Prow job run is recorded by its build id,
+// under its job, and a periodic or postsubmit job's record feeds its base
+// branch; a presubmit's reads its base branch's window and feeds none.
+func TestLedgerRecordOfAProwRun(t *testing.T) {
+	c := report.NewCollector(report.WithOutcomes(triage.ID))
+	if err := c.Add("junit.xml", strings.NewReader(`<testsuite name="s"><testcase classname="c" name="a"/><testcase classname="c" name="b"><failure/></testcase></testsuite>`)); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ typ, branch, window string }{
+		{"periodic", "main", "main"}, {"postsubmit", "main", "main"}, {"presubmit", "", "main"},
+	} {
+		r := &run{set: c.Set(), env: Env{Getenv: func(string) string { return "" }},
+			info: plan.Run{ID: 0, Attempt: 1, Job: "ci-e2e", Event: tc.typ, Started: ledgerT0},
+			prow: &triage.Prow{Job: "ci-e2e", BuildID: "1790000000000000000", Type: tc.typ, BaseRef: "main"}}
+		rec := r.record(r.info.Job)
+		if rec.Run != "1790000000000000000" || rec.Workflow != "ci-e2e" || rec.Branch != tc.branch || r.windowBranch(rec) != tc.window {
+			t.Errorf("%s: record %s of %q on %q, window %q", tc.typ, rec.Key, rec.Workflow, rec.Branch, r.windowBranch(rec))
+		}
+		if got := rec.Outcome(triage.ID("s", "c", "b")); got != ledger.Failed {
+			t.Errorf("%s: b %v, want failed", tc.typ, got)
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/flake-triage/flake-triage/internal/config"
 	"github.com/flake-triage/flake-triage/internal/ledger"
+	"github.com/flake-triage/flake-triage/internal/prow"
 )
 
 // Options are the inputs of `flake-triage triage`, read once from the
@@ -48,6 +49,10 @@ type Options struct {
 	CheckName       *string
 	Adopt           *bool
 
+	// FromProw is the Prow job run to re-triage (--from-prow), parsed.
+	FromProw *prow.Folder
+	// ProwURL is the Prow instance (Deck) that job page links name.
+	ProwURL string
 	// The run ledger's settings, over the repo config when given.
 	History       *string
 	HistoryWindow *int
@@ -83,6 +88,7 @@ var inputNames = []string{
 	"max-new-issues", "max-assignees", "comment-interval", "reopen-window",
 	"expert-window", "max-mentions",
 	"require-reports", "write-rate", "check-name",
+	"from-prow", "prow-url",
 	"adopt",
 	"history", "history-window", "history-days", "job-key",
 	"file-after", "close-after", "consistent-after",
@@ -229,6 +235,14 @@ func parseTriage(args []string, getenv func(string) string, _ io.Writer) (Option
 			*dst = &d
 		}
 	}
+	if v := value("from-prow"); v != "" {
+		f, err := prow.ParseURL(v)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("from-prow: %v", err))
+		}
+		o.FromProw = &f
+	}
+	o.ProwURL = value("prow-url")
 	if v := value("adopt"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -246,6 +260,7 @@ func parseTriage(args []string, getenv func(string) string, _ io.Writer) (Option
 	}
 
 	// Defaults from the environment, as docs/commands.md lists them.
+	o.prowDefaults(getenv)
 	if len(o.Reports) == 0 {
 		o.Reports = []string{"**/junit*.xml"}
 	}
@@ -310,20 +325,20 @@ func (o Options) Validate() error {
 			errs = append(errs, "mode file needs the repository (--repo or GITHUB_REPOSITORY)")
 		}
 	}
+	if o.FromRun != 0 && o.FromProw != nil {
+		errs = append(errs, "from-run and from-prow name two different runs; give one")
+	}
 	if o.FromRun != 0 && (o.Token == "" || o.Repo == "") {
 		errs = append(errs, "from-run needs a token with actions: read and the repository (--repo)")
+	}
+	if o.ProwURL != "" && !strings.HasPrefix(o.ProwURL, "https://") && !strings.HasPrefix(o.ProwURL, "http://") {
+		errs = append(errs, fmt.Sprintf("prow-url must be the https:// address of a Prow instance, got %q", o.ProwURL))
 	}
 	if o.MaxNewIssues != nil && *o.MaxNewIssues < 1 {
 		errs = append(errs, "max-new-issues must be at least 1")
 	}
 	if o.MaxAssignees != nil && (*o.MaxAssignees < 0 || *o.MaxAssignees > 10) {
 		errs = append(errs, "max-assignees must be between 0 and 10")
-	}
-	if o.MaxMentions != nil && *o.MaxMentions < 0 {
-		errs = append(errs, "max-mentions must not be negative")
-	}
-	if o.ExpertWindow != nil && *o.ExpertWindow < 0 {
-		errs = append(errs, "expert-window must not be negative")
 	}
 	if o.History != nil {
 		if _, _, err := ledger.Parse(*o.History); err != nil {
@@ -335,6 +350,12 @@ func (o Options) Validate() error {
 	}
 	if o.HistoryDays != nil && *o.HistoryDays < 1 {
 		errs = append(errs, "history-days must be at least 1")
+	}
+	if o.MaxMentions != nil && *o.MaxMentions < 0 {
+		errs = append(errs, "max-mentions must not be negative")
+	}
+	if o.ExpertWindow != nil && *o.ExpertWindow < 0 {
+		errs = append(errs, "expert-window must not be negative")
 	}
 	if o.FileAfter != nil && *o.FileAfter < 1 {
 		errs = append(errs, "file-after must be at least 1")
@@ -382,6 +403,9 @@ func (o Options) apply(c config.Config) config.Config {
 	}
 	if o.CheckName != nil {
 		c.CheckName = *o.CheckName
+	}
+	if o.ProwURL != "" {
+		c.ProwURL = o.ProwURL
 	}
 	if o.Adopt != nil {
 		c.Adopt = *o.Adopt
@@ -444,6 +468,8 @@ var usage = map[string]string{
 	"require-reports":      "exit 1 when no report matches the globs (default: warn and exit 0)",
 	"write-rate":           "content-creating requests per second after a burst of 20; 0 = no pacing (default 1)",
 	"check-name":           "the name of the check run of --annotations checks (default flake-triage)",
+	"from-prow":            "a Prow job run (job page https://prow.k8s.io/view/gs/BUCKET/PATH, gcsweb URL or gs://BUCKET/PATH): download its reports and logs anonymously and triage them; reports and logs globs are relative to the run folder",
+	"prow-url":             "the Prow instance (Deck) whose job pages links name (default https://prow.k8s.io)",
 	"adopt":                "take over the one open issue people filed about a failing test instead of filing another (default true)",
 	"history":              "the run ledger: branch:NAME (of --repo), dir:PATH or off (default branch:flake-triage-history)",
 	"history-window":       "how many records that ran a test make its window (default 50)",

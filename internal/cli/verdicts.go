@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"iter"
 	"time"
 
 	"github.com/flake-triage/flake-triage/internal/health"
@@ -145,7 +146,6 @@ func failingTrend(records []*ledger.Record) string {
 	return health.Daily(counts, "Failing tests per day", "failing tests")
 }
 
-
 // verdictsFromIssues judges, without a run ledger, each finding from its
 // issue alone once the issues are read: flaky when the tool tracks the
 // test in an issue, else unknown (quarantined when the issue carries the
@@ -191,11 +191,23 @@ func (t *run) quarantinedIssue(triage.Issue) bool { return false }
 // It is the hook of the grouping of infrastructure failures, which this
 // build does not have yet: no finding has that kind, and it changes
 // nothing until the grouping names the tests an infra finding covers.
-func infraSkipped(findings []triage.Finding, outcomes map[string]ledger.Outcome) {
+func infraSkipped(findings []triage.Finding, outcomes iter.Seq2[string, ledger.Outcome]) iter.Seq2[string, ledger.Outcome] {
+	infra := map[string]bool{}
 	for _, f := range findings {
 		if f.Kind == "infra" {
-			if _, ok := outcomes[f.ID]; ok {
-				outcomes[f.ID] = ledger.Skipped
+			infra[f.ID] = true
+		}
+	}
+	if len(infra) == 0 {
+		return outcomes
+	}
+	return func(yield func(string, ledger.Outcome) bool) {
+		for id, o := range outcomes {
+			if infra[id] {
+				o = ledger.Skipped
+			}
+			if !yield(id, o) {
+				return
 			}
 		}
 	}

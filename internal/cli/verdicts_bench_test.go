@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"maps"
 	"testing"
 	"time"
 
@@ -34,7 +35,7 @@ func BenchmarkJudge(b *testing.B) {
 				o[id] = ledger.Flaky
 			}
 		}
-		rec := ledger.NewRecord(ledger.Key{Run: fmt.Sprint(1000 + r), Attempt: 1, Job: "unit"}, o)
+		rec := ledger.NewRecord(ledger.Key{Run: fmt.Sprint(1000 + r), Attempt: 1, Job: "unit"}, maps.All(o))
 		rec.Branch, rec.SHA, rec.Time = "main", fmt.Sprintf("%040d", r), t0.Add(time.Duration(r)*6*time.Hour)
 		records = append(records, &rec)
 	}

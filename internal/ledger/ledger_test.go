@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,7 +18,7 @@ import (
 var t0 = time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
 
 func rec(run string, job string, at time.Time, outcomes map[string]Outcome) *Record {
-	r := NewRecord(Key{Run: run, Attempt: 1, Job: job}, outcomes)
+	r := NewRecord(Key{Run: run, Attempt: 1, Job: job}, maps.All(outcomes))
 	r.Workflow, r.Branch, r.Time, r.Event = "ci", "main", at, "push"
 	return &r
 }
@@ -257,4 +258,17 @@ func FuzzParseTests(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestTallyDropsOldOccurrences(t *testing.T) {
+	old := rec("1", "j", t0.AddDate(-2, 0, 0), map[string]Outcome{"old": Failed})
+	ts, _ := (&tests{by: map[string]Tally{}}).apply(old, Update{Issues: map[string]int{"old": 4}})
+	now := rec("2", "j", t0, map[string]Outcome{"new": Flaky})
+	ts, _ = ts.apply(now, Update{})
+	if got := ts.by["old"]; got.Count != 1 || got.Issue != 4 || len(got.Recent) != 0 {
+		t.Errorf("old tally %+v, want its count and issue without occurrences", got)
+	}
+	if got := ts.by["new"]; got.Count != 1 || len(got.Recent) != 1 || got.Recent[0].Outcome != "flaky" {
+		t.Errorf("new tally %+v", got)
+	}
 }

@@ -11,6 +11,7 @@ package ledger
 
 import (
 	"fmt"
+	"iter"
 	"sort"
 	"strings"
 	"time"
@@ -86,11 +87,11 @@ type exception struct {
 	sig     string
 }
 
-// NewRecord returns a record of the tests' outcomes (by test id). Tests
-// that did not run are absent.
-func NewRecord(k Key, outcomes map[string]Outcome) Record {
+// NewRecord returns a record of the tests' outcomes (by test id), such as
+// maps.All of a map. Tests that did not run are absent.
+func NewRecord(k Key, outcomes iter.Seq2[string, Outcome]) Record {
 	r := Record{Key: k, exceptions: map[string]exception{}}
-	ids := make([]string, 0, len(outcomes))
+	var ids []string
 	for id, o := range outcomes {
 		if o == NotRun {
 			continue
@@ -101,7 +102,7 @@ func NewRecord(k Key, outcomes map[string]Outcome) Record {
 		}
 	}
 	sort.Strings(ids)
-	r.set = newSet(ids)
+	r.set = newSet(compact(ids))
 	return r
 }
 
@@ -168,7 +169,6 @@ func SortNewest(rs []*Record) {
 type testSet struct {
 	id  string
 	ids []string
-	idx map[string]struct{}
 }
 
 func newSet(ids []string) *testSet {
@@ -176,18 +176,8 @@ func newSet(ids []string) *testSet {
 }
 
 func (s *testSet) has(id string) bool {
-	if s.idx == nil {
-		if len(s.ids) < 16 {
-			i := sort.SearchStrings(s.ids, id)
-			return i < len(s.ids) && s.ids[i] == id
-		}
-		s.idx = make(map[string]struct{}, len(s.ids))
-		for _, x := range s.ids {
-			s.idx[x] = struct{}{}
-		}
-	}
-	_, ok := s.idx[id]
-	return ok
+	i := sort.SearchStrings(s.ids, id)
+	return i < len(s.ids) && s.ids[i] == id
 }
 
 // slug makes a branch or workflow name one path segment of the layout,

@@ -141,6 +141,9 @@ func parseSegment(path string, data []byte) (*segment, error) {
 	s := &segment{path: path, head: h, raw: data, sets: map[string]*testSet{}, keys: map[Key]bool{}, runs: map[string]bool{}}
 	for i, l := range ls[1:] {
 		n := i + 2
+		if len(bytes.TrimSpace(l)) == 0 {
+			continue // a blank line left by a human edit
+		}
 		var probe struct {
 			Set string          `json:"set"`
 			Run json.RawMessage `json:"run"`

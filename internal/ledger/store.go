@@ -97,7 +97,7 @@ type View struct {
 	Tests map[string]Tally
 	// Recorded is true when the ledger already holds the query's record.
 	Recorded bool
-	// Files are the paths of the files read, for the summary and tests.
+	// Files are the paths of the files read.
 	Files []string
 
 	segs  map[string]*segment
@@ -237,7 +237,7 @@ func (v *View) segment(ctx context.Context, path string) (*segment, error) {
 func (v *View) Window(id string) []Entry { return Window(v.Records, id, v.query.Scope) }
 
 // MaxTries bounds the tries of a write that meets concurrent writers.
-const MaxTries = 8
+const MaxTries = 10
 
 // A Written says what Add did.
 type Written struct {

@@ -16,6 +16,11 @@ const testsPath = "tests.jsonl"
 // MaxRecent bounds the newest occurrences a Tally keeps.
 const MaxRecent = 10
 
+// staleAfter is how long after its last occurrence a tally drops its
+// newest occurrences, so that the file grows with the tests that fail
+// now, not with every test that ever failed.
+const staleAfter = 365 * 24 * time.Hour
+
 // A Tally is what the ledger knows of one test over its whole history:
 // its issue and its occurrences (records in which it failed or flaked).
 // Every record added updates it in the same commit, so it is exact and
@@ -120,6 +125,9 @@ func parseTests(data []byte) (*tests, error) {
 	}
 	t := &tests{raw: data, by: make(map[string]Tally, len(ls))}
 	for i, l := range ls[1:] {
+		if len(bytes.TrimSpace(l)) == 0 {
+			continue
+		}
 		var x Tally
 		if err := json.Unmarshal(l, &x); err != nil {
 			return nil, fmt.Errorf("line %d: %w", i+2, err)
@@ -175,6 +183,16 @@ func (t *tests) apply(r *Record, u Update) (out *tests, changed bool) {
 			changed = true
 		}
 		out.by[id] = next
+	}
+	if changed {
+		// The newest occurrences of a test that has not failed for a
+		// year are history no issue shows: its line keeps the count.
+		for id, tl := range out.by {
+			if len(tl.Recent) > 0 && tl.Last.Before(r.Time.Add(-staleAfter)) {
+				tl.Recent = nil
+				out.by[id] = tl
+			}
+		}
 	}
 	for id, n := range u.Issues {
 		cur, ok := out.by[id]

@@ -47,7 +47,10 @@ func Restore(st issue.State, k Tally) issue.State {
 		return st
 	}
 	st.Count, st.First, st.Last = k.Count, k.First, k.Last
-	runs := append([]issue.Occurrence(nil), k.Runs...)
+	runs := make([]issue.Occurrence, 0, len(k.Runs)+len(st.Runs))
+	for _, r := range k.Runs {
+		runs = append(runs, r.Cleaned())
+	}
 	seen := map[string]bool{}
 	for _, r := range runs {
 		seen[r.Key()] = true

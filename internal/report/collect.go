@@ -50,6 +50,8 @@ type Collector struct {
 	// idOf and outcomes keep every test's outcome by id (WithOutcomes).
 	idOf     func(suite, classname, name string) string
 	outcomes map[string]uint8
+	// outcomesShared is set when a Set answers from outcomes.
+	outcomesShared bool
 }
 
 // NewCollector returns an empty Collector.
@@ -153,12 +155,7 @@ func (c *Collector) Set() *Set {
 		run:    &run,
 		seeds:  c.seeds,
 	}
-	if c.outcomes != nil {
-		s.outcomes = make(map[string]uint8, len(c.outcomes))
-		for id, b := range c.outcomes {
-			s.outcomes[id] = b
-		}
-	}
+	s.outcomes, c.outcomesShared = c.outcomes, c.outcomes != nil
 	for _, rs := range c.run.all() {
 		switch {
 		case rs.bits&bitFail != 0 && rs.bits&bitPass != 0:
