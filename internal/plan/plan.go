@@ -39,7 +39,7 @@ type Policy struct {
 	// ConsistentAfter is how many tracked runs in a row must fail with no
 	// passing attempt before an issue is marked consistently failing.
 	ConsistentAfter int
-	// KindLabels maps a finding kind ("failure", "flake") to its label.
+	// KindLabels maps a finding kind ("failure", "flake", "infra") to its label.
 	KindLabels  map[string]string
 	ExtraLabels []string
 	// TitleTemplates maps a kind to a title template (see issue.Title).
@@ -60,8 +60,8 @@ func DefaultPolicy() Policy {
 		CommentInterval:  24 * time.Hour,
 		ReopenWindow:     30 * 24 * time.Hour,
 		ConsistentAfter:  3,
-		KindLabels:       map[string]string{"failure": "kind/failing-test", "flake": "kind/flake"},
-		TitleTemplates:   map[string]string{"failure": "[Failing test] {name}", "flake": "[Flaky test] {name}"},
+		KindLabels:       map[string]string{"failure": "kind/failing-test", "flake": "kind/flake", triage.KindInfra: "kind/failing-test"},
+		TitleTemplates:   map[string]string{"failure": "[Failing test] {name}", "flake": "[Flaky test] {name}", triage.KindInfra: "[Infrastructure failure] {name}"},
 		ConsistentSuffix: " (consistently failing)",
 		QuietLabel:       "quiet",
 		IgnoreLabel:      "ignore",

@@ -35,6 +35,13 @@ func Text(w io.Writer, r triage.Result) {
 		row("report", fmt.Sprintf("%s (%s)", f.Test.Report, suite))
 		row("failed at", loc(f.Location))
 		row("declared", loc(f.TestLocation))
+		for i, c := range f.Test.Cases {
+			if i == maxCases {
+				row("case", fmt.Sprintf("and %d more", len(f.Test.Cases)-i))
+				break
+			}
+			row("case", c.Name+" at "+loc(c.Location))
+		}
 		var rel []string
 		for _, l := range f.Related {
 			rel = append(rel, loc(&l))
@@ -81,6 +88,10 @@ func Text(w io.Writer, r triage.Result) {
 		}
 	}
 }
+
+// maxCases bounds the cases listed per finding: an infrastructure failure
+// may fold thousands of tests.
+const maxCases = 20
 
 func loc(l *triage.Location) string {
 	if l == nil {
