@@ -38,6 +38,8 @@ type Options struct {
 	MaxAssignees    *int
 	CommentInterval *config.Duration
 	ReopenWindow    *config.Duration
+	GroupSubtests   *bool
+	InfraThreshold  *float64
 }
 
 // A UsageError is a problem with the command line or the inputs: exit code
@@ -57,6 +59,7 @@ var inputNames = []string{
 	"reports", "repo-root", "repo", "token", "api-url", "mode", "dry-run", "config", "logs",
 	"from-run", "annotations", "path-prefix", "fail-on-report-error", "json",
 	"max-new-issues", "max-assignees", "comment-interval", "reopen-window",
+	"group-subtests", "infra-threshold",
 }
 
 // listFlag is a repeatable flag whose values may also hold several
@@ -91,7 +94,7 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 			fs.Var(l, name, usage[name])
 			continue
 		}
-		if name == "dry-run" || name == "fail-on-report-error" {
+		if name == "dry-run" || name == "fail-on-report-error" || name == "group-subtests" {
 			raw[name] = new(string)
 			fs.Func(name, usage[name], boolFunc(raw[name]))
 			continue
@@ -105,6 +108,9 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 		}
 		if a == "--fail-on-report-error" || a == "-fail-on-report-error" {
 			args[i] = "--fail-on-report-error=true"
+		}
+		if a == "--group-subtests" || a == "-group-subtests" {
+			args[i] = "--group-subtests=true"
 		}
 	}
 	if err := fs.Parse(args); err != nil {
@@ -179,6 +185,7 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 			*dst = &d
 		}
 	}
+	errs = append(errs, o.parseGrouping(value)...)
 	if len(errs) > 0 {
 		return Options{}, usagef("%s", strings.Join(errs, "; "))
 	}
@@ -275,6 +282,12 @@ func (o Options) apply(c config.Config) config.Config {
 	if len(o.Logs) > 0 {
 		c.Logs = o.Logs
 	}
+	if o.GroupSubtests != nil {
+		c.GroupSubtests = *o.GroupSubtests
+	}
+	if o.InfraThreshold != nil {
+		c.InfraThreshold = *o.InfraThreshold
+	}
 	return c
 }
 
@@ -307,4 +320,6 @@ var usage = map[string]string{
 	"max-assignees":        "most assignees per issue (default 3)",
 	"comment-interval":     "least time between routine comments on an issue (default 24h)",
 	"reopen-window":        "how long after closing a failure reopens an issue (default 30d)",
+	"group-subtests":       "fold Go subtests and pytest parameters into their top-level test: one issue per top-level test (default true)",
+	"infra-threshold":      "fraction of a report's tests (and at least 5) failing at one location with one signature that makes one infrastructure finding; 0 turns it off (default 0.5)",
 }
