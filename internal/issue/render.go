@@ -95,6 +95,7 @@ func section(c Content, excerpt string, rows int) string {
 		fmt.Fprintf(&b, "**Declared at:** %s (where it failed is unknown)  \n", c.link(*f.TestLocation))
 	}
 	fmt.Fprintf(&b, "**Occurrences:** %d · first seen %s · last seen %s\n\n", c.State.Count, stamp(c.State.First), stamp(c.State.Last))
+	b.WriteString(c.cases(f))
 
 	b.WriteString(owners(f))
 	b.WriteString(c.around(f))

@@ -191,7 +191,17 @@ func Make(findings []triage.Finding, issues []Issue, p Policy, run Run, mode str
 			continue
 		}
 		seen[f.ID] = true
-		a := decide(f, open[f.ID], closed[f.ID], p, run, mode)
+		own, link := adoptCase(f, open[f.ID], caseIssues(f, open))
+		var target *parsedIssue
+		if len(own) > 0 {
+			target = &own[0]
+		}
+		adopted := len(open[f.ID]) == 0 && target != nil
+		if adopted {
+			seen[target.p.ID] = true
+		}
+		a := decide(f, own, closed[f.ID], p, run, mode)
+		linkCases(&a, f, target, adopted, link, p)
 		if a.Kind == Create {
 			creates = append(creates, len(pl.Actions))
 		}
