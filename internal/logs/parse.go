@@ -78,6 +78,9 @@ type Entry struct {
 	// ErrContinues is true when klog printed the error as a multi-line
 	// value ("err=<") whose lines follow this one.
 	ErrContinues bool
+	// Objects are the Kubernetes objects the line names in structured
+	// fields (at most 16), in the order logged.
+	Objects []Object
 }
 
 // Reasons a line is not a log entry, reported as counts per file.
@@ -340,6 +343,15 @@ func parseKlogMessage(rest []byte, e *Entry) error {
 		case "controller":
 			dst = &e.Controller
 		default:
+			if isObjectKey(string(key)) {
+				v := string(val)
+				if quoted {
+					v = unquote(val)
+				}
+				if o, ok := objectFromString(string(key), v); ok {
+					e.Objects = addObject(e.Objects, o)
+				}
+			}
 			continue
 		}
 		if quoted {
@@ -489,6 +501,10 @@ func parsePrefixed(b []byte, e *Entry) error {
 				e.Controller, _ = jsonString(val)
 			case keyIs(key, "logger") && e.Logger == "":
 				e.Logger, _ = jsonString(val)
+			case isObjectKey(string(key)):
+				if o, ok := jsonObject(string(key), val); ok {
+					e.Objects = addObject(e.Objects, o)
+				}
 			}
 			return true
 		})
@@ -814,6 +830,10 @@ func parseJSON(b []byte, e *Entry) error {
 			e.Logger, _ = jsonString(val)
 		case keyIs(key, "controller"):
 			e.Controller, _ = jsonString(val)
+		case isObjectKey(string(key)):
+			if o, ok := jsonObject(string(key), val); ok {
+				e.Objects = addObject(e.Objects, o)
+			}
 		}
 		return true
 	})
