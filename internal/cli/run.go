@@ -152,7 +152,7 @@ func (t *run) correlate(context.Context) error {
 	if len(t.cfg.Logs) == 0 {
 		return nil
 	}
-	groups, logWarnings := logs.Correlate(t.repo.fsys, t.cfg.Logs, triage.Windows(t.res.Findings), t.ix, logs.Options{})
+	groups, logWarnings := logs.Correlate(t.repo.fsys, t.cfg.Logs, triage.TestWindows(t.set, t.res.Findings), t.ix, logs.Options{})
 	t.res.Errors = append(t.res.Errors, logWarnings...)
 	var sources []string
 	for _, gs := range groups {

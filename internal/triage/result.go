@@ -168,4 +168,13 @@ type Correlated struct {
 	Last       string    `json:"last"`
 	Sample     string    `json:"sample"`
 	Owners     Owners    `json:"owners"`
+	// Ref is the source as the log printed it ("machine_controller.go",
+	// a path outside the repository); empty when the lines named none.
+	Ref string `json:"ref"`
+	// Shared are the objects ("Machine ns/name", "namespace ns") that the
+	// lines and the test's own output both name: the evidence that makes
+	// the source's owners mentioned rather than only listed.
+	Shared []string `json:"shared"`
+	// InRun is true when the lines fall inside the test's own run.
+	InRun bool `json:"in_run"`
 }
