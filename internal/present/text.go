@@ -66,8 +66,14 @@ func Text(w io.Writer, r triage.Result) {
 			src := strings.Join(c.Candidates, " | ")
 			if c.Source != nil {
 				src = loc(c.Source)
+			} else if src == "" && c.Ref != "" {
+				src = c.Ref + " (outside the repository)"
 			}
-			row("log", fmt.Sprintf("%d× %s at %s (%s): %s", c.Count, c.Log, src, c.First, c.Sample))
+			names := ""
+			if len(c.Shared) > 0 {
+				names = " [names the test's " + strings.Join(c.Shared, ", ") + "]"
+			}
+			row("log", fmt.Sprintf("%d× %s at %s (%s)%s: %s", c.Count, c.Log, src, c.First, names, c.Sample))
 		}
 		row("issue", issue(f.Issue))
 		if f.Message != "" {
