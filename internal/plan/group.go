@@ -9,28 +9,53 @@ import (
 	"github.com/flake-triage/flake-triage/internal/triage"
 )
 
+// caseIndex keys the open issues that track one case of a test (a Go
+// subtest, a pytest parameter set) by the id of the case's top-level
+// test, as the identity recorded in their state names it.
+func caseIndex(open map[string][]parsedIssue) map[string][]parsedIssue {
+	out := map[string][]parsedIssue{}
+	for id, l := range open {
+		for _, is := range l {
+			t := is.p.State.Test
+			if t == nil || triage.ID(t.Suite, t.Classname, t.Name) != id {
+				continue
+			}
+			if top, _, ok := triage.SplitCase(t.Name); ok {
+				k := triage.ID(t.Suite, t.Classname, top)
+				out[k] = append(out[k], is)
+			}
+		}
+	}
+	return out
+}
+
 // caseIssues are the open issues filed for a grouped finding's cases one
-// at a time (before grouping, or with group-subtests off): their markers
-// carry a case's own id. They are sorted by number, each once. An
-// infrastructure failure's tests are not its cases in that sense: their
-// issues stay theirs.
-func caseIssues(f triage.Finding, open map[string][]parsedIssue) []parsedIssue {
-	if f.Kind == triage.KindInfra {
+// at a time (before grouping, or with group-subtests off): those whose
+// marker carries the id of one of its failing cases, and those whose
+// recorded test is a case of its top-level test (cases that passed this
+// run too). They are sorted by number, each once. A finding without
+// cases has none, and an infrastructure failure's tests are not its cases
+// in that sense: their issues stay theirs.
+func caseIssues(f triage.Finding, open, byTop map[string][]parsedIssue) []parsedIssue {
+	if f.Kind == triage.KindInfra || len(f.Test.Cases) == 0 {
 		return nil
 	}
 	var out []parsedIssue
 	seen := map[int]bool{}
-	for _, c := range f.Test.Cases {
-		if c.ID == "" || c.ID == f.ID {
-			continue
-		}
-		for _, is := range open[c.ID] {
-			if !seen[is.Number] {
+	add := func(l []parsedIssue) {
+		for _, is := range l {
+			if !seen[is.Number] && is.p.ID != f.ID {
 				seen[is.Number] = true
 				out = append(out, is)
 			}
 		}
 	}
+	for _, c := range f.Test.Cases {
+		if c.ID != "" && c.ID != f.ID {
+			add(open[c.ID])
+		}
+	}
+	add(byTop[f.ID])
 	sort.Slice(out, func(i, j int) bool { return out[i].Number < out[j].Number })
 	return out
 }
@@ -41,6 +66,9 @@ func caseName(f triage.Finding, is parsedIssue) string {
 		if c.ID == is.p.ID {
 			return c.Name
 		}
+	}
+	if t := is.p.State.Test; t != nil {
+		return t.Name
 	}
 	return ""
 }
@@ -75,7 +103,7 @@ func linkCases(a *Action, f triage.Finding, target *parsedIssue, adopted bool, l
 		notes = append(notes, fmt.Sprintf("This issue was filed for the case %s alone; flake-triage now groups the failing cases of a test, so it tracks the top-level test %s and all its failing cases.",
 			issue.Code(name), issue.Code(f.Test.Name)))
 		a.Reason += fmt.Sprintf("; #%d was filed for the case %s before grouping and now tracks %s", target.Number, name, f.Test.Name)
-		if t := retitle(f, target.Title, p); t != "" {
+		if t := retitle(f, name, target.Title, p); t != "" {
 			if p.ConsistentSuffix != "" && strings.HasSuffix(a.Title, p.ConsistentSuffix) && !strings.HasSuffix(t, p.ConsistentSuffix) {
 				t += p.ConsistentSuffix
 			}
@@ -105,17 +133,15 @@ func linkCases(a *Action, f triage.Finding, target *parsedIssue, adopted bool, l
 // retitle is the grouped finding's title for an issue whose title is the
 // one the tool gave a case of it ("" when people changed the title: it is
 // theirs then).
-func retitle(f triage.Finding, title string, p Policy) string {
+func retitle(f triage.Finding, caseName, title string, p Policy) string {
 	base := strings.TrimSuffix(title, p.ConsistentSuffix)
-	for _, c := range f.Test.Cases {
-		for _, tmpl := range p.TitleTemplates {
-			if tmpl != "" && issue.Title(tmpl, c.Name, f.Test.Classname, f.Test.Suite, c.Kind) == base {
-				t := issue.Title(templateFor(p, f.Kind), f.Test.Name, f.Test.Classname, f.Test.Suite, f.Kind)
-				if base != title {
-					t += p.ConsistentSuffix
-				}
-				return t
+	for kind, tmpl := range p.TitleTemplates {
+		if tmpl != "" && caseName != "" && issue.Title(tmpl, caseName, f.Test.Classname, f.Test.Suite, kind) == base {
+			t := issue.Title(templateFor(p, f.Kind), f.Test.Name, f.Test.Classname, f.Test.Suite, f.Kind)
+			if base != title {
+				t += p.ConsistentSuffix
 			}
+			return t
 		}
 	}
 	return ""

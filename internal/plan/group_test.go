@@ -110,3 +110,27 @@ func TestInfraFindingLeavesTheTestsIssuesAlone(t *testing.T) {
 		t.Errorf("body:\n%s", a.Body)
 	}
 }
+
+// TestCaseIssueOfAPassingCaseIsFound finds, by the test identity its state
+// records, the issue of a case that did not fail in this run.
+func TestCaseIssueOfAPassingCaseIsFound(t *testing.T) {
+	f := grouped()
+	gone := f
+	gone.ID = triage.ID("s", "c", "TestTable/gone")
+	gone.Test = triage.Test{Name: "TestTable/gone", Classname: "c", Suite: "s"}
+	is := tracked(9, gone, "open", t0, nil, history(gone, 1).WithTest("s", "c", "TestTable/gone"))
+	is.Title = "[Flaky test] TestTable/gone"
+	other := finding(triage.ID("s", "c", "TestOther/x"), "failure", "sig")
+	unrelated := tracked(3, other, "open", t0, nil, history(other, 1).WithTest("s", "c", "TestOther/x"))
+	pl := Make([]triage.Finding{f}, []Issue{is, unrelated}, DefaultPolicy(), run(20, started(20)), "file")
+	if len(pl.Actions) != 1 {
+		t.Fatalf("%d actions: %+v", len(pl.Actions), pl.Actions)
+	}
+	a := pl.Actions[0]
+	if a.Kind != Update || a.Number != 9 || a.Title != "[Failing test] TestTable" {
+		t.Errorf("%s #%d %q, want #9 adopted and retitled (%s)", a.Kind, a.Number, a.Title, a.Reason)
+	}
+	if !strings.Contains(a.Body, "filed for the case `TestTable/gone` alone") {
+		t.Errorf("body:\n%s", a.Body)
+	}
+}

@@ -186,12 +186,13 @@ func Make(findings []triage.Finding, issues []Issue, p Policy, run Run, mode str
 	}
 	var creates []int
 	seen := map[string]bool{}
+	byTop := caseIndex(open)
 	for _, f := range findings {
 		if seen[f.ID] {
 			continue
 		}
 		seen[f.ID] = true
-		own, link := adoptCase(f, open[f.ID], caseIssues(f, open))
+		own, link := adoptCase(f, open[f.ID], caseIssues(f, open, byTop))
 		var target *parsedIssue
 		if len(own) > 0 {
 			target = &own[0]
