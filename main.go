@@ -1,6 +1,6 @@
 // Command flake-triage reads JUnit reports after CI test jobs, finds where
 // each failing test failed and who owns that code, and files or updates
-// one issue per failing test. See README.md and SPEC.md.
+// one issue per failing test. See README.md and docs/.
 package main
 
 import (

@@ -150,17 +150,17 @@ func issueLine(is triage.Issue, dryRun bool) string {
 		}
 	}
 	verb := map[string]string{
-		"create": "issue created", "update": "issue updated", "reopen": "issue reopened",
+		"create": "issue created", "update": "issue updated", "reopen": "issue reopened", "adopt": "issue adopted",
 		"storm": "covered by the broken-run issue",
 	}
 	if dryRun {
 		verb = map[string]string{
-			"create": "would create an issue", "update": "would update issue", "reopen": "would reopen issue",
+			"create": "would create an issue", "update": "would update issue", "reopen": "would reopen issue", "adopt": "would adopt issue",
 			"storm": "would be covered by the broken-run issue",
 		}
 	}
 	if is.Error != "" {
-		return strings.Join(strings.Fields(map[string]string{"create": "creating the issue", "update": "updating issue", "reopen": "reopening issue",
+		return strings.Join(strings.Fields(map[string]string{"create": "creating the issue", "update": "updating issue", "reopen": "reopening issue", "adopt": "adopting issue",
 			"storm": "filing the broken-run issue"}[is.Action]+" "+ref+" failed (see the job summary)"), " ")
 	}
 	switch is.Action {
@@ -169,7 +169,7 @@ func issueLine(is triage.Issue, dryRun bool) string {
 			return "known flake"
 		}
 		return "known flake " + ref
-	case "create", "update", "reopen", "storm":
+	case "create", "update", "reopen", "adopt", "storm":
 		return strings.TrimSpace(verb[is.Action] + " " + ref)
 	}
 	return ""

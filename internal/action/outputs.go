@@ -25,7 +25,7 @@ func OutputValues(r triage.Result, resultPath string) map[string]string {
 			switch f.Issue.Action {
 			case "create":
 				created++
-			case "update", "reopen":
+			case "update", "reopen", "adopt":
 				updated++
 			}
 		}

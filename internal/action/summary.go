@@ -201,17 +201,17 @@ func summaryRow(f triage.Finding, run SummaryRun, dry bool) string {
 // issueCell is the issue column: a link to the issue and what was (or in a
 // dry run would be) done.
 func issueCell(is triage.Issue, dry bool) string {
-	what := map[string]string{"create": "created", "update": "updated", "reopen": "reopened",
+	what := map[string]string{"create": "created", "update": "updated", "reopen": "reopened", "adopt": "adopted",
 		"known": "known flake", "storm": "storm issue", "none": "none"}[is.Action]
 	if dry {
-		what = map[string]string{"create": "would create", "update": "would update", "reopen": "would reopen",
+		what = map[string]string{"create": "would create", "update": "would update", "reopen": "would reopen", "adopt": "would adopt",
 			"known": "known flake", "storm": "would file storm issue", "none": "none"}[is.Action]
 	}
 	if what == "" {
 		what = markdownCell(is.Action)
 	}
 	if is.Error != "" {
-		what = "**" + map[string]string{"create": "create", "update": "update", "reopen": "reopen", "storm": "storm issue"}[is.Action] +
+		what = "**" + map[string]string{"create": "create", "update": "update", "reopen": "reopen", "adopt": "adopt", "storm": "storm issue"}[is.Action] +
 			" failed**: " + markdownCell(truncateUTF8(firstLines(is.Error, 1, 300), 300))
 	}
 	if is.Number > 0 {
@@ -234,7 +234,7 @@ func countIssues(r triage.Result) string {
 		switch f.Issue.Action {
 		case "create":
 			created++
-		case "update", "reopen":
+		case "update", "reopen", "adopt":
 			updated++
 		}
 	}

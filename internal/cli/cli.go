@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-// Exit codes, as SPEC.md defines them.
+// Exit codes, as docs/commands.md documents them.
 const (
 	// ExitOK means triage was done, whatever the tests did.
 	ExitOK = 0

@@ -91,8 +91,8 @@ func mustRead(t *testing.T, p string) []byte {
 }
 
 // TestTriageSampleMatchesGroundTruth runs the dry run over each of the
-// sample's reports, as ../shared/tools/check_sample.py --part2 does, and
-// compares every finding with EXPECTED.json under the grouping rules
+// sample's reports, one at a time, and compares every finding with the
+// sample's ground truth, EXPECTED.json, under the grouping rules
 // (groundTruth).
 func TestTriageSampleMatchesGroundTruth(t *testing.T) {
 	dir := extractSample(t)

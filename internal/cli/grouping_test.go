@@ -17,7 +17,7 @@ type wantFinding struct {
 }
 
 // groundTruth turns EXPECTED.json's failing test cases into the findings
-// the grouping rules make of them (the rules ../shared/tools/expected.py
+// the grouping rules make of them (the rules the sample's own checker
 // applies): a Go parent that failed only through its subtests is no
 // finding, and subtests and pytest parameter sets fold into their
 // top-level test, which lists them as its cases.

@@ -28,6 +28,7 @@ func policy(c config.Config, onDuty string) plan.Policy {
 	p.TitleTemplates = map[string]string{"failure": c.Titles.Failure, "flake": c.Titles.Flake, triage.KindInfra: c.Titles.Infra}
 	p.QuietLabel = c.QuietLabel
 	p.IgnoreLabel = c.IgnoreLabel
+	p.Adopt = c.Adopt
 	// The storm issue goes to the maintainer on duty first, then the
 	// fallback maintainers.
 	if onDuty != "" {

@@ -40,6 +40,7 @@ type Options struct {
 	ReopenWindow    *config.Duration
 	GroupSubtests   *bool
 	InfraThreshold  *float64
+	Adopt           *bool
 }
 
 // A UsageError is a problem with the command line or the inputs: exit code
@@ -60,6 +61,7 @@ var inputNames = []string{
 	"from-run", "annotations", "path-prefix", "fail-on-report-error", "json",
 	"max-new-issues", "max-assignees", "comment-interval", "reopen-window",
 	"group-subtests", "infra-threshold",
+	"adopt",
 }
 
 // listFlag is a repeatable flag whose values may also hold several
@@ -94,7 +96,7 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 			fs.Var(l, name, usage[name])
 			continue
 		}
-		if name == "dry-run" || name == "fail-on-report-error" || name == "group-subtests" {
+		if name == "dry-run" || name == "fail-on-report-error" || name == "group-subtests" || name == "adopt" {
 			raw[name] = new(string)
 			fs.Func(name, usage[name], boolFunc(raw[name]))
 			continue
@@ -186,11 +188,18 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 		}
 	}
 	errs = append(errs, o.parseGrouping(value)...)
+	if v := value("adopt"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("adopt must be true or false, got %q", v))
+		}
+		o.Adopt = &b
+	}
 	if len(errs) > 0 {
 		return Options{}, usagef("%s", strings.Join(errs, "; "))
 	}
 
-	// Defaults from the environment, as SPEC lists them.
+	// Defaults from the environment, as docs/commands.md lists them.
 	if len(o.Reports) == 0 {
 		o.Reports = []string{"**/junit*.xml"}
 	}
@@ -288,6 +297,9 @@ func (o Options) apply(c config.Config) config.Config {
 	if o.InfraThreshold != nil {
 		c.InfraThreshold = *o.InfraThreshold
 	}
+	if o.Adopt != nil {
+		c.Adopt = *o.Adopt
+	}
 	return c
 }
 
@@ -322,4 +334,5 @@ var usage = map[string]string{
 	"reopen-window":        "how long after closing a failure reopens an issue (default 30d)",
 	"group-subtests":       "fold Go subtests and pytest parameters into their top-level test: one issue per top-level test (default true)",
 	"infra-threshold":      "fraction of a report's tests (and at least 5) failing at one location with one signature that makes one infrastructure finding; 0 turns it off (default 0.5)",
+	"adopt":                "take over the one open issue people filed about a failing test instead of filing another (default true)",
 }

@@ -179,6 +179,9 @@ func (t *run) track(ctx context.Context) error {
 	// The plan asks the reports about the tracked tests with no finding:
 	// one that passed on every attempt ends its streak of failing runs.
 	set := t.set
+	if t.cfg.Adopt {
+		t.info.Tests = adoptionTests(t.res.Findings, t.repo.fsys)
+	}
 	t.info.Passed = func(suite, classname, name string) bool {
 		ran, passed := set.Outcome(suite, classname, name)
 		return ran && passed

@@ -147,7 +147,9 @@ func checkRun(ctx context.Context, client *tracker.Client, o Options, where acti
 }
 
 // modeOf resolves --mode auto from the event that started the workflow
-// (action.ModeFor). Outside Actions, with no event, auto never writes.
+// (action.ModeFor). Outside Actions, with no event, auto never writes;
+// nor does it without a token or a repository, since then nothing can be
+// written (an explicit --mode file without them is a usage error).
 func modeOf(o Options, env Env) string {
 	if o.DryRun {
 		return "dry-run"
@@ -156,7 +158,7 @@ func modeOf(o Options, env Env) string {
 		return o.Mode
 	}
 	event := env.Getenv("GITHUB_EVENT_NAME")
-	if event == "" {
+	if event == "" || o.Token == "" || o.Repo == "" {
 		return action.ModeAnnotate
 	}
 	return action.ModeFor(event)

@@ -63,6 +63,9 @@ type Config struct {
 	// that, failing at one location with one signature, make one
 	// infrastructure failure instead of a finding each; 0 turns it off.
 	InfraThreshold float64 `yaml:"infra-threshold"`
+	// Adopt lets the tool take over the one open issue people filed about
+	// a test before it tracked it, instead of filing a second one.
+	Adopt bool `yaml:"adopt"`
 }
 
 // Labels configures the labels of new issues.
@@ -116,6 +119,7 @@ func Default() Config {
 		Rotation:        Rotation{Period: Duration(7 * 24 * time.Hour)},
 		GroupSubtests:   true,
 		InfraThreshold:  0.5,
+		Adopt:           true,
 	}
 }
 

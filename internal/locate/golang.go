@@ -387,7 +387,7 @@ func stripLabels(name string) string {
 	return name
 }
 
-// maxReferences bounds the references of one finding (SPEC: at most 20).
+// maxReferences bounds the references of one finding (docs/json.md: at most 20).
 const maxReferences = 20
 
 // goReferences lists the in-repo functions that body (in the Go file p)

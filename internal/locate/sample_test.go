@@ -14,7 +14,7 @@ import (
 )
 
 // sampleFS loads the capi-like sample monorepo (testdata/capi-like.txtar at
-// the module root, a copy of ../shared/samples/capi-like).
+// the module root).
 func sampleFS(tb testing.TB) fs.FS {
 	tb.Helper()
 	a, err := txtar.ParseFile(filepath.Join("..", "..", "testdata", "capi-like.txtar"))

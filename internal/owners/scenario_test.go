@@ -99,7 +99,7 @@ func TestSources(t *testing.T) {
 	}
 }
 
-// TestOwnersJSON checks the `owners --json` shape of SPEC: field names,
+// TestOwnersJSON checks the `owners --json` shape of docs/commands.md: field names,
 // empty lists as [], codeowners null when nothing matches.
 func TestOwnersJSON(t *testing.T) {
 	r, _ := Load(loadTxtar(t, "testdata/scenarios/codeowners-docs.txtar"))

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flake-triage/flake-triage/internal/adoption"
 	"github.com/flake-triage/flake-triage/internal/issue"
 	"github.com/flake-triage/flake-triage/internal/triage"
 )
@@ -22,9 +23,12 @@ const (
 	Known  = "known"
 	Storm  = "storm"
 	None   = "none"
+	// Adopt takes over an issue that people filed about the test: the
+	// tool's section is appended below their text.
+	Adopt = "adopt"
 )
 
-// A Policy holds the knobs of SPEC.md's repo config.
+// A Policy holds the knobs of the repository config (docs/config.md).
 type Policy struct {
 	// MaxNewIssues is the storm guard: more new findings than this in one
 	// run file one issue for the broken run instead.
@@ -50,9 +54,12 @@ type Policy struct {
 	IgnoreLabel      string
 	// Fallback are the maintainers a storm issue is assigned to.
 	Fallback []string
+	// Adopt lets the tool take over an issue that people filed about a
+	// test before it tracked it (see package adoption).
+	Adopt bool
 }
 
-// DefaultPolicy returns SPEC.md's defaults.
+// DefaultPolicy returns the documented defaults (docs/config.md).
 func DefaultPolicy() Policy {
 	return Policy{
 		MaxNewIssues:     10,
@@ -65,6 +72,7 @@ func DefaultPolicy() Policy {
 		ConsistentSuffix: " (consistently failing)",
 		QuietLabel:       "quiet",
 		IgnoreLabel:      "ignore",
+		Adopt:            true,
 	}
 }
 
@@ -86,6 +94,10 @@ type Run struct {
 	// run: a pass ends their streak of failing runs. Nil when unknown
 	// (then no tracked test counts as passed); it must not write anything.
 	Passed func(suite, classname, name string) bool `json:"-"`
+	// Tests are every test of the run as adoption matches them: the
+	// findings' (with their ids) and the passing ones, which tell whether
+	// a text names one test only. Nil turns adoption off.
+	Tests []adoption.Test `json:"-"`
 }
 
 // Key identifies the run attempt and job: rerunning the tool on it changes nothing.
@@ -139,12 +151,15 @@ type Action struct {
 	// Pass is true for the update of an issue whose test has no finding
 	// because it passed on every attempt of the run (see Run.Passed).
 	Pass bool
+	// Candidates are the issues people filed that name the finding's test:
+	// the one adopted, or those a new issue links.
+	Candidates []adoption.Evidence `json:",omitempty"`
 }
 
 // Writes reports whether applying the action changes the tracker.
 func (a Action) Writes() bool {
 	switch a.Kind {
-	case Create, Update, Reopen:
+	case Create, Update, Reopen, Adopt:
 		return true
 	case Storm:
 		return a.Number == 0
@@ -172,6 +187,7 @@ type Plan struct {
 func Make(findings []triage.Finding, issues []Issue, p Policy, run Run, mode string) Plan {
 	pl := Plan{Mode: mode, Run: run, Actions: make([]Action, 0, len(findings))}
 	open, closed := index(issues)
+	human := humans(issues, p, run)
 	// Fold in duplicates closed by concurrent runs, in case their
 	// occurrences were lost on the kept issue.
 	for id, l := range closed {
@@ -203,6 +219,9 @@ func Make(findings []triage.Finding, issues []Issue, p Policy, run Run, mode str
 		}
 		a := decide(f, own, closed[f.ID], p, run, mode)
 		linkCases(&a, f, target, adopted, link, p)
+		if a.Kind == Create {
+			a = adopt(a, f, human, p, run, mode)
+		}
 		if a.Kind == Create {
 			creates = append(creates, len(pl.Actions))
 		}
@@ -514,12 +533,15 @@ func storm(actions []Action, creates []int, findings []triage.Finding, open map[
 	return append(out, s)
 }
 
-// Issues returns what the plan would do for each finding id (the SPEC's
+// Issues returns what the plan would do for each finding id (the result's
 // finding.issue), as a dry run reports it.
 func (pl Plan) Issues() map[string]triage.Issue {
 	m := map[string]triage.Issue{}
 	for _, a := range pl.Actions {
 		ti := triage.Issue{Action: a.Kind, Number: a.Number, URL: a.URL, Reason: a.Reason}
+		for _, c := range a.Candidates {
+			ti.Candidates = append(ti.Candidates, triage.Candidate{Number: c.Number, Closed: c.Closed, Text: c.Text, Where: c.Where, Rule: c.Rule})
+		}
 		if a.Kind == Storm {
 			for _, id := range a.FindingIDs {
 				m[id] = ti

@@ -18,8 +18,8 @@ type corpusCount struct {
 }
 
 // readCounts reads testdata/corpus/COUNTS.tsv: per report, the counts that
-// ../shared/tools/junit_ref.py (an independent reference) gives, or "error"
-// where it finds no JUnit report.
+// an independent reference counter gives (see testdata/corpus/README.md),
+// or "error" where it finds no JUnit report.
 func readCounts(t *testing.T, path string) map[string]corpusCount {
 	t.Helper()
 	f, err := os.Open(path)

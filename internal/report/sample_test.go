@@ -13,8 +13,8 @@ import (
 	"golang.org/x/tools/txtar"
 )
 
-// sampleFS loads the capi-like sample (../shared/samples/capi-like, bundled at
-// the module root as testdata/capi-like.txtar).
+// sampleFS loads the capi-like sample, bundled at the module root as
+// testdata/capi-like.txtar.
 func sampleFS(t testing.TB) fs.FS {
 	t.Helper()
 	a, err := txtar.ParseFile(filepath.Join("..", "..", "testdata", "capi-like.txtar"))

@@ -112,10 +112,10 @@ func New(httpClient *http.Client, apiURL, token, repo, userAgent string, opts ..
 // Repo returns "owner/name".
 func (c *Client) Repo() string { return c.owner + "/" + c.repo }
 
-// Load returns the issues that carry the tool's marker: every open one and
-// those closed within reopenWindow of now. It lists open issues, then
-// closed issues updated since now-reopenWindow, 100 a page, and matches
-// markers in memory: ⌈open/100⌉ + ⌈recently closed/100⌉ calls, none per
+// Load returns every open issue and those closed within reopenWindow of
+// now: the tool's own (its marker in the body) and those people filed,
+// which the plan may adopt. It lists open issues, then closed issues
+// updated since now-reopenWindow, 100 a page, and matches in memory: ⌈open/100⌉ + ⌈recently closed/100⌉ calls, none per
 // finding, when each list fits one page; a longer list is read again (see
 // listStable), so 2⌈n/100⌉ calls. It wraps IssuesService.ListByRepo.
 func (c *Client) Load(ctx context.Context, reopenWindow time.Duration, now time.Time) ([]plan.Issue, error) {
@@ -132,13 +132,7 @@ func (c *Client) Load(ctx context.Context, reopenWindow time.Duration, now time.
 	}
 	// A closed issue updated lately but closed long ago is passed on too:
 	// the plan does not reopen it, but a new issue links it.
-	var out []plan.Issue
-	for _, is := range append(open, closed...) {
-		if issue.IDOf(is.Body) != "" {
-			out = append(out, is)
-		}
-	}
-	return out, nil
+	return append(open, closed...), nil
 }
 
 // listStable lists every page of opts as list does, and reads a list of

@@ -200,8 +200,8 @@ func location(l *locate.Location) *Location {
 }
 
 // ID is the stable identity of a test across runs: a hash of its innermost
-// suite name, classname and name, the identity SPEC gives a test within a
-// run. Report paths and attempt numbers are not part of it.
+// suite name, classname and name, which identify a test within a run
+// (docs/json.md). Report paths and attempt numbers are not part of it.
 func ID(suite, classname, name string) string {
 	h := sha256.Sum256([]byte(suite + "\x00" + classname + "\x00" + name))
 	return hex.EncodeToString(h[:8])

@@ -75,7 +75,7 @@ type unit struct {
 	infra bool
 }
 
-// units decides which findings the tests make (SPEC's grouping and
+// units decides which findings the tests make (the grouping and
 // infrastructure rules), in the order of their first test:
 //
 //   - a Go test that failed only because its subtests failed (no line of

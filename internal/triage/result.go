@@ -1,7 +1,8 @@
 // Package triage turns the failing tests of a run into findings: where each
 // failed, who owns that code and what the issue tracker should do about it.
-// Its Result is the machine-readable contract of SPEC.md ("The JSON
-// result"): fields may be added, never renamed.
+// Its Result is the machine-readable contract documented in docs/json.md,
+// with the JSON Schema docs/result.schema.json: fields may be added, never
+// renamed.
 package triage
 
 // A Result is the JSON result of one triage run (--json).
@@ -147,7 +148,8 @@ type Provenance struct {
 // Issue is what happens, or would happen in a dry run, to the finding's
 // issue.
 type Issue struct {
-	// Action is "create", "update", "reopen", "known", "storm" or "none".
+	// Action is "create", "update", "reopen", "adopt", "known", "storm"
+	// or "none".
 	Action string `json:"action"`
 	Number int    `json:"number,omitempty"`
 	URL    string `json:"url,omitempty"`
@@ -156,6 +158,22 @@ type Issue struct {
 	// Error says why the action failed when it was tried (an API write
 	// GitHub refused); Action is then what was planned, not done.
 	Error string `json:"error,omitempty"`
+	// Candidates are the issues people filed that name this test: the one
+	// adopted ("adopt"), or those the tool's issue links.
+	Candidates []Candidate `json:"candidates,omitempty"`
+}
+
+// A Candidate is an issue people filed that names a finding's test, and
+// where it names it.
+type Candidate struct {
+	Number int  `json:"number"`
+	Closed bool `json:"closed,omitempty"`
+	// Text is the name as the issue writes it.
+	Text string `json:"text"`
+	// Where is "title", "body" or the issue form's question.
+	Where string `json:"where"`
+	// Rule is the kind of name: "Go test name", "Ginkgo spec text", ….
+	Rule string `json:"rule"`
 }
 
 // Correlated is a group of controller log errors logged around the failure.

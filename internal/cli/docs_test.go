@@ -1,0 +1,185 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/flake-triage/flake-triage/internal/config"
+)
+
+// docsDir holds the product's reference documentation.
+const docsDir = "../../docs"
+
+// readDocs returns the text of every page under docs/, by file name.
+func readDocs(t *testing.T) map[string]string {
+	t.Helper()
+	pages, err := filepath.Glob(filepath.Join(docsDir, "*.md"))
+	if err != nil || len(pages) == 0 {
+		t.Fatalf("no pages in %s: %v", docsDir, err)
+	}
+	out := map[string]string{}
+	for _, p := range pages {
+		out[filepath.Base(p)] = string(mustRead(t, p))
+	}
+	return out
+}
+
+// documented reports whether some page names name as code (`name`).
+func documented(pages map[string]string, name string) bool {
+	for _, text := range pages {
+		if strings.Contains(text, "`"+name+"`") {
+			return true
+		}
+	}
+	return false
+}
+
+// TestEverySettingIsDocumented: every flag of triage, every input and
+// output of action.yml and every key of the config file is named in the
+// reference under docs/, so that a new setting cannot ship undocumented.
+func TestEverySettingIsDocumented(t *testing.T) {
+	pages := readDocs(t)
+	for _, name := range inputNames {
+		if !documented(pages, name) {
+			t.Errorf("flag --%s is not documented under docs/", name)
+		}
+	}
+
+	var action struct {
+		Inputs  map[string]any `yaml:"inputs"`
+		Outputs map[string]any `yaml:"outputs"`
+	}
+	if err := yaml.Unmarshal(mustRead(t, "../../action.yml"), &action); err != nil {
+		t.Fatalf("action.yml: %v", err)
+	}
+	if len(action.Inputs) == 0 || len(action.Outputs) == 0 {
+		t.Fatalf("action.yml: no inputs or outputs read")
+	}
+	for name := range action.Inputs {
+		if !documented(pages, name) {
+			t.Errorf("action.yml input %s is not documented under docs/", name)
+		}
+		if !slices.Contains(inputNames, name) {
+			t.Errorf("action.yml input %s is not a flag of triage", name)
+		}
+	}
+	for name := range action.Outputs {
+		if !documented(pages, name) {
+			t.Errorf("action.yml output %s is not documented under docs/", name)
+		}
+	}
+
+	keys := configKeys(reflect.TypeFor[config.Config](), "")
+	if len(keys) < 10 {
+		t.Fatalf("config keys: %v", keys)
+	}
+	for _, k := range keys {
+		if !documented(pages, k) {
+			t.Errorf("config key %s is not documented under docs/ (as `%s`)", k, k)
+		}
+	}
+}
+
+// configKeys lists the keys of the config file, nested ones dotted
+// (labels.failure), from the yaml tags of typ.
+func configKeys(typ reflect.Type, prefix string) []string {
+	var out []string
+	for f := range typ.Fields() {
+		tag, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if tag == "" || tag == "-" {
+			continue
+		}
+		name := prefix + tag
+		if f.Type.Kind() == reflect.Struct && f.Type.NumField() > 0 && f.Type.Field(0).Tag.Get("yaml") != "" {
+			out = append(out, configKeys(f.Type, name+".")...)
+			continue
+		}
+		out = append(out, name)
+	}
+	return out
+}
+
+// mdLink matches a Markdown link's target: [text](target).
+var mdLink = regexp.MustCompile(`\]\(([^)\s]+)\)`)
+
+// TestDocsLinksResolve: every relative link in README.md and docs/ leads
+// to a file of the repository, and every #anchor to a heading of it; no
+// link leaves the repository's tree.
+func TestDocsLinksResolve(t *testing.T) {
+	files := []string{"../../README.md"}
+	pages, _ := filepath.Glob(filepath.Join(docsDir, "*.md"))
+	files = append(files, pages...)
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range files {
+		text := string(mustRead(t, file))
+		for _, m := range mdLink.FindAllStringSubmatch(text, -1) {
+			target := m[1]
+			if strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") {
+				continue
+			}
+			path, anchor, _ := strings.Cut(target, "#")
+			dest := file
+			if path != "" {
+				dest = filepath.Join(filepath.Dir(file), filepath.FromSlash(path))
+			}
+			abs, err := filepath.Abs(dest)
+			if err != nil || !strings.HasPrefix(abs, root+string(filepath.Separator)) && abs != root {
+				t.Errorf("%s: link %s leaves the repository", file, target)
+				continue
+			}
+			info, err := os.Stat(dest)
+			if err != nil {
+				t.Errorf("%s: link %s: %v", file, target, err)
+				continue
+			}
+			if anchor == "" {
+				continue
+			}
+			if info.IsDir() || !strings.HasSuffix(dest, ".md") {
+				t.Errorf("%s: link %s: an anchor into a file that is not a page", file, target)
+				continue
+			}
+			if !slices.Contains(anchors(string(mustRead(t, dest))), anchor) {
+				t.Errorf("%s: link %s: no heading of %s has the anchor #%s", file, target, filepath.Base(dest), anchor)
+			}
+		}
+	}
+}
+
+// anchors returns the anchors GitHub gives the headings of a page: lower
+// case, punctuation other than '-' and '_' dropped, spaces as '-'.
+func anchors(page string) []string {
+	var out []string
+	inFence := false
+	for line := range strings.SplitSeq(page, "\n") {
+		if strings.HasPrefix(line, "```") {
+			inFence = !inFence
+			continue
+		}
+		if inFence || !strings.HasPrefix(line, "#") {
+			continue
+		}
+		h := strings.TrimSpace(strings.TrimLeft(line, "#"))
+		var b strings.Builder
+		for _, r := range strings.ToLower(h) {
+			switch {
+			case r == ' ':
+				b.WriteRune('-')
+			case r == '-' || r == '_' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+				b.WriteRune(r)
+			}
+		}
+		out = append(out, b.String())
+	}
+	return out
+}
