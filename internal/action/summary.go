@@ -164,8 +164,11 @@ func correlatedLines(findings []triage.Finding) string {
 
 func summaryRow(f triage.Finding, run SummaryRun, dry bool) string {
 	kind := "❌ failure"
-	if f.Kind == "flake" {
+	switch f.Kind {
+	case "flake":
 		kind = "⚠️ flake"
+	case triage.KindInfra:
+		kind = fmt.Sprintf("🚧 infra (%d tests)", len(f.Test.Cases))
 	}
 	loc := f.Location
 	if loc == nil {

@@ -1,6 +1,14 @@
 package cli
 
 import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
 	"github.com/flake-triage/flake-triage/internal/triage"
 )
 
@@ -79,4 +87,110 @@ func groundTruth(exp expected) []*wantFinding {
 func isGo(top string) bool {
 	_, _, ok := triage.SplitCase(top + "/x")
 	return ok
+}
+
+// TestInfrastructureFailureEndToEnd: six of ten tests of a report failed in
+// one helper with one message (the management cluster was gone): a dry run
+// plans one issue of kind infra, listing them, instead of six.
+func TestInfrastructureFailureEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod":                    "module example.com/m\n\ngo 1.26\n",
+		"OWNERS":                    "approvers: [root]\n",
+		"test/framework/OWNERS":     "approvers: [framework-expert]\n",
+		"test/framework/cluster.go": "package framework\n\nimport \"testing\"\n\n// Connect fails the test when the cluster is gone.\nfunc Connect(t *testing.T) {\n\tt.Helper()\n\tt.Fatal(\"connection refused\")\n}\n",
+		"test/e2e/e2e_test.go":      "package e2e\n\nimport (\n\t\"testing\"\n\n\t\"example.com/m/test/framework\"\n)\n\nfunc TestA(t *testing.T) { framework.Connect(t) }\n",
+	}
+	var report strings.Builder
+	report.WriteString(`<testsuites><testsuite name="example.com/m/test/e2e" tests="10">`)
+	for i := range 10 {
+		if i < 6 {
+			fmt.Fprintf(&report, `<testcase classname="example.com/m/test/e2e" name="TestE2E%d"><failure message="Failed">    cluster.go:8: dial tcp 10.0.0.%d:6443: connect: connection refused</failure></testcase>`, i, i)
+		} else {
+			fmt.Fprintf(&report, `<testcase classname="example.com/m/test/e2e" name="TestE2E%d"/>`, i)
+		}
+	}
+	report.WriteString(`</testsuite></testsuites>`)
+	files["junit.xml"] = report.String()
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, stdout, stderr := runCLI(t, nil, "triage", "--dry-run", "--repo-root", dir, "--reports", "junit.xml", "--json", "-")
+	if code != ExitOK {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	var res triage.Result
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 1 {
+		t.Fatalf("%d findings, want the one infrastructure failure", len(res.Findings))
+	}
+	f := res.Findings[0]
+	if f.Kind != triage.KindInfra || f.Test.Name != "test/framework/cluster.go:8" || len(f.Test.Cases) != 6 || f.Issue.Action != "create" {
+		t.Errorf("kind %q name %q cases %d action %q", f.Kind, f.Test.Name, len(f.Test.Cases), f.Issue.Action)
+	}
+	if !slices.Contains(f.Assignees, "framework-expert") || !slices.Contains(f.Labels, "kind/failing-test") {
+		t.Errorf("assignees %v labels %v", f.Assignees, f.Labels)
+	}
+	if len(res.InfraTests()) != 6 || res.InfraTests()[5].Name != "TestE2E5" {
+		t.Errorf("infra tests %+v", res.InfraTests())
+	}
+	if !strings.Contains(stderr, "case:") || !strings.Contains(stderr, "INFRA  test/framework/cluster.go:8") {
+		t.Errorf("the plan does not show the infrastructure failure:\n%s", stderr)
+	}
+
+	// Off: six findings.
+	_, stdout, _ = runCLI(t, nil, "triage", "--dry-run", "--repo-root", dir, "--reports", "junit.xml", "--json", "-", "--infra-threshold", "0")
+	res = triage.Result{}
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 6 {
+		t.Errorf("infra-threshold 0: %d findings, want 6", len(res.Findings))
+	}
+}
+
+// TestGroupSubtestsOff: without grouping each subtest is a finding of its
+// own, and the parent that failed only through it is still none. The
+// input works as the flag does.
+func TestGroupSubtestsOff(t *testing.T) {
+	dir := extractSample(t)
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		args []string
+	}{
+		{"flag", nil, []string{"--group-subtests=false"}},
+		{"input", map[string]string{"INPUT_GROUP-SUBTESTS": "false"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"triage", "--dry-run", "--repo-root", dir, "--reports", "reports/gotestsum-unit.xml", "--json", "-"}, tc.args...)
+			code, stdout, stderr := runCLI(t, tc.env, args...)
+			if code != ExitOK {
+				t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+			}
+			var res triage.Result
+			if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, f := range res.Findings {
+				names = append(names, f.Test.Name)
+			}
+			if !slices.Contains(names, "TestClusterDefault/sets_the_service_domain") || slices.Contains(names, "TestClusterDefault") {
+				t.Errorf("findings %q: want the subtest and not its parent", names)
+			}
+		})
+	}
+	code, _, stderr := runCLI(t, nil, "triage", "--dry-run", "--repo-root", dir, "--group-subtests=maybe")
+	if code != ExitUsage || !strings.Contains(stderr, "group-subtests") {
+		t.Errorf("a bad value: exit %d, stderr %q", code, stderr)
+	}
 }
