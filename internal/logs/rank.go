@@ -10,7 +10,10 @@ import (
 // words of its own output.
 type testSide struct {
 	at, start time.Time
-	words     map[string]bool
+	outputs   []string
+	// words are the words of the outputs that some group's object names
+	// (rank fills them in: only those are kept, however long the outputs).
+	words map[string]bool
 }
 
 // testSides gathers the windows' test sides by key: a key given in
@@ -33,11 +36,26 @@ func testSides(ws []Window) map[string]*testSide {
 		if !w.Start.IsZero() && (t.start.IsZero() || w.Start.Before(t.start)) {
 			t.start = w.Start
 		}
-		for k := range tokens(w.Output) {
-			t.words[k] = true
+		if w.Output != "" {
+			t.outputs = append(t.outputs, w.Output)
 		}
 	}
 	return out
+}
+
+// fillWords sets each test's words: those of its outputs that are among
+// values (the names and namespaces the groups' objects carry).
+func fillWords(tests map[string]*testSide, values map[string]bool) {
+	for _, t := range tests {
+		t.words = map[string]bool{}
+		for _, o := range t.outputs {
+			for w := range tokens(o) {
+				if values[w] {
+					t.words[w] = true
+				}
+			}
+		}
+	}
 }
 
 // common are the names that more than half of the tests' outputs name
@@ -82,6 +100,15 @@ func sharedObjects(objects []Object, t *testSide, common map[string]bool) []Obje
 // run, then the closest in time to the failure, then the most lines, then
 // by log and source so that the order is deterministic.
 func (c *correlator) rank(out map[string][]Group) {
+	values := map[string]bool{}
+	for _, gs := range out {
+		for _, g := range gs {
+			for _, o := range g.Objects {
+				values[o.Name], values[o.Namespace] = true, true
+			}
+		}
+	}
+	fillWords(c.tests, values)
 	com := common(c.tests)
 	for k, gs := range out {
 		t := c.tests[k]

@@ -19,13 +19,16 @@ func TestSharedObjects(t *testing.T) {
 		{Key: "b", At: time.Unix(100, 0), Output: "INFO: Creating namespace ns-b2 in e2e"},
 		{Key: "c", At: time.Unix(100, 0), Output: "nothing in e2e"},
 	})
-	got := sharedObjects([]Object{mine, byName, generic, number, everyones, other}, tests["a"], common(tests))
+	objs := []Object{mine, byName, generic, number, everyones, other}
+	fillWords(tests, values(objs))
+	got := sharedObjects(objs, tests["a"], common(tests))
 	if diff := cmp.Diff([]Object{mine, byName}, got); diff != "" {
 		t.Errorf("shared (-want +got):\n%s", diff)
 	}
 	// A lone spec: its namespace is its own, even if every line names it;
 	// "default" never is.
 	alone := testSides([]Window{{Key: "a", At: time.Unix(100, 0), Output: "namespace e2e and default"}})
+	fillWords(alone, values(objs))
 	if diff := cmp.Diff([]Object{everyones}, sharedObjects([]Object{generic, everyones}, alone["a"], common(alone))); diff != "" {
 		t.Errorf("lone spec (-want +got):\n%s", diff)
 	}
@@ -62,4 +65,12 @@ func TestRankOrder(t *testing.T) {
 	if out["k"][0].InRun || !out["k"][1].InRun {
 		t.Errorf("InRun: %v %v", out["k"][0].InRun, out["k"][1].InRun)
 	}
+}
+
+func values(objs []Object) map[string]bool {
+	out := map[string]bool{}
+	for _, o := range objs {
+		out[o.Name], out[o.Namespace] = true, true
+	}
+	return out
 }

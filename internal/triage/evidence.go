@@ -9,7 +9,7 @@ import (
 )
 
 // maxOutput bounds the test output a window carries for object matching.
-const maxOutput = 1 << 20
+const maxOutput = 256 << 10
 
 // TestWindows are Windows with what each finding's tests say about
 // themselves, for ranking the log groups by evidence: the output of their

@@ -7,6 +7,7 @@ import (
 	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/joshdk/go-junit"
 
 	"github.com/flake-triage/flake-triage/internal/config"
 	"github.com/flake-triage/flake-triage/internal/locate"
@@ -268,5 +269,58 @@ func TestInfrastructureThresholds(t *testing.T) {
 				t.Errorf("%d findings, want %d", len(r.Findings), tc.findings)
 			}
 		})
+	}
+}
+
+// FuzzSplitCase holds SplitCase to its contract on any name: a case
+// rebuilds the name with its top-level test, and a top-level test is no
+// case itself.
+//
+//	go test ./internal/triage -run '^$' -fuzz FuzzSplitCase -fuzztime 60s
+func FuzzSplitCase(f *testing.F) {
+	for _, s := range []string{"TestX/case", "TestX/a/b", "TestX/dup#01", "TestÜber/ünï", "test_x[a[1]-b]", "test_x[]", "[It] a [b]", "Testing/x", "", "Test/", "t[", "x]"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		top, cse, ok := SplitCase(name)
+		if !ok {
+			if top != name || cse != "" {
+				t.Fatalf("SplitCase(%q) = %q, %q, false", name, top, cse)
+			}
+			return
+		}
+		if top == "" || cse == "" || (top+"/"+cse != name && top+"["+cse+"]" != name) {
+			t.Fatalf("SplitCase(%q) = %q, %q: does not rebuild the name", name, top, cse)
+		}
+		if _, _, again := SplitCase(top); again {
+			t.Fatalf("SplitCase(%q): top-level %q splits again", name, top)
+		}
+	})
+}
+
+// BenchmarkGroup groups a broken table-driven run: 10,000 failing
+// subtests of 500 top-level tests, with their failing parents.
+//
+//	go test ./internal/triage -run '^$' -bench Group -benchmem
+func BenchmarkGroup(b *testing.B) {
+	var tests []report.Test
+	var locs []locate.Result
+	for i := range 10500 {
+		top := fmt.Sprintf("TestT%d", i%500)
+		name := top
+		if i < 10000 {
+			name = fmt.Sprintf("%s/case_%d", top, i)
+		}
+		tests = append(tests, report.Test{Report: "r.xml", Classname: "p", Name: name, Kind: report.Failure,
+			Suite: junit.Suite{Name: "p"}, Failed: []junit.Test{{Message: "Failed", Error: junit.Error{Body: "    x_test.go:8: boom " + name}}}})
+		locs = append(locs, locate.Result{Location: &locate.Location{Path: "p/x_test.go", Line: 8 + i%7}})
+	}
+	set := &report.Set{Tests: tests, Files: []report.File{{Path: "r.xml", Tests: 20000}}}
+	cfg := config.Default()
+	b.ReportAllocs()
+	for b.Loop() {
+		if n := len(units(set, locs, cfg)); n != 500 {
+			b.Fatalf("%d units", n)
+		}
 	}
 }
