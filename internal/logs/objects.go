@@ -1,6 +1,7 @@
 package logs
 
 import (
+	"bytes"
 	"strings"
 	"unicode"
 )
@@ -65,6 +66,31 @@ func objectFromString(key, v string) (Object, bool) {
 		return Object{Kind: "namespace", Name: name}, true
 	}
 	return Object{Kind: key, Namespace: ns, Name: name}, true
+}
+
+// objectFromBytes is objectFromString for a value still in the line's
+// bytes: it allocates only for a value that is an object.
+func objectFromBytes(key string, v []byte) (Object, bool) {
+	ns, name, found := bytes.Cut(v, []byte{'/'})
+	if !found {
+		ns, name = nil, v
+	}
+	if !isNameBytes(name) || found && !isNameBytes(ns) {
+		return Object{}, false
+	}
+	return objectFromString(key, string(v))
+}
+
+func isNameBytes(b []byte) bool {
+	if len(b) == 0 || len(b) > 253 {
+		return false
+	}
+	for _, c := range b {
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return isAlnum(b[0]) && isAlnum(b[len(b)-1])
 }
 
 // isName reports whether s is a Kubernetes object name.

@@ -344,11 +344,12 @@ func parseKlogMessage(rest []byte, e *Entry) error {
 			dst = &e.Controller
 		default:
 			if isObjectKey(string(key)) {
-				v := string(val)
 				if quoted {
-					v = unquote(val)
+					// Kubernetes names need no escapes: a value with one
+					// is no name, and is not decoded.
+					val = val[1 : len(val)-1]
 				}
-				if o, ok := objectFromString(string(key), v); ok {
+				if o, ok := objectFromBytes(string(key), val); ok {
 					e.Objects = addObject(e.Objects, o)
 				}
 			}
