@@ -63,22 +63,25 @@ func Text(w io.Writer, r triage.Result) {
 		row("assign", list(f.Assignees))
 		row("mention", list(f.Mentions))
 		for _, c := range f.Correlated {
-			src := strings.Join(c.Candidates, " | ")
-			if c.Source != nil {
-				src = loc(c.Source)
-			} else if src == "" && c.Ref != "" {
-				src = c.Ref + " (outside the repository)"
+			at := " at " + strings.Join(c.Candidates, " | ")
+			switch {
+			case c.Source != nil:
+				at = " at " + loc(c.Source)
+			case len(c.Candidates) == 0 && c.Ref != "":
+				at = " at " + c.Ref + " (outside the repository)"
+			case len(c.Candidates) == 0:
+				// The lines named no caller.
+				at = ", no repository source"
 			}
 			names := ""
 			if len(c.Shared) > 0 {
 				names = " [names the test's " + strings.Join(c.Shared, ", ") + "]"
 			}
-			row("log", fmt.Sprintf("%d× %s at %s (%s)%s: %s", c.Count, c.Log, src, c.First, names, c.Sample))
+			row("log", fmt.Sprintf("%d× %s%s (%s)%s: %s", c.Count, c.Log, at, c.First, names, c.Sample))
 		}
 		row("issue", issue(f.Issue))
 		if f.Message != "" {
-			first, _, _ := strings.Cut(f.Message, "\n")
-			row("message", first)
+			row("message", triage.Headline(f.Message))
 		}
 	}
 	if len(r.Passed) > 0 {

@@ -88,11 +88,11 @@ type unit struct {
 //   - with GroupSubtests, Go subtests and pytest parameter sets fold into
 //     their top-level test; the top-level test's own failure, when it has
 //     one, is a case under its own name.
-func units(set *report.Set, locs []locate.Result, cfg config.Config) []unit {
+func units(set *report.Set, locs []locate.Result, msgs []string, cfg config.Config) []unit {
 	tests := set.Tests
 	drop := pureParents(tests)
 	out := make([]unit, 0, len(tests))
-	for _, u := range infraUnits(set, locs, drop, cfg.InfraThreshold) {
+	for _, u := range infraUnits(set, locs, msgs, drop, cfg.InfraThreshold) {
 		for _, i := range u.cases {
 			drop[i] = true
 		}
@@ -209,7 +209,7 @@ func pureParents(tests []report.Test) []bool {
 		own := false
 		for _, a := range t.Failed {
 			for _, l := range attemptLines(a.Message, errorText(a.Error), a.SystemOut, a.SystemErr) {
-				if !seen[l] && !goFraming(l) {
+				if !seen[l] && !parentFraming(l) {
 					own = true
 				}
 			}
@@ -243,21 +243,17 @@ func attemptLines(msg string, texts ...string) []string {
 	return out
 }
 
-// goFraming reports whether a line is go test's framing of a test's
-// output rather than something the test printed.
-func goFraming(l string) bool {
-	for _, p := range []string{"=== RUN", "=== PAUSE", "=== CONT", "=== NAME", "--- FAIL:", "--- PASS:", "--- SKIP:", "FAIL", "PASS", "ok "} {
-		if strings.HasPrefix(l, p) {
-			return true
-		}
-	}
-	return false
+// parentFraming reports whether a line is go test's framing of a test's
+// output (goFraming) or of its package's result, rather than something
+// the test printed.
+func parentFraming(l string) bool {
+	return goFraming(l) || strings.HasPrefix(l, "FAIL") || strings.HasPrefix(l, "PASS") || strings.HasPrefix(l, "ok ")
 }
 
 // infraUnits finds the infrastructure failures: per report, the tests that
 // failed at one location with one signature, when they are at least
 // MinInfraTests and at least threshold of the report's tests.
-func infraUnits(set *report.Set, locs []locate.Result, drop []bool, threshold float64) []unit {
+func infraUnits(set *report.Set, locs []locate.Result, msgs []string, drop []bool, threshold float64) []unit {
 	if threshold <= 0 {
 		return nil
 	}
@@ -277,7 +273,7 @@ func infraUnits(set *report.Set, locs []locate.Result, drop []bool, threshold fl
 		if drop[i] || l == nil || len(t.Failed) == 0 {
 			continue
 		}
-		msg := Redact(Printable(Message(t), true))
+		msg := Redact(Printable(msgs[i], true))
 		if strings.TrimSpace(msg) == "" {
 			continue
 		}
@@ -315,7 +311,7 @@ func InfraID(path string, line int, signature string) string {
 // analyzeUnit makes the finding of a unit: its lead test's, under the
 // top-level test's name and id for grouped cases, or the location's for
 // an infrastructure failure, with the folded cases listed.
-func analyzeUnit(tests []report.Test, locs []locate.Result, u unit, own *owners.Resolver, cfg config.Config) (Finding, []string) {
+func analyzeUnit(tests []report.Test, locs []locate.Result, msgs []string, u unit, own *owners.Resolver, cfg config.Config) (Finding, []string) {
 	t := tests[u.lead]
 	id := ID(t.Suite.Name, t.Classname, t.Name)
 	switch {
@@ -329,7 +325,7 @@ func analyzeUnit(tests []report.Test, locs []locate.Result, u unit, own *owners.
 	if u.kind != "" {
 		t.Kind = report.Kind(u.kind)
 	}
-	f, notes := analyzeTest(t, id, u.loc, own, cfg)
+	f, notes := analyzeTest(t, id, msgs[u.lead], u.loc, own, cfg)
 	for _, c := range u.cases {
 		ct := tests[c]
 		f.Test.Cases = append(f.Test.Cases, Case{

@@ -317,9 +317,13 @@ func BenchmarkGroup(b *testing.B) {
 	}
 	set := &report.Set{Tests: tests, Files: []report.File{{Path: "r.xml", Tests: 20000}}}
 	cfg := config.Default()
+	msgs := make([]string, len(tests))
+	for i, t := range tests {
+		msgs[i] = Message(t)
+	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if n := len(units(set, locs, cfg)); n != 500 {
+		if n := len(units(set, locs, msgs, cfg)); n != 500 {
 			b.Fatalf("%d units", n)
 		}
 	}

@@ -5,6 +5,8 @@
 // renamed.
 package triage
 
+import "github.com/flake-triage/flake-triage/internal/health"
+
 // A Result is the JSON result of one triage run (--json).
 type Result struct {
 	Version  int       `json:"version"`
@@ -77,11 +79,17 @@ type Finding struct {
 	Issue        Issue        `json:"issue"`
 	Correlated   []Correlated `json:"correlated"`
 
-	// Time is when the failure happened, when the report says (RFC 3339,
-	// empty when unknown).
+	// Time is when the failure happened, when the report says (RFC 3339
+	// with the report's sub-second precision, empty when unknown).
 	Time string `json:"time,omitempty"`
 	// Provenance says which ownership file and line produced each owner.
 	Provenance []Provenance `json:"provenance,omitempty"`
+	// History is the test's statistics over its ledger window (the run's
+	// branch, or a pull request's base branch); nil without a ledger.
+	History *health.History `json:"history"`
+	// Verdict is the judgement of the failure: new, flaky, broken,
+	// failing-on-base, quarantined or unknown (see package health).
+	Verdict string `json:"verdict,omitempty"`
 }
 
 // Test names a test as its report does.
