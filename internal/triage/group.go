@@ -76,7 +76,8 @@ type unit struct {
 }
 
 // units decides which findings the tests make (the grouping and
-// infrastructure rules), in the order of their first test:
+// infrastructure rules): the infrastructure failures first, then the
+// others in the order of their first test.
 //
 //   - a Go test that failed only because its subtests failed (no line of
 //     its own failure text that go test's framing or a subtest does not
