@@ -128,6 +128,10 @@ func TestLogEvidenceDecidesMentions(t *testing.T) {
 			if slices.Contains(f.Mentions, who) != evidence[who] {
 				t.Errorf("%s: %s mentioned %v, evidence %v (mentions %v)", f.Test.Name, who, slices.Contains(f.Mentions, who), evidence[who], f.Mentions)
 			}
+			// The others are listed without @.
+			if !evidence[who] && !slices.Contains(f.Listed, who) {
+				t.Errorf("%s: %s, whose lines name none of its objects, is not listed: %v", f.Test.Name, who, f.Listed)
+			}
 		}
 		for _, who := range w.mentioned {
 			if !slices.Contains(f.Mentions, who) {

@@ -49,13 +49,13 @@ func AddCorrelated(r *Result, groups map[string][]logs.Group, own *owners.Resolv
 				// Owners of lines that name none of the test's objects are
 				// listed, not notified: in an e2e suite every failure shares
 				// one window, and most of its errors are another test's.
-				if len(g.Shared) == 0 {
-					f.Correlated = append(f.Correlated, c)
-					continue
-				}
 				for _, m := range leafOwners(own, g.Source.Path, source) {
-					if len(f.Mentions) < maxMentions && !slices.Contains(f.Assignees, m) && !slices.Contains(f.Mentions, m) {
+					switch {
+					case slices.Contains(f.Assignees, m) || slices.Contains(f.Mentions, m) || slices.Contains(f.Listed, m):
+					case len(g.Shared) > 0 && len(f.Mentions) < maxMentions:
 						f.Mentions = append(f.Mentions, m)
+					case len(f.Assignees)+len(f.Mentions)+len(f.Listed) < maxCandidates:
+						f.Listed = append(f.Listed, m)
 					}
 				}
 			}
