@@ -18,6 +18,8 @@ type Result struct {
 	// runs. Empty outside file mode and dry runs of it.
 	Passed []Passed `json:"passed"`
 	Errors []string `json:"errors"`
+	// Prow is the Prow job run triaged, absent for other CI.
+	Prow *Prow `json:"prow,omitempty"`
 }
 
 // InfraTests are the tests folded into the run's infrastructure failures
