@@ -1,6 +1,7 @@
 package action
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -83,6 +84,9 @@ func annotation(f triage.Finding) Annotation {
 	if f.Kind == "flake" {
 		a.Level = "warning"
 		a.Title = "flaky: " + a.Title
+	}
+	if f.Kind == triage.KindInfra {
+		a.Title = fmt.Sprintf("infrastructure failure: %d tests failed here", len(f.Test.Cases))
 	}
 	a.Title = truncateUTF8(Neutralise(a.Title), maxTitleBytes)
 	loc := f.Location

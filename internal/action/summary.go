@@ -183,8 +183,11 @@ func correlatedLines(findings []triage.Finding) string {
 
 func summaryRow(f triage.Finding, run SummaryRun, dry bool) string {
 	kind := "❌ failure"
-	if f.Kind == "flake" {
+	switch f.Kind {
+	case "flake":
 		kind = "⚠️ flake"
+	case triage.KindInfra:
+		kind = fmt.Sprintf("🚧 infra (%d tests)", len(f.Test.Cases))
 	}
 	loc := f.Location
 	if loc == nil {
@@ -213,8 +216,16 @@ func summaryRow(f triage.Finding, run SummaryRun, dry bool) string {
 		owners += " (fallback)"
 	}
 	issue := issueCell(f.Issue, dry)
+	name := truncateUTF8(testTitle(f.Test), 300)
+	switch n := len(f.Test.Cases); {
+	case f.Kind == triage.KindInfra || n == 0:
+	case n == 1:
+		name += " (1 failing case)"
+	default:
+		name += fmt.Sprintf(" (%d failing cases)", n)
+	}
 	return fmt.Sprintf("| %s | %s | %s | %s | %s |\n",
-		markdownCell(truncateUTF8(testTitle(f.Test), 300)), kind, where, markdownCell(owners), issue)
+		markdownCell(name), kind, where, markdownCell(owners), issue)
 }
 
 // issueCell is the issue column: a link to the issue and what was (or in a

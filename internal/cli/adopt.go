@@ -17,6 +17,10 @@ import (
 func adoptionTests(findings []triage.Finding, fsys fs.FS) []adoption.Test {
 	out := make([]adoption.Test, 0, len(findings))
 	for _, f := range findings {
+		if f.Kind == "infra" {
+			// A broken environment is no test a person filed about.
+			continue
+		}
 		t := adoption.Test{ID: f.ID, Name: f.Test.Name, Classname: f.Test.Classname}
 		if f.TestLocation != nil {
 			t.File = f.TestLocation.Path

@@ -92,10 +92,22 @@ func (t *run) experts(ctx context.Context) error {
 func (t *run) readCommits(ctx context.Context, paths []string, since time.Time) (map[string][]owners.Commit, error) {
 	lists := make([][]owners.Commit, len(paths))
 	errs := make([]error, len(paths))
+	if len(paths) == 0 {
+		return map[string][]owners.Commit{}, nil
+	}
+	// The first path is read alone: a failure that is the repository's
+	// (403, 404, 5xx) then names the same path on every run, rather than
+	// whichever read lost the race.
+	if lists[0], errs[0] = t.client.RecentCommits(ctx, paths[0], since); errs[0] != nil {
+		return nil, errs[0]
+	}
 	sem := make(chan struct{}, expertReaders)
 	var wg sync.WaitGroup
 	var failed atomic.Bool
 	for i, p := range paths {
+		if i == 0 {
+			continue
+		}
 		sem <- struct{}{}
 		if failed.Load() || ctx.Err() != nil {
 			<-sem

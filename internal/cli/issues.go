@@ -23,9 +23,9 @@ func policy(c config.Config, onDuty string) plan.Policy {
 	p.CommentInterval = c.CommentInterval.Std()
 	p.ReopenWindow = c.ReopenWindow.Std()
 	p.ConsistentAfter = c.ConsistentAfter
-	p.KindLabels = map[string]string{"failure": c.Labels.Failure, "flake": c.Labels.Flake}
+	p.KindLabels = map[string]string{"failure": c.Labels.Failure, "flake": c.Labels.Flake, triage.KindInfra: c.Labels.Infra}
 	p.ExtraLabels = c.Labels.Extra
-	p.TitleTemplates = map[string]string{"failure": c.Titles.Failure, "flake": c.Titles.Flake}
+	p.TitleTemplates = map[string]string{"failure": c.Titles.Failure, "flake": c.Titles.Flake, triage.KindInfra: c.Titles.Infra}
 	p.QuietLabel = c.QuietLabel
 	p.IgnoreLabel = c.IgnoreLabel
 	p.Adopt = c.Adopt

@@ -42,6 +42,8 @@ type Options struct {
 	MaxAssignees    *int
 	CommentInterval *config.Duration
 	ReopenWindow    *config.Duration
+	GroupSubtests   *bool
+	InfraThreshold  *float64
 	ExpertWindow    *config.Duration
 	MaxMentions     *int
 	RequireReports  *bool
@@ -86,6 +88,7 @@ var inputNames = []string{
 	"reports", "repo-root", "repo", "token", "api-url", "mode", "dry-run", "config", "logs",
 	"from-run", "annotations", "path-prefix", "fail-on-report-error", "json",
 	"max-new-issues", "max-assignees", "comment-interval", "reopen-window",
+	"group-subtests", "infra-threshold",
 	"expert-window", "max-mentions",
 	"require-reports", "write-rate", "check-name",
 	"from-prow", "prow-url",
@@ -96,7 +99,7 @@ var inputNames = []string{
 
 // boolNames are the inputs that are true or false; as flags they are
 // given without a value.
-var boolNames = map[string]bool{"dry-run": true, "fail-on-report-error": true, "require-reports": true, "adopt": true}
+var boolNames = map[string]bool{"dry-run": true, "fail-on-report-error": true, "require-reports": true, "adopt": true, "group-subtests": true}
 
 // listFlag is a repeatable flag whose values may also hold several
 // newline-separated entries.
@@ -235,6 +238,7 @@ func parseTriage(args []string, getenv func(string) string, _ io.Writer) (Option
 			*dst = &d
 		}
 	}
+	errs = append(errs, o.parseGrouping(value)...)
 	if v := value("from-prow"); v != "" {
 		f, err := prow.ParseURL(v)
 		if err != nil {
@@ -389,6 +393,12 @@ func (o Options) apply(c config.Config) config.Config {
 	if len(o.Logs) > 0 {
 		c.Logs = o.Logs
 	}
+	if o.GroupSubtests != nil {
+		c.GroupSubtests = *o.GroupSubtests
+	}
+	if o.InfraThreshold != nil {
+		c.InfraThreshold = *o.InfraThreshold
+	}
 	if o.ExpertWindow != nil {
 		c.ExpertWindow = *o.ExpertWindow
 	}
@@ -463,6 +473,8 @@ var usage = map[string]string{
 	"max-assignees":        "most assignees per issue (default 3)",
 	"comment-interval":     "least time between routine comments on an issue (default 24h)",
 	"reopen-window":        "how long after closing a failure reopens an issue (default 30d)",
+	"group-subtests":       "fold Go subtests and pytest parameters into their top-level test: one issue per top-level test (default true)",
+	"infra-threshold":      "fraction of a report's tests (and at least 5) failing at one location with one signature that makes one infrastructure finding; 0 turns it off (default 0.5)",
 	"expert-window":        "how far before a failure a commit to the failing code makes its author an expert (default 90d)",
 	"max-mentions":         "most people @mentioned on an issue beyond its assignees; the rest are listed (default 5)",
 	"require-reports":      "exit 1 when no report matches the globs (default: warn and exit 0)",

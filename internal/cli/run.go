@@ -186,7 +186,7 @@ func (t *run) correlate(context.Context) error {
 		return nil
 	}
 	logFS, globs := t.logSource()
-	groups, logWarnings := logs.Correlate(logFS, globs, triage.Windows(t.res.Findings), t.ix, logs.Options{})
+	groups, logWarnings := logs.Correlate(logFS, globs, triage.TestWindows(t.set, t.res.Findings), t.ix, logs.Options{})
 	t.res.Errors = append(t.res.Errors, logWarnings...)
 	var sources []string
 	for _, gs := range groups {

@@ -61,6 +61,13 @@ type Config struct {
 	Rotation Rotation `yaml:"rotation"`
 	// Logs are globs of controller logs to correlate (as --logs).
 	Logs []string `yaml:"logs"`
+	// GroupSubtests folds Go subtests and pytest parameter sets into their
+	// top-level test: one finding and one issue per top-level test.
+	GroupSubtests bool `yaml:"group-subtests"`
+	// InfraThreshold is the fraction of a report's tests (and at least 5)
+	// that, failing at one location with one signature, make one
+	// infrastructure failure instead of a finding each; 0 turns it off.
+	InfraThreshold float64 `yaml:"infra-threshold"`
 	// ExpertWindow is how far before a failure a commit to the failing
 	// code makes its author an expert to assign (docs/experts.md).
 	ExpertWindow Duration `yaml:"expert-window"`
@@ -107,12 +114,15 @@ type Labels struct {
 	Failure string   `yaml:"failure"`
 	Flake   string   `yaml:"flake"`
 	Extra   []string `yaml:"extra"`
+	// Infra is the kind label of an infrastructure failure's issue.
+	Infra string `yaml:"infra"`
 }
 
 // Titles are issue title templates.
 type Titles struct {
 	Failure string `yaml:"failure"`
 	Flake   string `yaml:"flake"`
+	Infra   string `yaml:"infra"`
 }
 
 // Owners configures ownership resolution.
@@ -137,8 +147,8 @@ type Rotation struct {
 // base that the file overrides.
 func Default() Config {
 	return Config{
-		Labels:          Labels{Failure: "kind/failing-test", Flake: "kind/flake"},
-		Titles:          Titles{Failure: "[Failing test] {name}", Flake: "[Flaky test] {name}"},
+		Labels:          Labels{Failure: "kind/failing-test", Flake: "kind/flake", Infra: "kind/failing-test"},
+		Titles:          Titles{Failure: "[Failing test] {name}", Flake: "[Flaky test] {name}", Infra: "[Infrastructure failure] {name}"},
 		MaxNewIssues:    10,
 		MaxAssignees:    3,
 		CommentInterval: Duration(24 * time.Hour),
@@ -148,6 +158,8 @@ func Default() Config {
 		IgnoreLabel:     "flake-triage/ignore",
 		Owners:          Owners{Source: "auto"},
 		Rotation:        Rotation{Period: Duration(7 * 24 * time.Hour)},
+		GroupSubtests:   true,
+		InfraThreshold:  0.5,
 		ExpertWindow:    Duration(90 * 24 * time.Hour),
 		MaxMentions:     5,
 		WriteRate:       1,
@@ -222,6 +234,12 @@ func (c Config) Validate() error {
 	}
 	if len(c.Rotation.Members) > 0 && time.Time(c.Rotation.Start).IsZero() {
 		errs = append(errs, fmt.Errorf("rotation.start is required when rotation.members is set"))
+	}
+	if c.InfraThreshold < 0 || c.InfraThreshold > 1 {
+		errs = append(errs, fmt.Errorf("infra-threshold must be between 0 and 1 (0 turns it off), got %v", c.InfraThreshold))
+	}
+	if c.Labels.Infra == "" {
+		errs = append(errs, fmt.Errorf("labels.infra must not be empty"))
 	}
 	if c.ExpertWindow < 0 {
 		errs = append(errs, fmt.Errorf("expert-window must not be negative"))

@@ -44,6 +44,19 @@ max-mentions: 2
 	}
 }
 
+func TestParseGrouping(t *testing.T) {
+	c, err := Parse("f.yaml", []byte("group-subtests: false\ninfra-threshold: 0.8\nlabels:\n  infra: kind/infra\ntitles:\n  infra: \"[Broken env] {name}\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.GroupSubtests || c.InfraThreshold != 0.8 || c.Labels.Infra != "kind/infra" || c.Titles.Infra != "[Broken env] {name}" {
+		t.Errorf("parsed %v %v %q %q", c.GroupSubtests, c.InfraThreshold, c.Labels.Infra, c.Titles.Infra)
+	}
+	if d := Default(); !d.GroupSubtests || d.InfraThreshold != 0.5 || d.Labels.Infra != "kind/failing-test" {
+		t.Errorf("defaults %v %v %q", d.GroupSubtests, d.InfraThreshold, d.Labels.Infra)
+	}
+}
+
 func TestParseEmptyIsDefault(t *testing.T) {
 	got, err := Parse("x.yaml", nil)
 	if err != nil {
@@ -66,6 +79,9 @@ func TestParseErrorsNameFileAndLine(t *testing.T) {
 		{"bad duration", "\nreopen-window: soon\n", `line 2: invalid duration "soon"`},
 		{"bad source", "owners:\n  source: blame\n", `owners.source must be auto, owners or codeowners, got "blame"`},
 		{"rotation without start", "rotation:\n  members: [a]\n", "rotation.start is required"},
+		{"infra threshold above 1", "infra-threshold: 2\n", "infra-threshold must be between 0 and 1 (0 turns it off), got 2"},
+		{"negative infra threshold", "infra-threshold: -0.1\n", "infra-threshold must be between 0 and 1"},
+		{"empty infra label", "labels:\n  infra: \"\"\n", "labels.infra must not be empty"},
 		{"not yaml", "labels: [\n", "config f.yaml: line"},
 		{"negative expert window", "expert-window: -1h\n", "expert-window must not be negative"},
 		{"negative max-mentions", "max-mentions: -1\n", "max-mentions must not be negative"},

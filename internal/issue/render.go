@@ -97,6 +97,7 @@ func section(c Content, excerpt string, rows int) string {
 		fmt.Fprintf(&b, "**Declared at:** %s (where it failed is unknown)  \n", c.link(*f.TestLocation))
 	}
 	fmt.Fprintf(&b, "**Occurrences:** %d · first seen %s · last seen %s\n\n", c.State.Count, stamp(c.State.First), stamp(c.State.Last))
+	b.WriteString(c.cases(f))
 	b.WriteString(c.health(f))
 
 	b.WriteString(c.owners(f))
@@ -302,8 +303,8 @@ func (c Content) around(f triage.Finding) string {
 		fmt.Fprintf(&b, "The test calls: %s  \n", strings.Join(refs, ", "))
 	}
 	if len(f.Correlated) > 0 {
-		b.WriteString("\nController log errors logged from 5 minutes before the failure to 30 seconds after:\n\n")
-		b.WriteString("| Count | Source | Log | First – last | Owners | Sample |\n|---|---|---|---|---|---|\n")
+		b.WriteString("\nController log errors logged from 5 minutes before the failure to 30 seconds after, those naming the test's own objects first. Only those sources' owners are mentioned; the other errors are context.\n\n")
+		b.WriteString("| Count | Source | Log | First – last | Owners | Names the test's | Sample |\n|---|---|---|---|---|---|---|\n")
 		for i, g := range f.Correlated {
 			if i == 10 {
 				fmt.Fprintf(&b, "\n_and %d more sources._\n", len(f.Correlated)-i)
@@ -315,10 +316,16 @@ func (c Content) around(f triage.Finding) string {
 				src = c.link(*g.Source)
 			} else if len(g.Candidates) > 0 {
 				src = "one of " + CodeCell(strings.Join(g.Candidates, ", "))
+			} else if g.Ref != "" {
+				src = CodeCell(g.Ref) + " (outside the repository)"
 			}
 			sample, _ := Truncate(g.Sample, 300)
-			fmt.Fprintf(&b, "| %d | %s | %s | %s – %s | %s | %s |\n", g.Count, src, CodeCell(g.Log), Cell(g.First), Cell(g.Last),
-				Cell(names(g.Owners.Approvers)), CodeCell(sample))
+			shared := "—"
+			if len(g.Shared) > 0 {
+				shared = CodeCell(strings.Join(g.Shared[:min(len(g.Shared), 5)], ", "))
+			}
+			fmt.Fprintf(&b, "| %d | %s | %s | %s – %s | %s | %s | %s |\n", g.Count, src, CodeCell(g.Log), Cell(g.First), Cell(g.Last),
+				Cell(names(g.Owners.Approvers)), shared, CodeCell(sample))
 		}
 	}
 	b.WriteString("\n")

@@ -92,8 +92,8 @@ func (r *repeatReader) Read(p []byte) (int, error) {
 func BenchmarkScan(b *testing.B) {
 	block := mixedBlock()
 	windows := []Window{
-		{"quick-start", failQuickStart},
-		{"earlier", at(failQuickStart, "-29m")}, // the block spans -30m to about -24m
+		{Key: "quick-start", At: failQuickStart},
+		{Key: "earlier", At: at(failQuickStart, "-29m")}, // the block spans -30m to about -24m
 	}
 	all := Options{Warnings: true, Before: 2 * time.Hour, After: 2 * time.Hour}
 	for _, tc := range []struct {

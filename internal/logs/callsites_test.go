@@ -63,3 +63,18 @@ func warnZap(l *zap.Logger, msg string, fields ...zap.Field) {
 //line /home/prow/go/src/sigs.k8s.io/cluster-api/internal/controllers/machineset/machineset_controller.go:233
 	l.Warn(msg, fields...)
 }
+
+func logMachineDeploymentController(l logr.Logger, err error, msg string, kv ...any) {
+//line /home/prow/go/src/sigs.k8s.io/cluster-api/internal/controllers/machinedeployment/machinedeployment_controller.go:182
+	l.Error(err, msg, kv...)
+}
+
+func logDockerMachineController(l logr.Logger, err error, msg string, kv ...any) {
+//line /home/prow/go/src/sigs.k8s.io/cluster-api/test/infrastructure/docker/internal/controllers/dockermachine_controller.go:245
+	l.Error(err, msg, kv...)
+}
+
+func logKCPRemediation(l logr.Logger, err error, msg string, kv ...any) {
+//line /home/prow/go/src/sigs.k8s.io/cluster-api/controlplane/kubeadm/internal/controllers/remediation.go:96
+	l.Error(err, msg, kv...)
+}

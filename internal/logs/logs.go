@@ -69,6 +69,14 @@ type Options struct {
 type Window struct {
 	Key string
 	At  time.Time
+	// Start is when the failing test's own run began, when its report
+	// says (Ginkgo's "> Enter [" lines, a testcase timestamp); zero when
+	// unknown. Groups logged during the run rank first among equals.
+	Start time.Time
+	// Output is the failing test's own output (failure message, its
+	// system-out and system-err): the objects a group names count as
+	// evidence only when this names them too (see Group.Shared).
+	Output string
 }
 
 // A Location is a repo-relative, '/'-separated path and a 1-based line.
@@ -99,6 +107,17 @@ type Group struct {
 	// Sample is the first line's message and error, normalised and truncated
 	// to SampleLen bytes.
 	Sample string
+	// Objects are the Kubernetes objects the lines name in structured
+	// fields (at most 16).
+	Objects []Object
+	// Shared are those of Objects that the window's test output names too
+	// (by name or namespace): evidence that the lines are about the
+	// failing test's own objects rather than logged at the same moment
+	// by coincidence. See sharedObjects for what counts.
+	Shared []Object
+	// InRun is true when a line was logged after the window's Start,
+	// inside the failing test's own run.
+	InRun bool
 }
 
 // Correlate streams every log file matching the globs (doublestar patterns
@@ -240,6 +259,8 @@ type acc struct {
 }
 
 type correlator struct {
+	// tests are what each window key's test says about itself.
+	tests    map[string]*testSide
 	windows  []window
 	spans    []window // the windows' union, sorted and disjoint
 	lo, hi   time.Time
@@ -268,7 +289,7 @@ func newCorrelator(ws []Window, opts Options) *correlator {
 		opts.After = DefaultAfter
 	}
 	c := &correlator{minLevel: LevelError, zone: opts.KlogZone, groups: map[groupKey]*acc{},
-		perWindow: map[string]int{}, dropped: map[string]int{}}
+		perWindow: map[string]int{}, dropped: map[string]int{}, tests: testSides(ws)}
 	if opts.Warnings {
 		c.minLevel = LevelWarning
 	}
@@ -504,6 +525,9 @@ func (c *correlator) add(key, name string, t time.Time, e *Entry) {
 		c.order = append(c.order, gk)
 	}
 	a.g.Count++
+	for _, o := range e.Objects {
+		a.g.Objects = addObject(a.g.Objects, o)
+	}
 	if t.Before(a.g.First) {
 		a.g.First = t
 	}
@@ -552,22 +576,7 @@ func (c *correlator) result(res SourceResolver) map[string][]Group {
 		}
 		out[gk.window] = append(out[gk.window], g)
 	}
-	for k, gs := range out {
-		sort.SliceStable(gs, func(i, j int) bool {
-			a, b := gs[i], gs[j]
-			if a.Count != b.Count {
-				return a.Count > b.Count
-			}
-			if !a.First.Equal(b.First) {
-				return a.First.Before(b.First)
-			}
-			if a.Log != b.Log {
-				return a.Log < b.Log
-			}
-			return a.Ref < b.Ref
-		})
-		out[k] = gs
-	}
+	c.rank(out)
 	return out
 }
 

@@ -78,6 +78,9 @@ type Entry struct {
 	// ErrContinues is true when klog printed the error as a multi-line
 	// value ("err=<") whose lines follow this one.
 	ErrContinues bool
+	// Objects are the Kubernetes objects the line names in structured
+	// fields (at most 16), in the order logged.
+	Objects []Object
 }
 
 // Reasons a line is not a log entry, reported as counts per file.
@@ -340,6 +343,16 @@ func parseKlogMessage(rest []byte, e *Entry) error {
 		case "controller":
 			dst = &e.Controller
 		default:
+			if isObjectKey(string(key)) {
+				if quoted {
+					// Kubernetes names need no escapes: a value with one
+					// is no name, and is not decoded.
+					val = val[1 : len(val)-1]
+				}
+				if o, ok := objectFromBytes(string(key), val); ok {
+					e.Objects = addObject(e.Objects, o)
+				}
+			}
 			continue
 		}
 		if quoted {
@@ -489,6 +502,10 @@ func parsePrefixed(b []byte, e *Entry) error {
 				e.Controller, _ = jsonString(val)
 			case keyIs(key, "logger") && e.Logger == "":
 				e.Logger, _ = jsonString(val)
+			case isObjectKey(string(key)):
+				if o, ok := jsonObject(string(key), val); ok {
+					e.Objects = addObject(e.Objects, o)
+				}
 			}
 			return true
 		})
@@ -814,6 +831,10 @@ func parseJSON(b []byte, e *Entry) error {
 			e.Logger, _ = jsonString(val)
 		case keyIs(key, "controller"):
 			e.Controller, _ = jsonString(val)
+		case isObjectKey(string(key)):
+			if o, ok := jsonObject(string(key), val); ok {
+				e.Objects = addObject(e.Objects, o)
+			}
 		}
 		return true
 	})

@@ -58,7 +58,14 @@ func TestParseLine(t *testing.T) {
 				File: "machineset/machineset_controller.go", Line: 210, Logger: "controllers.MachineSet", Controller: "machineset", Msg: "Reconciler error", Err: "denied"}, nil},
 		{"klog JSON error: no level, no v", `{"ts":1794915689000.25,"caller":"cluster/cluster_controller.go:150","msg":"Reconciler error","Cluster":{"name":"q","namespace":"default"},"err":"conflict"}`,
 			Entry{Format: FormatJSON, Level: LevelError, Time: utc("2026-11-17T11:41:29.00025Z"), Ref: "cluster/cluster_controller.go:150",
-				File: "cluster/cluster_controller.go", Line: 150, Msg: "Reconciler error", Err: "conflict"}, nil},
+				File: "cluster/cluster_controller.go", Line: 150, Msg: "Reconciler error", Err: "conflict", Objects: []Object{{"Cluster", "default", "q"}}}, nil},
+		{"klog objects", `E1117 11:42:05.123456       1 controller.go:324] "Reconciler error" Machine="ns-1/md-0-xk2lp" namespace="ns-1" pod=kube-system/coredns-5d78c Reason="Not A Name" reconcileID="6a1c" Cluster="bad/name/x" err="boom"`,
+			Entry{Format: FormatKlog, Level: LevelError, Time: yearless(11, 17, 11, 42, 5, 123456), NoYear: true,
+				Ref: "controller.go:324", File: "controller.go", Line: 324, Msg: "Reconciler error", Err: "boom",
+				Objects: []Object{{"Machine", "ns-1", "md-0-xk2lp"}, {"namespace", "", "ns-1"}, {"pod", "kube-system", "coredns-5d78c"}}}, nil},
+		{"controller-runtime objects", `{"level":"error","ts":"2026-11-17T11:39:30Z","msg":"Reconciler error","controller":"machine","controllerKind":"Machine","Machine":{"name":"m-1","namespace":"ns-1"},"namespace":"ns-1","name":"m-1","object":{"name":"m-1","namespace":"ns-1"},"error":"x"}`,
+			Entry{Format: FormatJSON, Level: LevelError, Time: utc("2026-11-17T11:39:30Z"), Controller: "machine", Msg: "Reconciler error", Err: "x",
+				Objects: []Object{{"Machine", "ns-1", "m-1"}, {"namespace", "", "ns-1"}, {"name", "", "m-1"}, {"object", "ns-1", "m-1"}}}, nil},
 		{"klog JSON info", `{"ts":1794915689000,"caller":"c.go:1","msg":"m","v":0}`,
 			Entry{Format: FormatJSON, Level: LevelInfo, Time: utc("2026-11-17T11:41:29Z"), Ref: "c.go:1", File: "c.go", Line: 1, Msg: "m"}, nil},
 		{"controller-runtime RFC 3339", `{"level":"error","ts":"2026-11-17T11:39:30Z","logger":"controllers.DockerMachine","msg":"Reconciler error","error":"exit status 125","stacktrace":"a\nb"}`,
@@ -74,6 +81,9 @@ func TestParseLine(t *testing.T) {
 				File: "machineset_controller.go", Line: 210, Msg: "Reconciler error", Err: "x"}, nil},
 		{"CRI over JSON", `2026-11-17T11:41:50.1Z stderr F {"level":"warn","msg":"slow"}`,
 			Entry{Format: FormatJSON, Level: LevelWarning, Time: utc("2026-11-17T11:41:50.1Z"), Msg: "slow"}, nil},
+		{"zap console objects", "2026-11-17T11:41:45.000+0100\tERROR\tmachine-controller\tmachine/machine_controller.go:324\tReconciler error\t{\"error\": \"boom\", \"Cluster\": \"ns-1/c-1\"}",
+			Entry{Format: FormatText, Level: LevelError, Time: utc("2026-11-17T10:41:45Z"), Ref: "machine/machine_controller.go:324",
+				File: "machine/machine_controller.go", Line: 324, Logger: "machine-controller", Msg: "Reconciler error", Err: "boom", Objects: []Object{{"Cluster", "ns-1", "c-1"}}}, nil},
 		{"zap console", "2026-11-17T11:41:45.000+0100\tERROR\tmachine-controller\tmachine/machine_controller.go:324\tReconciler error\t{\"error\": \"boom\", \"controller\": \"machine\"}",
 			Entry{Format: FormatText, Level: LevelError, Time: utc("2026-11-17T10:41:45Z"), Ref: "machine/machine_controller.go:324",
 				File: "machine/machine_controller.go", Line: 324, Logger: "machine-controller", Controller: "machine", Msg: "Reconciler error", Err: "boom"}, nil},
@@ -201,7 +211,7 @@ func FuzzParseLine(f *testing.F) {
 			}
 		}
 		if err != nil {
-			if e != (Entry{}) {
+			if !cmp.Equal(e, Entry{}) {
 				t.Fatalf("ParseLine(%q) = %+v with error %v", line, e, err)
 			}
 			return

@@ -51,7 +51,7 @@ type Policy struct {
 	// ConsistentAfter is how many tracked runs in a row must fail with no
 	// passing attempt before an issue is marked consistently failing.
 	ConsistentAfter int
-	// KindLabels maps a finding kind ("failure", "flake") to its label.
+	// KindLabels maps a finding kind ("failure", "flake", "infra") to its label.
 	KindLabels  map[string]string
 	ExtraLabels []string
 	// TitleTemplates maps a kind to a title template (see issue.Title).
@@ -86,8 +86,8 @@ func DefaultPolicy() Policy {
 		CommentInterval:  24 * time.Hour,
 		ReopenWindow:     30 * 24 * time.Hour,
 		ConsistentAfter:  3,
-		KindLabels:       map[string]string{"failure": "kind/failing-test", "flake": "kind/flake"},
-		TitleTemplates:   map[string]string{"failure": "[Failing test] {name}", "flake": "[Flaky test] {name}"},
+		KindLabels:       map[string]string{"failure": "kind/failing-test", "flake": "kind/flake", triage.KindInfra: "kind/failing-test"},
+		TitleTemplates:   map[string]string{"failure": "[Failing test] {name}", "flake": "[Flaky test] {name}", triage.KindInfra: "[Infrastructure failure] {name}"},
 		ConsistentSuffix: " (consistently failing)",
 		QuietLabel:       "quiet",
 		IgnoreLabel:      "ignore",
@@ -238,12 +238,23 @@ func Make(findings []triage.Finding, issues []Issue, p Policy, run Run, mode str
 	}
 	var creates []int
 	seen := map[string]bool{}
+	byTop := caseIndex(open)
 	for _, f := range findings {
 		if seen[f.ID] {
 			continue
 		}
 		seen[f.ID] = true
-		a := decide(f, open[f.ID], closed[f.ID], p, run, mode)
+		own, link := adoptCase(f, open[f.ID], caseIssues(f, open, byTop))
+		var target *parsedIssue
+		if len(own) > 0 {
+			target = &own[0]
+		}
+		adopted := len(open[f.ID]) == 0 && target != nil
+		if adopted {
+			seen[target.p.ID] = true
+		}
+		a := decide(f, own, closed[f.ID], p, run, mode)
+		linkCases(&a, f, target, adopted, link, p)
 		if a.Kind == Create {
 			a = adopt(a, f, human, p, run, mode)
 		}

@@ -38,6 +38,13 @@ func Text(w io.Writer, r triage.Result) {
 		row("report", fmt.Sprintf("%s (%s)", f.Test.Report, suite))
 		row("failed at", loc(f.Location))
 		row("declared", loc(f.TestLocation))
+		for i, c := range f.Test.Cases {
+			if i == maxCases {
+				row("case", fmt.Sprintf("and %d more", len(f.Test.Cases)-i))
+				break
+			}
+			row("case", c.Name+" at "+loc(c.Location))
+		}
 		var rel []string
 		for _, l := range f.Related {
 			rel = append(rel, loc(&l))
@@ -70,11 +77,17 @@ func Text(w io.Writer, r triage.Result) {
 			switch {
 			case c.Source != nil:
 				at = " at " + loc(c.Source)
+			case len(c.Candidates) == 0 && c.Ref != "":
+				at = " at " + c.Ref + " (outside the repository)"
 			case len(c.Candidates) == 0:
-				// The lines named no caller, or one outside the repository.
+				// The lines named no caller.
 				at = ", no repository source"
 			}
-			row("log", fmt.Sprintf("%d× %s%s (%s): %s", c.Count, c.Log, at, c.First, c.Sample))
+			names := ""
+			if len(c.Shared) > 0 {
+				names = " [names the test's " + strings.Join(c.Shared, ", ") + "]"
+			}
+			row("log", fmt.Sprintf("%d× %s%s (%s)%s: %s", c.Count, c.Log, at, c.First, names, c.Sample))
 		}
 		row("issue", issue(f.Issue))
 		row("verdict", f.Verdict)
@@ -105,6 +118,10 @@ func Text(w io.Writer, r triage.Result) {
 		}
 	}
 }
+
+// maxCases bounds the cases listed per finding: an infrastructure failure
+// may fold thousands of tests.
+const maxCases = 20
 
 func loc(l *triage.Location) string {
 	if l == nil {

@@ -66,20 +66,20 @@ func Analyze(set *report.Set, locs []locate.Result, own *owners.Resolver, cfg co
 		msgs[i] = Message(t)
 	}
 	subtestMessages(set.Tests, msgs)
-	for i, t := range set.Tests {
-		f, notes := analyzeTest(t, msgs[i], locs[i], own, cfg)
+	for _, u := range units(set, locs, msgs, cfg) {
+		f, notes := analyzeUnit(set.Tests, locs, msgs, u, own, cfg)
 		r.Findings = append(r.Findings, f)
 		r.Errors = append(r.Errors, notes...)
 	}
 	return r
 }
 
-func analyzeTest(t report.Test, msg string, loc locate.Result, own *owners.Resolver, cfg config.Config) (Finding, []string) {
+func analyzeTest(t report.Test, id, msg string, loc locate.Result, own *owners.Resolver, cfg config.Config) (Finding, []string) {
 	f := Finding{
-		ID:   ID(t.Suite.Name, t.Classname, t.Name),
+		ID:   id,
 		Kind: string(t.Kind),
 		// The id is of the names as reported; what is shown is redacted.
-		Test:         Test{Name: shown(t.Name), Classname: shown(t.Classname), Suite: shown(t.Suite.Name), Report: t.Report},
+		Test:         Test{Name: shown(t.Name), Classname: shown(t.Classname), Suite: shown(t.Suite.Name), Report: t.Report, Cases: []Case{}},
 		Location:     location(loc.Location),
 		TestLocation: location(loc.TestLocation),
 		Related:      []Location{},
@@ -119,11 +119,7 @@ func analyzeTest(t report.Test, msg string, loc locate.Result, own *owners.Resol
 	// experts stage routes again with it (Route).
 	Route(&f, own, cfg, nil)
 
-	kindLabel := cfg.Labels.Failure
-	if t.Kind == report.Flake {
-		kindLabel = cfg.Labels.Flake
-	}
-	f.Labels = dedupe(append(append([]string{kindLabel}, f.Owners.Labels...), cfg.Labels.Extra...))
+	f.Labels = dedupe(append(append([]string{kindLabel(cfg.Labels, f.Kind)}, f.Owners.Labels...), cfg.Labels.Extra...))
 	f.Issue = Issue{Action: "none"}
 	return f, notes
 }

@@ -21,8 +21,11 @@ func Windows(findings []Finding) []logs.Window {
 }
 
 // AddCorrelated attaches to each finding the controller log errors logged
-// around its failure, with the owners of the code that logged them (the
-// experts the issue mentions).
+// around its failure, with the owners of the code that logged them. The
+// issue mentions those owners only for groups whose lines name an object
+// that the test's own output names too (logs.Group.Shared); the others
+// are listed without notifying anyone, and lines from code outside the
+// repository have no owners at all.
 func AddCorrelated(r *Result, groups map[string][]logs.Group, own *owners.Resolver, source string) {
 	for i := range r.Findings {
 		f := &r.Findings[i]
@@ -36,12 +39,23 @@ func AddCorrelated(r *Result, groups map[string][]logs.Group, own *owners.Resolv
 				Sample:     g.Sample,
 				Owners:     Owners{Approvers: []string{}, Reviewers: []string{}, Labels: []string{}, Files: []string{}},
 			}
+			c.Ref, c.InRun, c.Shared = g.Ref, g.InRun, []string{}
+			for _, o := range g.Shared {
+				c.Shared = append(c.Shared, o.String())
+			}
 			if g.Source != nil {
 				c.Source = &Location{Path: g.Source.Path, Line: g.Source.Line}
 				c.Owners, _, _ = ownersOf(own, g.Source.Path, source)
+				// Owners of lines that name none of the test's objects are
+				// listed, not notified: in an e2e suite every failure shares
+				// one window, and most of its errors are another test's.
 				for _, m := range leafOwners(own, g.Source.Path, source) {
-					if len(f.Mentions) < maxMentions && !slices.Contains(f.Assignees, m) && !slices.Contains(f.Mentions, m) {
+					switch {
+					case slices.Contains(f.Assignees, m) || slices.Contains(f.Mentions, m) || slices.Contains(f.Listed, m):
+					case len(g.Shared) > 0 && len(f.Mentions) < maxMentions:
 						f.Mentions = append(f.Mentions, m)
+					case len(f.Assignees)+len(f.Mentions)+len(f.Listed) < maxCandidates:
+						f.Listed = append(f.Listed, m)
 					}
 				}
 			}

@@ -22,6 +22,20 @@ type Result struct {
 	Prow *Prow `json:"prow,omitempty"`
 }
 
+// InfraTests are the tests folded into the run's infrastructure failures
+// (findings of kind "infra"): the environment broke, not they, so a run
+// ledger records their outcomes as skipped. Each Case's ID is the test's
+// own id.
+func (r Result) InfraTests() []Case {
+	var out []Case
+	for _, f := range r.Findings {
+		if f.Kind == KindInfra {
+			out = append(out, f.Test.Cases...)
+		}
+	}
+	return out
+}
+
 // Passed is a tracked test that passed in this run, and what happens (or
 // would happen) to its issue.
 type Passed struct {
@@ -57,8 +71,10 @@ type ReportFile struct {
 // A Finding is one failing or flaky test with everything known about it.
 type Finding struct {
 	// ID identifies the test across runs: the same test gives the same ID.
+	// A grouped test's ID is its top-level test's; an infrastructure
+	// failure's is InfraID of its location and signature.
 	ID           string       `json:"id"`
-	Kind         string       `json:"kind"` // "failure" or "flake"
+	Kind         string       `json:"kind"` // "failure", "flake" or "infra"
 	Test         Test         `json:"test"`
 	Location     *Location    `json:"location"`
 	TestLocation *Location    `json:"test_location"`
@@ -96,6 +112,28 @@ type Test struct {
 	Classname string `json:"classname"`
 	Suite     string `json:"suite"`
 	Report    string `json:"report"`
+	// Cases are the failing cases folded into this finding: the Go
+	// subtests or pytest parameter sets of a top-level test (the
+	// top-level test's own failure first, under its own name, when it
+	// has one), or every test of an infrastructure failure. Empty for a
+	// test with no cases.
+	Cases []Case `json:"cases"`
+}
+
+// A Case is one failing test folded into a finding.
+type Case struct {
+	// Name is the case's full test name ("TestX/case", "test_x[param]").
+	Name string `json:"name"`
+	// Location is where the case failed, or where it is declared when
+	// its failure names no line; nil when neither is known.
+	Location *Location `json:"location"`
+	// ID is the case's own test id (as a finding of it alone would
+	// have): issues filed per case before grouping carry it, and a
+	// ledger keys the case's outcome by it.
+	ID        string `json:"id"`
+	Classname string `json:"classname"`
+	Suite     string `json:"suite"`
+	Kind      string `json:"kind"`
 }
 
 // A Location is a repo-relative, '/'-separated file path and 1-based line.
@@ -184,4 +222,13 @@ type Correlated struct {
 	Last       string    `json:"last"`
 	Sample     string    `json:"sample"`
 	Owners     Owners    `json:"owners"`
+	// Ref is the source as the log printed it ("machine_controller.go",
+	// a path outside the repository); empty when the lines named none.
+	Ref string `json:"ref"`
+	// Shared are the objects ("Machine ns/name", "namespace ns") that the
+	// lines and the test's own output both name: the evidence that makes
+	// the source's owners mentioned rather than only listed.
+	Shared []string `json:"shared"`
+	// InRun is true when the lines fall inside the test's own run.
+	InRun bool `json:"in_run"`
 }
