@@ -122,7 +122,7 @@ func (t *run) record(job string) *ledger.Record {
 			}
 		}
 	}
-	outcomes = infraSkipped(t.res.Findings, outcomes)
+	outcomes = infraSkipped(t.res, outcomes)
 	id := strconv.FormatInt(t.info.ID, 10)
 	if t.info.ID == 0 {
 		// Outside Actions a run has no id: each triage is its own run.

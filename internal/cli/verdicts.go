@@ -184,19 +184,15 @@ func trackedIssue(is triage.Issue) bool {
 // build yet: this is its hook, and until then no issue is quarantined.
 func (t *run) quarantinedIssue(triage.Issue) bool { return false }
 
-// infraSkipped records as skipped the outcomes of the tests that an
-// infrastructure failure (a finding of kind "infra": most of a report's
-// tests failing at one location with one signature) covers, so that a
-// broken environment neither makes every test flaky nor closes anything.
-// It is the hook of the grouping of infrastructure failures, which this
-// build does not have yet: no finding has that kind, and it changes
-// nothing until the grouping names the tests an infra finding covers.
-func infraSkipped(findings []triage.Finding, outcomes iter.Seq2[string, ledger.Outcome]) iter.Seq2[string, ledger.Outcome] {
+// infraSkipped records as skipped the outcomes of the tests folded into
+// the run's infrastructure failures (findings of kind "infra": most of a
+// report's tests failing at one location with one signature), so that a
+// broken environment neither makes every test flaky, nor breaks a passing
+// streak, nor counts toward closing anything.
+func infraSkipped(res triage.Result, outcomes iter.Seq2[string, ledger.Outcome]) iter.Seq2[string, ledger.Outcome] {
 	infra := map[string]bool{}
-	for _, f := range findings {
-		if f.Kind == "infra" {
-			infra[f.ID] = true
-		}
+	for _, c := range res.InfraTests() {
+		infra[c.ID] = true
 	}
 	if len(infra) == 0 {
 		return outcomes

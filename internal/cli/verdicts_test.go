@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/flake-triage/flake-triage/internal/fakegithub"
 	"github.com/flake-triage/flake-triage/internal/health"
+	"github.com/flake-triage/flake-triage/internal/ledger"
 	"github.com/flake-triage/flake-triage/internal/triage"
 )
 
@@ -23,6 +25,10 @@ type healthRepo struct {
 	gh  *fakegithub.Server
 	// shas are the commits of main seeded on the fake, one per run.
 	shas []string
+	// ledger is the dir: ledger's directory.
+	ledger string
+	// report, when set, is the report a run writes instead of TestA's.
+	report string
 }
 
 const healthTestFile = "pkg/foo/foo_test.go"
@@ -41,13 +47,14 @@ func newHealthRepo(t *testing.T, runs int, seed func(i int) fakegithub.SeedCommi
 	}
 	write(healthTestFile, "package foo\n\nimport \"testing\"\n\nfunc TestA(t *testing.T) {\n\tt.Fatal(\"boom\")\n}\n\nfunc TestB(t *testing.T) {}\n")
 	write("pkg/bar/bar.go", "package bar\n")
-	write(".github/flake-triage.yaml", "history: dir:"+filepath.Join(t.TempDir(), "ledger")+"\n")
+	ledgerDir := filepath.Join(t.TempDir(), "ledger")
+	write(".github/flake-triage.yaml", "history: dir:"+ledgerDir+"\n")
 	gh := fakegithub.New(t, "acme", "capi-like", "ghs_secretvalue")
 	var commits []fakegithub.SeedCommit
 	for i := range runs {
 		commits = append(commits, seed(i))
 	}
-	return &healthRepo{t: t, dir: dir, gh: gh, shas: gh.Seed("main", commits...)}
+	return &healthRepo{t: t, dir: dir, gh: gh, shas: gh.Seed("main", commits...), ledger: ledgerDir}
 }
 
 // run triages run i (1-based id 1000+i) of main at day i, with TestA's
@@ -67,6 +74,9 @@ func (h *healthRepo) run(i int, outcome string, extra ...string) triage.Result {
 	}
 	report := `<?xml version="1.0"?><testsuites><testsuite name="example.com/m/pkg/foo" tests="2">` + tc +
 		`<testcase name="TestB" classname="example.com/m/pkg/foo" time="0.1"/></testsuite></testsuites>`
+	if h.report != "" {
+		report = h.report
+	}
 	if err := os.MkdirAll(filepath.Join(h.dir, "reports"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -401,5 +411,43 @@ func TestHealthPullRequest(t *testing.T) {
 		if !strings.Contains(summary, want) {
 			t.Errorf("summary lacks %q:\n%s", want, summary)
 		}
+	}
+}
+
+// TestHealthInfraSkipped: the tests folded into an infrastructure failure
+// are recorded in the ledger as skipped, so that they do not count as
+// failures in their windows.
+func TestHealthInfraSkipped(t *testing.T) {
+	h := newHealthRepo(t, 1, func(i int) fakegithub.SeedCommit {
+		return fakegithub.SeedCommit{Login: "dev", Date: ledgerT0.Add(-time.Hour), Files: []string{"pkg/bar/bar.go"}}
+	})
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0"?><testsuites><testsuite name="example.com/m/pkg/foo" tests="7">`)
+	for i := range 6 {
+		fmt.Fprintf(&b, `<testcase name="TestI%d" classname="example.com/m/pkg/foo" time="0.1"><failure message="Failed">foo_test.go:6: dial tcp 10.0.0.1:443: connection refused</failure></testcase>`, i)
+	}
+	b.WriteString(`<testcase name="TestB" classname="example.com/m/pkg/foo" time="0.1"/></testsuite></testsuites>`)
+	h.report = b.String()
+	res := h.run(0, "")
+	infra := res.InfraTests()
+	if len(infra) != 6 {
+		t.Fatalf("infra tests %d, want 6; findings %+v", len(infra), res.Findings)
+	}
+	v, err := ledger.Read(context.Background(), ledger.Dir{Path: h.ledger}, ledger.Query{
+		Scope: ledger.Scope{Branch: "main", Size: 50, Since: ledgerT0.AddDate(0, 0, -1)}, Workflow: "unit", Now: ledgerT0, Tests: []string{infra[0].ID, triage.ID("example.com/m/pkg/foo", "example.com/m/pkg/foo", "TestB")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Records) != 1 {
+		t.Fatalf("%d records, want 1", len(v.Records))
+	}
+	r := v.Records[0]
+	for _, c := range infra {
+		if o := r.Outcome(c.ID); o != ledger.Skipped {
+			t.Errorf("%s recorded %s, want skipped", c.Name, o)
+		}
+	}
+	if o := r.Outcome(triage.ID("example.com/m/pkg/foo", "example.com/m/pkg/foo", "TestB")); o != ledger.Passed {
+		t.Errorf("TestB recorded %s, want passed", o)
 	}
 }
