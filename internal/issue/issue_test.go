@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flake-triage/flake-triage/internal/health"
 	"github.com/flake-triage/flake-triage/internal/triage"
 	"github.com/google/go-cmp/cmp"
 )
@@ -375,5 +376,38 @@ func TestRenderBoundsOwnerLists(t *testing.T) {
 	}
 	if p, err := Parse(body); err != nil || p.ID != f.ID {
 		t.Errorf("parses to %q, %v", p.ID, err)
+	}
+}
+
+// TestRenderHealth: the health part shows the rate, first failure, last
+// pass, suspects (authors without @, hostile titles inert) and the chart,
+// and a huge range still fits GitHub's limit.
+func TestRenderHealth(t *testing.T) {
+	f := finding()
+	f.Message = strings.Repeat("panic: boom ", 20000)
+	pt := &health.Point{Run: "42", Attempt: 1, SHA: strings.Repeat("a", 40), Time: t0, URL: "https://github.com/o/r/actions/runs/42"}
+	h := health.History{Runs: 50, Failed: 3, Flaky: 2, Passed: 45, Rate: 0.1, Streak: 1, FirstFailure: pt, LastPass: pt,
+		Chart: health.Chart([]health.Run{{Time: t0, Outcome: health.Failed}}, "Runs and failures per day"),
+		Suspects: &health.Suspects{Base: "a", Head: "b", CompareURL: "https://github.com/o/r/compare/a...b"}}
+	for i := range 300 {
+		h.Suspects.Commits = append(h.Suspects.Commits, health.Commit{SHA: fmt.Sprintf("%040d", i), Title: "fix @everyone #3 " + strings.Repeat("x", 5000), Author: "alice",
+			Files: []string{strings.Repeat("p/", 3000), "b", "c", "d", "e", "f"}})
+	}
+	f.History, f.Verdict = &h, health.FlakyVerdict
+	body := Render(strings.Repeat("human ", 10000), Content{Finding: f, State: State{ID: f.ID}, Server: "https://github.com", Repo: "o/r", SHA: "abc"})
+	if len(body) > MaxBody {
+		t.Errorf("body of %d bytes, over %d", len(body), MaxBody)
+	}
+	for _, want := range []string{"failed 5 of the last 50 runs (10%) · verdict **flaky**", "**First failure:** [run 42]", "**Last pass:** [run 42]",
+		"[a...b](https://github.com/o/r/compare/a...b)", "by alice (", "- and 290 more", "```mermaid\nxychart-beta"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("body lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "@everyone") || strings.Contains(body, " #3") || strings.Contains(body, "by @alice") {
+		t.Errorf("a suspect's title or author is live")
+	}
+	if p, err := Parse(body); err != nil || p.ID != f.ID {
+		t.Errorf("body parses to %q, %v", p.ID, err)
 	}
 }

@@ -546,8 +546,13 @@ func RenderStorm(s Storm) string {
 	return b.String()
 }
 
-// maxSuspects bounds the suspect commits an issue lists.
-const maxSuspects = 20
+// maxSuspects bounds the suspect commits an issue lists, and
+// maxSuspectText each one's title and paths, so that the health part stays
+// a few kilobytes whatever the range.
+const (
+	maxSuspects    = 10
+	maxSuspectText = 150
+)
 
 // health is the issue's part of the run ledger's statistics
 // (docs/health.md): the verdict and rate, first failure, last pass, the
@@ -590,9 +595,14 @@ func (c Content) health(f triage.Finding) string {
 					fmt.Fprintf(&b, "- and %d more\n", len(s.Commits)-i)
 					break
 				}
-				title, _ := Truncate(cm.Title, 200)
+				title, _ := Truncate(cm.Title, maxSuspectText)
 				files := make([]string, 0, len(cm.Files))
-				for _, p := range cm.Files {
+				for i, p := range cm.Files {
+					if i == 5 {
+						files = append(files, fmt.Sprintf("and %d more", len(cm.Files)-i))
+						break
+					}
+					p, _ = Truncate(p, maxSuspectText)
 					files = append(files, Code(p))
 				}
 				fmt.Fprintf(&b, "- %s %s by %s (%s)\n", c.commit(cm.SHA), Cell(title), Cell(orUnknown(cm.Author)), strings.Join(files, ", "))
