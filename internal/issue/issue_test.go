@@ -387,7 +387,7 @@ func TestRenderHealth(t *testing.T) {
 	f.Message = strings.Repeat("panic: boom ", 20000)
 	pt := &health.Point{Run: "42", Attempt: 1, SHA: strings.Repeat("a", 40), Time: t0, URL: "https://github.com/o/r/actions/runs/42"}
 	h := health.History{Runs: 50, Failed: 3, Flaky: 2, Passed: 45, Rate: 0.1, Streak: 1, FirstFailure: pt, LastPass: pt,
-		Chart: health.Chart([]health.Run{{Time: t0, Outcome: health.Failed}}, "Runs and failures per day"),
+		Chart:    health.Chart([]health.Run{{Time: t0, Outcome: health.Failed}}, "Runs and failures per day"),
 		Suspects: &health.Suspects{Base: "a", Head: "b", CompareURL: "https://github.com/o/r/compare/a...b"}}
 	for i := range 300 {
 		h.Suspects.Commits = append(h.Suspects.Commits, health.Commit{SHA: fmt.Sprintf("%040d", i), Title: "fix @everyone #3 " + strings.Repeat("x", 5000), Author: "alice",
