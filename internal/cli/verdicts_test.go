@@ -34,6 +34,12 @@ type healthRepo struct {
 const healthTestFile = "pkg/foo/foo_test.go"
 
 func newHealthRepo(t *testing.T, runs int, seed func(i int) fakegithub.SeedCommit) *healthRepo {
+	return newHealthRepoIn(t, runs, seed, "dir")
+}
+
+// newHealthRepoIn is newHealthRepo with the ledger in a directory ("dir")
+// or on the fake's history branch ("branch").
+func newHealthRepoIn(t *testing.T, runs int, seed func(i int) fakegithub.SeedCommit, store string) *healthRepo {
 	t.Helper()
 	dir := t.TempDir()
 	write := func(p, s string) {
@@ -48,7 +54,11 @@ func newHealthRepo(t *testing.T, runs int, seed func(i int) fakegithub.SeedCommi
 	write(healthTestFile, "package foo\n\nimport \"testing\"\n\nfunc TestA(t *testing.T) {\n\tt.Fatal(\"boom\")\n}\n\nfunc TestB(t *testing.T) {}\n")
 	write("pkg/bar/bar.go", "package bar\n")
 	ledgerDir := filepath.Join(t.TempDir(), "ledger")
-	write(".github/flake-triage.yaml", "history: dir:"+ledgerDir+"\n")
+	history := "dir:" + ledgerDir
+	if store == "branch" {
+		history = "branch:" + historyBranch
+	}
+	write(".github/flake-triage.yaml", "history: "+history+"\n")
 	gh := fakegithub.New(t, "acme", "capi-like", "ghs_secretvalue")
 	var commits []fakegithub.SeedCommit
 	for i := range runs {
@@ -117,15 +127,21 @@ func findingOf(res triage.Result, name string) *triage.Finding {
 // TestHealthTwelveRuns: a 12-run sequence of main gives the history and
 // verdict fields exactly, run by run.
 func TestHealthTwelveRuns(t *testing.T) {
+	for _, store := range []string{"dir", "branch"} {
+		t.Run(store, func(t *testing.T) { testTwelveRuns(t, store) })
+	}
+}
+
+func testTwelveRuns(t *testing.T, store string) {
 	seq := []string{"passed", "passed", "failed", "passed", "flaky", "passed", "passed", "failed", "failed", "failed", "passed", "failed"}
-	h := newHealthRepo(t, len(seq), func(i int) fakegithub.SeedCommit {
+	h := newHealthRepoIn(t, len(seq), func(i int) fakegithub.SeedCommit {
 		// Run 10's commit touches the test's file; run 11's another file.
 		f := "pkg/bar/bar.go"
 		if i == 10 {
 			f = healthTestFile
 		}
 		return fakegithub.SeedCommit{Login: fmt.Sprintf("dev%d", i), Date: ledgerT0.AddDate(0, 0, i).Add(-time.Hour), Message: fmt.Sprintf("change %d", i), Files: []string{f}}
-	})
+	}, store)
 	type want struct {
 		runs, failed, flaky, passed, streak int
 		first, lastPass                     int // run index, -1 for none
@@ -168,6 +184,12 @@ func TestHealthTwelveRuns(t *testing.T) {
 		}
 		if got != w {
 			t.Errorf("run %d: got %+v, want %+v", i, got, w)
+		}
+		// consistent-after is judged from the ledger: broken marks the
+		// issue consistently failing, flaky turns it back.
+		title := h.gh.Issue(f.Issue.Number).Title
+		if marked := strings.HasSuffix(title, "(consistently failing)"); marked != (w.verdict == health.Broken) {
+			t.Errorf("run %d: verdict %s, issue title %q", i, w.verdict, title)
 		}
 		if rate := float64(w.failed+w.flaky) / float64(w.runs); hs.Rate != rate {
 			t.Errorf("run %d: rate %v, want %v", i, hs.Rate, rate)
