@@ -1,6 +1,8 @@
 package action
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -41,11 +43,26 @@ func OutputValues(r triage.Result, resultPath string) map[string]string {
 		"issues-created": strconv.Itoa(created),
 		"issues-updated": strconv.Itoa(updated),
 		"result-json":    resultPath,
+		"new-failures":   strconv.Itoa(triage.NewFailures(r.Findings)),
+		"quarantined":    quarantinedJSON(r.Quarantined),
 	}
 }
 
+// quarantinedJSON is the quarantined output: the result's quarantined
+// list as compact JSON ([] when none).
+func quarantinedJSON(q []triage.Quarantined) string {
+	if q == nil {
+		q = []triage.Quarantined{}
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(q) // a list of strings and numbers always encodes
+	return strings.TrimSpace(b.String())
+}
+
 // outputNames are the outputs of action.yml, in the order they are written.
-var outputNames = []string{"failed", "flaky", "issues-created", "issues-updated", "result-json"}
+var outputNames = []string{"failed", "flaky", "issues-created", "issues-updated", "result-json", "new-failures", "quarantined"}
 
 // Outputs sets the step outputs failed, flaky, issues-created,
 // issues-updated and result-json (see OutputValues) in the file at

@@ -30,6 +30,11 @@ type SummaryRun struct {
 	// RunURL links the workflow run the reports came from (--from-run),
 	// empty for the current run.
 	RunURL string
+	// FailOn is the fail-on setting ("" or "never": the tests do not
+	// decide the exit code) and Deciding the findings that failed the job
+	// under it.
+	FailOn   string
+	Deciding []triage.Finding
 }
 
 // blobURL links path at line in the run's commit, or returns "" when the
@@ -80,6 +85,7 @@ func Summary(r triage.Result, run SummaryRun, omitted int) string {
 	}
 
 	var tail strings.Builder
+	tail.WriteString(failOnLines(run))
 	var unreadable []triage.ReportFile
 	for _, f := range r.Reports.Files {
 		if f.Error != "" {
@@ -272,4 +278,35 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// failOnLines says how fail-on decided the job: which findings failed it,
+// or that none did. It is empty when fail-on is never.
+func failOnLines(run SummaryRun) string {
+	if run.FailOn == "" || run.FailOn == triage.FailOnNever {
+		return ""
+	}
+	var b strings.Builder
+	what := map[string]string{
+		triage.FailOnNew: "a failure that is new or broken (not a known flake, not failing on the base branch, not quarantined)",
+		triage.FailOnAny: "a test that failed every attempt",
+	}[run.FailOn]
+	fmt.Fprintf(&b, "\n### fail-on: `%s`\n\n", run.FailOn)
+	if len(run.Deciding) == 0 {
+		fmt.Fprintf(&b, "The job passes: there is no %s.\n", what)
+		return b.String()
+	}
+	fmt.Fprintf(&b, "The job fails: %d %s %s.\n\n", len(run.Deciding), plural(len(run.Deciding), "finding is", "findings are"), what)
+	for i, f := range run.Deciding {
+		if i == 50 {
+			fmt.Fprintf(&b, "- and %d more\n", len(run.Deciding)-i)
+			break
+		}
+		verdict := f.Verdict
+		if verdict == "" {
+			verdict = "no verdict"
+		}
+		fmt.Fprintf(&b, "- `%s`: %s %s\n", codeSpan(firstLines(testTitle(f.Test), 1, 300)), f.Kind, verdict)
+	}
+	return b.String()
 }

@@ -65,12 +65,14 @@ func Main(ctx context.Context, args []string, env Env) int {
 		code, err = runDemo(ctx, rest, env)
 	case "owners":
 		err = runOwners(rest, env)
+	case "quarantined":
+		err = runQuarantined(ctx, rest, env)
 	case "version":
 		fmt.Fprintf(env.Stdout, "flake-triage %s\n", env.Version)
 	case "help", "-h", "--help":
 		fmt.Fprint(env.Stdout, helpText)
 	default:
-		err = usagef("unknown command %q (want triage, owners, demo or version)", cmd)
+		err = usagef("unknown command %q (want triage, owners, quarantined, demo or version)", cmd)
 	}
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "flake-triage: %v\n", err)
@@ -89,6 +91,8 @@ who owns that code, and files one issue per failing test.
 usage:
   flake-triage [triage] [flags]        triage a run (flags: flake-triage triage -h)
   flake-triage owners [flags] PATH...  who owns these paths, and why
+  flake-triage quarantined [--format json|go|ginkgo|pytest]
+                                       the quarantined tests, or a skip pattern for a runner
   flake-triage demo [--json FILE|-]    a dry run over the bundled sample repository
   flake-triage version
 `

@@ -39,6 +39,13 @@ type Options struct {
 	CommentInterval *config.Duration
 	ReopenWindow    *config.Duration
 	Adopt           *bool
+	QuarantineLabel string // "" when not given
+	FailOn          string // "" when not given
+	PRComment       *bool
+	// JobKey tells apart the jobs of one workflow run that share a job
+	// id (matrix legs): it keys the job's section of the pull request
+	// comment.
+	JobKey string
 }
 
 // A UsageError is a problem with the command line or the inputs: exit code
@@ -59,6 +66,7 @@ var inputNames = []string{
 	"from-run", "annotations", "path-prefix", "fail-on-report-error", "json",
 	"max-new-issues", "max-assignees", "comment-interval", "reopen-window",
 	"adopt",
+	"quarantine-label", "fail-on", "pr-comment", "job-key",
 }
 
 // listFlag is a repeatable flag whose values may also hold several
@@ -93,7 +101,7 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 			fs.Var(l, name, usage[name])
 			continue
 		}
-		if name == "dry-run" || name == "fail-on-report-error" || name == "adopt" {
+		if name == "dry-run" || name == "fail-on-report-error" || name == "adopt" || name == "pr-comment" {
 			raw[name] = new(string)
 			fs.Func(name, usage[name], boolFunc(raw[name]))
 			continue
@@ -107,6 +115,9 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 		}
 		if a == "--fail-on-report-error" || a == "-fail-on-report-error" {
 			args[i] = "--fail-on-report-error=true"
+		}
+		if a == "--pr-comment" || a == "-pr-comment" {
+			args[i] = "--pr-comment=true"
 		}
 	}
 	if err := fs.Parse(args); err != nil {
@@ -142,6 +153,10 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 		Annotations:  value("annotations"),
 		PathPrefixes: splitList(value("path-prefix")),
 		JSON:         value("json"),
+
+		QuarantineLabel: value("quarantine-label"),
+		FailOn:          value("fail-on"),
+		JobKey:          value("job-key"),
 	}
 	o.ConfigSet = o.Config != ""
 	o.ReportsSet = len(o.Reports) > 0
@@ -187,6 +202,13 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 			errs = append(errs, fmt.Sprintf("adopt must be true or false, got %q", v))
 		}
 		o.Adopt = &b
+	}
+	if v := value("pr-comment"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("pr-comment must be true or false, got %q", v))
+		}
+		o.PRComment = &b
 	}
 	if len(errs) > 0 {
 		return Options{}, usagef("%s", strings.Join(errs, "; "))
@@ -261,6 +283,11 @@ func (o Options) Validate() error {
 	if o.MaxAssignees != nil && (*o.MaxAssignees < 0 || *o.MaxAssignees > 10) {
 		errs = append(errs, "max-assignees must be between 0 and 10")
 	}
+	switch o.FailOn {
+	case "", "never", "new", "any":
+	default:
+		errs = append(errs, fmt.Sprintf("fail-on must be never, new or any, got %q", o.FailOn))
+	}
 	if len(errs) > 0 {
 		return usagef("%s", strings.Join(errs, "; "))
 	}
@@ -286,6 +313,15 @@ func (o Options) apply(c config.Config) config.Config {
 	}
 	if o.Adopt != nil {
 		c.Adopt = *o.Adopt
+	}
+	if o.QuarantineLabel != "" {
+		c.QuarantineLabel = o.QuarantineLabel
+	}
+	if o.FailOn != "" {
+		c.FailOn = o.FailOn
+	}
+	if o.PRComment != nil {
+		c.PRComment = *o.PRComment
 	}
 	return c
 }
@@ -320,4 +356,8 @@ var usage = map[string]string{
 	"comment-interval":     "least time between routine comments on an issue (default 24h)",
 	"reopen-window":        "how long after closing a failure reopens an issue (default 30d)",
 	"adopt":                "take over the one open issue people filed about a failing test instead of filing another (default true)",
+	"quarantine-label":     "the label that quarantines the test of a flake-triage issue (default flake-triage/quarantine)",
+	"fail-on":              "never, new (exit 1 when a failure is new or broken) or any (exit 1 when any test failed every attempt) (default never)",
+	"pr-comment":           "on pull request runs, keep one comment on the pull request listing its failures (default false)",
+	"job-key":              "tells apart jobs of one run that share a job id (matrix legs), e.g. ${{ toJSON(matrix) }}",
 }

@@ -43,6 +43,10 @@ type run struct {
 	locs []locate.Result
 	own  *owners.Resolver
 	res  triage.Result
+	// past is the workflow run that --from-run triages, nil otherwise.
+	past *artifact.Run
+	// issues are the tracker's issues as the track stage read them.
+	issues []plan.Issue
 	// failed is set when a write failed: the exit code is then 1.
 	failed bool
 	// problems are met before the result exists (event, artifacts).
@@ -111,6 +115,7 @@ func (t *run) readReports(ctx context.Context) error {
 		return fmt.Errorf("from-run: %w", err)
 	}
 	t.problems = append(t.problems, fetched.Problems...)
+	t.past = &fetched.Run
 	t.info = pastRun(t.info, fetched.Run)
 	t.where.SHA, t.where.RunURL = t.info.SHA, t.info.URL
 	patterns := t.o.Reports
@@ -186,7 +191,8 @@ func (t *run) track(ctx context.Context) error {
 		ran, passed := set.Outcome(suite, classname, name)
 		return ran && passed
 	}
-	problems, failed := track(ctx, &t.res, t.o, t.cfg, t.info, t.env, t.client)
+	issues, problems, failed := track(ctx, &t.res, t.o, t.cfg, t.info, t.env, t.client)
+	t.issues = issues
 	t.res.Errors = append(t.res.Errors, problems...)
 	t.failed = t.failed || failed
 	return nil
@@ -209,6 +215,9 @@ func (t *run) checkRun(ctx context.Context) error {
 func (t *run) finish() (int, error) {
 	code := ExitOK
 	if t.failed {
+		code = ExitFailed
+	}
+	if t.decideFailOn() {
 		code = ExitFailed
 	}
 	if t.o.FailOnReportError {

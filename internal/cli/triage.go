@@ -87,7 +87,9 @@ func triageRepo(ctx context.Context, o Options, r repo, env Env) (int, error) {
 		{"resolve owners", t.resolveOwners},
 		{"correlate logs", t.correlate},
 		{"plan and file issues", t.track},
+		{"quarantine", t.quarantine},
 		{"check run", t.checkRun},
+		{"pull request comment", t.prComment},
 	}
 	for _, s := range stages {
 		if err := s.do(ctx); err != nil {

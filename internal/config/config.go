@@ -59,6 +59,15 @@ type Config struct {
 	// Adopt lets the tool take over the one open issue people filed about
 	// a test before it tracked it, instead of filing a second one.
 	Adopt bool `yaml:"adopt"`
+	// QuarantineLabel on an issue of the tool quarantines its test
+	// (docs/quarantine.md).
+	QuarantineLabel string `yaml:"quarantine-label"`
+	// FailOn decides the exit code from the findings: "never", "new"
+	// (a failure whose verdict is new or broken) or "any" (any test that
+	// failed every attempt).
+	FailOn string `yaml:"fail-on"`
+	// PRComment keeps one comment on a pull request listing its failures.
+	PRComment bool `yaml:"pr-comment"`
 }
 
 // Labels configures the labels of new issues.
@@ -108,6 +117,8 @@ func Default() Config {
 		Owners:          Owners{Source: "auto"},
 		Rotation:        Rotation{Period: Duration(7 * 24 * time.Hour)},
 		Adopt:           true,
+		QuarantineLabel: "flake-triage/quarantine",
+		FailOn:          "never",
 	}
 }
 
@@ -167,6 +178,14 @@ func (c Config) Validate() error {
 	}
 	if len(c.Rotation.Members) > 0 && time.Time(c.Rotation.Start).IsZero() {
 		errs = append(errs, fmt.Errorf("rotation.start is required when rotation.members is set"))
+	}
+	switch c.FailOn {
+	case "never", "new", "any":
+	default:
+		errs = append(errs, fmt.Errorf("fail-on must be never, new or any, got %q", c.FailOn))
+	}
+	if strings.TrimSpace(c.QuarantineLabel) == "" {
+		errs = append(errs, fmt.Errorf("quarantine-label must not be empty"))
 	}
 	return errors.Join(errs...)
 }

@@ -41,6 +41,9 @@ type Issue struct {
 	UpdatedAt   time.Time
 	ClosedAt    time.Time
 	Comments    []string
+	// commentIDs are the ids of Comments, in order; comments added by a
+	// test get theirs when first listed.
+	commentIDs []int64
 }
 
 // A Request is one request the fake received.
@@ -111,6 +114,7 @@ type Server struct {
 	runs           map[int64]*run
 	blobs          map[int64]Artifact
 	checks         []CheckRun
+	nextComment    int64
 }
 
 // New starts a fake for owner/repo that accepts token (any when ""). It
@@ -195,6 +199,7 @@ func clone(is *Issue) Issue {
 	c.Labels = append([]string(nil), is.Labels...)
 	c.Assignees = append([]string(nil), is.Assignees...)
 	c.Comments = append([]string(nil), is.Comments...)
+	c.commentIDs = append([]int64(nil), is.commentIDs...)
 	return c
 }
 
@@ -468,6 +473,8 @@ func (s *Server) route(r *http.Request, segs []string, raw []byte) reply {
 			return reply{status: 204}
 		}
 		return reply{status: 404, body: msg("Not Found")}
+	case rest[0] == "issues" && len(rest) == 3 && rest[1] == "comments":
+		return s.comment(m, rest[2], raw)
 	case rest[0] == "issues" && len(rest) >= 2:
 		n, err := strconv.Atoi(rest[1])
 		is := s.issues[n]
@@ -489,11 +496,14 @@ func (s *Server) route(r *http.Request, segs []string, raw []byte) reply {
 			if len(*c.Body) > 65536 {
 				return invalid("IssueComment", "body", "custom", "body is too long (maximum is 65536 characters)")
 			}
+			s.commentIDs(is)
 			is.Comments = append(is.Comments, *c.Body)
+			s.nextComment++
+			is.commentIDs = append(is.commentIDs, s.nextComment)
 			is.UpdatedAt = s.now()
-			return reply{status: 201, body: map[string]any{"id": n*1000 + len(is.Comments), "node_id": "IC_x", "body": *c.Body,
-				"url": s.api("issues/comments/%d", n*1000+len(is.Comments)), "html_url": s.html("issues/%d#issuecomment-%d", n, n*1000+len(is.Comments)),
-				"issue_url": s.api("issues/%d", n), "user": user("github-actions[bot]"), "created_at": s.now().UTC(), "updated_at": s.now().UTC(), "author_association": "NONE"}}
+			return reply{status: 201, body: s.commentJSON(is, len(is.Comments)-1)}
+		case len(rest) == 3 && rest[2] == "comments" && m == "GET":
+			return s.listComments(r, is)
 		case len(rest) == 3 && rest[2] == "labels" && m == "POST":
 			var body struct {
 				Labels []string `json:"labels"`

@@ -14,6 +14,7 @@ import (
 
 	"github.com/flake-triage/flake-triage/internal/issue"
 	"github.com/flake-triage/flake-triage/internal/plan"
+	"github.com/flake-triage/flake-triage/internal/triage"
 )
 
 // DefaultLabel is the label that quarantines a test when the settings
@@ -24,20 +25,11 @@ const DefaultLabel = "flake-triage/quarantine"
 // issue's state block records it. It is the JSON of `flake-triage
 // quarantined`, of the result's quarantined list and of the quarantined
 // output.
-type Test struct {
-	Number int      `json:"number"`
-	URL    string   `json:"url"`
-	ID     string   `json:"id"`
-	Test   Identity `json:"test"`
-}
+type Test = triage.Quarantined
 
 // An Identity names a test as its report did: name, classname and
 // innermost suite.
-type Identity struct {
-	Name      string `json:"name"`
-	Classname string `json:"classname"`
-	Suite     string `json:"suite"`
-}
+type Identity = triage.TestIdentity
 
 // Labelled reports whether an issue carries the quarantine label (as
 // GitHub compares label names: without regard to case).

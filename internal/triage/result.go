@@ -18,6 +18,26 @@ type Result struct {
 	// runs. Empty outside file mode and dry runs of it.
 	Passed []Passed `json:"passed"`
 	Errors []string `json:"errors"`
+	// Quarantined are the tests people quarantined (the quarantine label
+	// on their open issues), as `flake-triage quarantined` lists them;
+	// empty when the issues were not read.
+	Quarantined []Quarantined `json:"quarantined"`
+}
+
+// A Quarantined is a quarantined test: its issue and the test's identity
+// as the issue's state block records it.
+type Quarantined struct {
+	Number int          `json:"number"`
+	URL    string       `json:"url"`
+	ID     string       `json:"id"`
+	Test   TestIdentity `json:"test"`
+}
+
+// A TestIdentity names a test as its report did.
+type TestIdentity struct {
+	Name      string `json:"name"`
+	Classname string `json:"classname"`
+	Suite     string `json:"suite"`
 }
 
 // Passed is a tracked test that passed in this run, and what happens (or
