@@ -155,15 +155,17 @@ func correlatedLines(findings []triage.Finding) string {
 		if c.Source != nil {
 			src = c.Source.Path + ":" + strconv.Itoa(c.Source.Line)
 		}
-		if src == "" {
-			src = "unknown source"
-		}
 		more := ""
 		if n := len(f.Correlated) - 1; n > 0 {
 			more = fmt.Sprintf(" (and %d more %s)", n, plural(n, "source", "sources"))
 		}
-		fmt.Fprintf(&b, "- %s: %d× `%s` in `%s`%s: %s\n", markdownCell(truncateUTF8(testTitle(f.Test), 200)), c.Count,
-			codeSpan(src), codeSpan(c.Log), more, markdownCell(truncateUTF8(c.Sample, 200)))
+		where := "`" + codeSpan(src) + "` in `" + codeSpan(c.Log) + "`"
+		if src == "" {
+			// The lines named no caller, or one outside the repository.
+			where = "in `" + codeSpan(c.Log) + "`, no repository source"
+		}
+		fmt.Fprintf(&b, "- %s: %d× %s%s: %s\n", markdownCell(truncateUTF8(testTitle(f.Test), 200)), c.Count,
+			where, more, markdownCell(truncateUTF8(c.Sample, 200)))
 	}
 	return b.String()
 }

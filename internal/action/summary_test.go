@@ -24,3 +24,17 @@ func TestSummaryListsCorrelatedLogErrors(t *testing.T) {
 		t.Errorf("summary pings a login quoted from a log:\n%s", got)
 	}
 }
+
+// TestSummaryLogGroupWithoutSource: a group with no repository source is
+// said to have none, not shown as an empty code span.
+func TestSummaryLogGroupWithoutSource(t *testing.T) {
+	r := triage.Result{Mode: "file", Findings: []triage.Finding{{
+		Kind: "failure", Test: triage.Test{Name: "TestMachine"},
+		Correlated: []triage.Correlated{{Log: "logs/capi.log", Count: 2, Sample: "leader election lost"}},
+	}}}
+	got := Summary(r, SummaryRun{}, 0)
+	want := "- TestMachine: 2× in `logs/capi.log`, no repository source: leader election lost\n"
+	if !strings.Contains(got, want) {
+		t.Errorf("summary lacks %q:\n%s", want, got)
+	}
+}

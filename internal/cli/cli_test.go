@@ -493,7 +493,7 @@ func TestLogsCorrelated(t *testing.T) {
 		Candidates: []string{},
 		Count:      2,
 		First:      "2026-11-27T14:55:10Z",
-		Last:       "2026-11-27T14:55:19Z",
+		Last:       "2026-11-27T14:55:19.5Z",
 		Owners: triage.Owners{
 			Approvers: []string{"alice-admin", "bob-maint", "carol-maint", "judy-ctrl"},
 			Reviewers: []string{"bob-maint", "carol-maint", "dave-rev", "erin-rev", "judy-ctrl", "kevin-ctrl"},
@@ -649,6 +649,25 @@ func TestReportsOutsideTheRepository(t *testing.T) {
 	if len(res.Findings) != 4 || res.Findings[0].Location == nil || res.Findings[0].Location.Path != "test/e2e/quick_start_test.go" {
 		t.Errorf("findings from a report outside the repository: %+v", res.Findings)
 	}
+	// The report is shown where it is: an absolute path keeps its "/".
+	want := filepath.ToSlash(filepath.Join(elsewhere, "junit-e2e.xml"))
+	if len(res.Reports.Files) != 1 || res.Reports.Files[0].Path != want {
+		t.Errorf("reports.files %+v, want one at %s", res.Reports.Files, want)
+	}
+	for _, f := range res.Findings {
+		if f.Test.Report != want {
+			t.Errorf("%s: test.report %q, want %q", f.Test.Name, f.Test.Report, want)
+		}
+	}
+	code, stdout, _ = runCLI(t, nil, "triage", "--dry-run", "--repo-root", dir, "--reports", filepath.Join(elsewhere, "none-*.xml"), "--json", "-")
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	if code != ExitOK || !slices.ContainsFunc(res.Errors, func(e string) bool {
+		return strings.Contains(e, `"`+filepath.ToSlash(filepath.Join(elsewhere, "none-*.xml"))+`"`)
+	}) {
+		t.Errorf("exit %d, errors %q: want the unmatched glob shown as given", code, res.Errors)
+	}
 	code, _, stderr = runCLI(t, nil, "triage", "--dry-run", "--repo-root", dir, "--reports", "reports/*.xml", "--reports", filepath.Join(elsewhere, "*.xml"))
 	if code != ExitUsage || !strings.Contains(stderr, "give one kind") {
 		t.Errorf("mixed globs: exit %d, stderr %q; want exit 2", code, stderr)
@@ -745,5 +764,38 @@ func TestVersion(t *testing.T) {
 	code, stdout, _ := runCLI(t, nil, "version")
 	if code != ExitOK || stdout != "flake-triage test\n" {
 		t.Errorf("version: exit %d, %q", code, stdout)
+	}
+}
+
+// TestPlanMessagesSayWhatFailed reads the readable plan of the sample, its
+// reports read all together and one at a time: every message line says
+// what failed in the failure's own words, never a runner's framing.
+func TestPlanMessagesSayWhatFailed(t *testing.T) {
+	dir := extractSample(t)
+	for _, glob := range []string{"reports/*.xml", "reports/gotestsum-unit.xml", "reports/ginkgo-e2e.xml", "reports/go-junit-report-unit.xml"} {
+		code, stdout, stderr := runCLI(t, nil, "triage", "--dry-run", "--repo-root", dir, "--reports", glob)
+		if code != ExitOK {
+			t.Fatalf("%s: exit %d, stderr:\n%s", glob, code, stderr)
+		}
+		n := 0
+		for _, line := range strings.Split(stdout, "\n") {
+			msg, ok := strings.CutPrefix(strings.TrimSpace(line), "message:")
+			if !ok {
+				continue
+			}
+			n++
+			msg = strings.TrimSpace(msg)
+			for _, bad := range []string{"=== RUN", "--- FAIL", "[FAILED]", "[PANICKED]", "In [It] at:"} {
+				if strings.HasPrefix(msg, bad) {
+					t.Errorf("%s: message line starts with %q: %s", glob, bad, msg)
+				}
+			}
+			if msg == "Failed" || msg == "Expected" {
+				t.Errorf("%s: message line says nothing: %s", glob, msg)
+			}
+		}
+		if n == 0 {
+			t.Errorf("%s: no message line in the plan:\n%s", glob, stdout)
+		}
 	}
 }

@@ -230,7 +230,8 @@ func readReports(r repo, patterns []string) (*report.Set, error) {
 	case len(abs) == 0:
 		return report.Read(r.fsys, rel), nil
 	case len(rel) == 0:
-		return report.Read(os.DirFS("/"), abs), nil
+		// Read from the root, shown with the "/" the globs were given with.
+		return report.ReadUnder(os.DirFS("/"), "/", abs), nil
 	default:
 		return nil, usagef("reports: mix of globs inside the repository and absolute globs outside it (%s); give one kind", strings.Join(abs, ", "))
 	}

@@ -2,9 +2,12 @@ package fakegithub
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // commentIDs gives the comments that a test stored on is (Issue.Comments)
@@ -56,10 +59,24 @@ func (s *Server) listComments(r *http.Request, is *Issue) reply {
 	for i := lo; i < hi; i++ {
 		body = append(body, s.commentJSON(is, i))
 	}
-	h := map[string]string{}
+	link := func(p int, rel string) string {
+		q2 := url.Values{}
+		for k, v := range q {
+			q2[k] = v
+		}
+		q2.Set("page", strconv.Itoa(p))
+		return fmt.Sprintf(`<%s?%s>; rel="%s"`, s.api("issues/%d/comments", is.Number), q2.Encode(), rel)
+	}
+	var links []string
 	if page < last {
-		h["Link"] = `<` + s.api("issues/%d/comments?per_page=%d&page=%d", is.Number, per, page+1) + `>; rel="next", <` +
-			s.api("issues/%d/comments?per_page=%d&page=%d", is.Number, per, last) + `>; rel="last"`
+		links = append(links, link(page+1, "next"), link(last, "last"))
+	}
+	if page > 1 {
+		links = append(links, link(1, "first"), link(page-1, "prev"))
+	}
+	h := map[string]string{}
+	if len(links) > 0 {
+		h["Link"] = strings.Join(links, ", ")
 	}
 	return reply{status: 200, header: h, body: body}
 }

@@ -118,8 +118,24 @@ func validate(r *http.Request, path string, segs []string, body []byte) error {
 	if doc == nil {
 		return nil
 	}
+	// Exact templates first, then those whose last parameter takes the
+	// remaining segments.
+	for _, greedy := range []bool{false, true} {
+		if found, err := validateWith(r, routes, doc, segs, body, greedy); found {
+			return err
+		}
+	}
+	return fmt.Errorf("no operation %s %s in the description", r.Method, path)
+}
+
+// validateWith validates against the first template of routes that
+// matches segs and has the method; found is false when none does.
+func validateWith(r *http.Request, routes []route, doc *openapi3.T, segs []string, body []byte, greedy bool) (found bool, err error) {
 	for _, rt := range routes {
 		params, ok := rt.match(segs)
+		if greedy {
+			params, ok = rt.matchRest(segs)
+		}
 		if !ok {
 			continue
 		}
@@ -136,11 +152,11 @@ func validate(r *http.Request, path string, segs []string, body []byte) error {
 			Options:    &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true},
 		}
 		if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil {
-			return fmt.Errorf("%s %s: %w", r.Method, rt.path, err)
+			return true, fmt.Errorf("%s %s: %w", r.Method, rt.path, err)
 		}
-		return nil
+		return true, nil
 	}
-	return fmt.Errorf("no operation %s %s in the description", r.Method, path)
+	return false, nil
 }
 
 // match matches the unescaped path segments (a label name may hold "/",
@@ -158,4 +174,18 @@ func (rt route) match(segs []string) (map[string]string, bool) {
 		}
 	}
 	return params, true
+}
+
+// matchRest matches templates whose last parameter is a reference or a
+// file path, which may hold slashes that go-github does not escape
+// (git/ref/heads/main, contents/a/b.go): the parameter takes every
+// remaining segment.
+func (rt route) matchRest(segs []string) (map[string]string, bool) {
+	n := len(rt.segs)
+	last := rt.segs[n-1]
+	if len(segs) <= n || (last != "{ref}" && last != "{path}") {
+		return nil, false
+	}
+	params, ok := rt.match(append(segs[:n-1:n-1], strings.Join(segs[n-1:], "/")))
+	return params, ok
 }

@@ -6,6 +6,47 @@
 // limits with Retry-After, slow responses), logs every request and, when
 // GitHub's OpenAPI description is found, validates every request against
 // it.
+//
+// The fake also keeps a Git repository, for a ledger kept on a branch and
+// for the history behind suspects and experts:
+//
+//   - The Git database (https://docs.github.com/rest/git): blobs (utf-8
+//     or base64 in; base64 in 60-character lines, or the raw media type,
+//     out); trees (base_tree, paths with slashes that make nested trees,
+//     "sha": null to delete a file — refused with 422 for a path that is
+//     not a file of the base tree, as GitHub does —, ?recursive=1);
+//     commits; and references: GET git/ref/{ref} (404 when absent), GET
+//     git/matching-refs/{ref}, POST git/refs (422 "Reference already
+//     exists"), PATCH git/refs/{ref} (without force only a fast-forward,
+//     else 422 "Update is not a fast forward") and DELETE. Objects have
+//     the SHA-1 names git gives them (a test checks them against the git
+//     binary), and every request runs under one lock, so a ref update is
+//     an atomic compare-and-swap however many writers race.
+//   - Seeded history: Seed adds commits by a login on a date touching
+//     files on a branch ("commit X by alice touched a/b.go on day D").
+//   - The history endpoints: GET commits (sha, path — a file or a
+//     directory —, author, committer, since, until, per_page and page
+//     with Link headers), GET commits/{ref} (with files and stats), GET
+//     compare/{base}...{head} (oldest first, ahead/behind/diverged, the
+//     files since the merge base, html_url; 404 for an unknown ref or
+//     unrelated histories), GET branches/{branch} and GET
+//     contents/{path}?ref= (a file, a directory, or raw bytes; a file
+//     over 1 MB comes with encoding "none" and no content, as on GitHub;
+//     a file's download_url is served too). The default branch is main
+//     unless SetDefaultBranch says otherwise.
+//   - Faults: RaceRef makes the next PATCHes of a ref lose to another
+//     writer who lands a commit first. ForcePush moves a branch and makes
+//     the commits it dropped unknown, and Unreachable makes one commit
+//     unknown, as after a force push and garbage collection (404; GET
+//     commits/{sha} answers 422 "No commit found for SHA", as GitHub
+//     does). ForbidContentsWrite answers 403 to every Git database write,
+//     as for a token without contents: write. EmptyRepository answers 409
+//     "Git Repository is empty." until a branch exists. Fail and
+//     SecondaryRateLimit work on these paths as on the others (Path
+//     "/git/refs/heads/x", "/compare/a...b", "/commits"); a Landed fault
+//     on a ref update moves the ref and loses the answer.
+//
+// Ref, Files, Log and Commits read the repository back for assertions.
 package fakegithub
 
 import (
@@ -115,6 +156,9 @@ type Server struct {
 	blobs          map[int64]Artifact
 	checks         []CheckRun
 	nextComment    int64
+	git            *gitDB
+	// deleted are the numbers of deleted issues: they answer 410 Gone.
+	deleted map[int]bool
 }
 
 // New starts a fake for owner/repo that accepts token (any when ""). It
@@ -223,6 +267,18 @@ func (s *Server) HasLabel(name string) bool {
 // without the permission.
 func (s *Server) ForbidLabelCreation() { s.mu.Lock(); s.labelForbidden = true; s.mu.Unlock() }
 
+// DeleteIssue deletes issue n as a repository admin does: it leaves the
+// listings, and its endpoints answer 410 Gone, "This issue was deleted".
+func (s *Server) DeleteIssue(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.issues, n)
+	if s.deleted == nil {
+		s.deleted = map[int]bool{}
+	}
+	s.deleted[n] = true
+}
+
 // DisableIssues makes every issue endpoint answer 410 Gone.
 func (s *Server) DisableIssues() { s.mu.Lock(); s.issuesDisabled = true; s.mu.Unlock() }
 
@@ -261,6 +317,10 @@ func (s *Server) Heal() {
 	defer s.mu.Unlock()
 	s.faults, s.issuesDisabled, s.labelForbidden = nil, false, false
 	clear(s.rejected)
+	if s.git != nil {
+		s.git.forbidden = false
+		clear(s.git.races)
+	}
 }
 
 // SecondaryRateLimit makes the next times requests matching method and
@@ -331,6 +391,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	esc := r.URL.EscapedPath()
 	if strings.HasPrefix(esc, blobPath) {
 		s.serveBlob(w, r)
+		return
+	}
+	if strings.HasPrefix(esc, s.rawPrefix()) {
+		s.serveRaw(w, r)
 		return
 	}
 	if !strings.HasPrefix(esc, BasePath) {
@@ -423,6 +487,9 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, raw []byte, rep r
 	s.mu.Unlock()
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
+	if _, ok := rep.body.(rawBody); ok {
+		h.Set("Content-Type", "application/vnd.github.raw")
+	}
 	h.Set("X-RateLimit-Limit", "5000")
 	h.Set("X-RateLimit-Remaining", "4999")
 	h.Set("X-RateLimit-Reset", strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10))
@@ -431,7 +498,9 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, raw []byte, rep r
 		h.Set(k, v)
 	}
 	w.WriteHeader(rep.status)
-	if rep.body != nil && rep.status != http.StatusNoContent {
+	if b, ok := rep.body.(rawBody); ok {
+		_, _ = w.Write(b)
+	} else if rep.body != nil && rep.status != http.StatusNoContent {
 		_ = json.NewEncoder(w).Encode(rep.body)
 	}
 }
@@ -451,6 +520,9 @@ func (s *Server) route(r *http.Request, segs []string, raw []byte) reply {
 	rest := segs[3:]
 	m := r.Method
 	if rep, ok := s.routeActions(r, rest, raw); ok {
+		return rep
+	}
+	if rep, ok := s.routeGit(r, rest, raw); ok {
 		return rep
 	}
 	if s.issuesDisabled && rest[0] == "issues" {
@@ -478,6 +550,9 @@ func (s *Server) route(r *http.Request, segs []string, raw []byte) reply {
 	case rest[0] == "issues" && len(rest) >= 2:
 		n, err := strconv.Atoi(rest[1])
 		is := s.issues[n]
+		if err == nil && s.deleted[n] {
+			return reply{status: 410, body: msg("This issue was deleted")}
+		}
 		if err != nil || is == nil {
 			return reply{status: 404, body: msg("Not Found")}
 		}

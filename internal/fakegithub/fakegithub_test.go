@@ -199,3 +199,43 @@ func TestFaultLandedWritesThenFails(t *testing.T) {
 		t.Errorf("%d issues after a landed write, want 1", n)
 	}
 }
+
+func TestDeletedIssueAnswersGone(t *testing.T) {
+	s := New(t, "o", "r", "tok")
+	n := s.AddIssue(Issue{Title: "t"})
+	s.DeleteIssue(n)
+	for _, req := range []struct{ method, path, body string }{
+		{"GET", "repos/o/r/issues/1", ""},
+		{"PATCH", "repos/o/r/issues/1", `{"body":"x"}`},
+		{"POST", "repos/o/r/issues/1/comments", `{"body":"x"}`},
+	} {
+		resp, body := do(t, s, req.method, req.path, req.body)
+		if resp.StatusCode != 410 || !strings.Contains(body, "This issue was deleted") {
+			t.Errorf("%s %s: %s %s, want 410 This issue was deleted", req.method, req.path, resp.Status, body)
+		}
+	}
+	if resp, body := do(t, s, "GET", "repos/o/r/issues?state=all", ""); resp.StatusCode != 200 || strings.TrimSpace(body) != "[]" {
+		t.Errorf("list after delete: %s %s", resp.Status, body)
+	}
+}
+
+func TestListComments(t *testing.T) {
+	s := New(t, "o", "r", "tok")
+	n := s.AddIssue(Issue{Title: "t"})
+	for i := 0; i < 3; i++ {
+		if resp, _ := do(t, s, "POST", fmt.Sprintf("repos/o/r/issues/%d/comments", n), fmt.Sprintf(`{"body":"c%d"}`, i)); resp.StatusCode != 201 {
+			t.Fatalf("comment: %s", resp.Status)
+		}
+	}
+	resp, body := do(t, s, "GET", "repos/o/r/issues/1/comments?per_page=2&page=2", "")
+	var got []struct {
+		ID   int    `json:"id"`
+		Body string `json:"body"`
+	}
+	if err := json.Unmarshal([]byte(body), &got); err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 200 || len(got) != 1 || got[0].Body != "c2" || !strings.Contains(resp.Header.Get("Link"), `rel="first"`) {
+		t.Errorf("page 2: %s %+v, Link %q", resp.Status, got, resp.Header.Get("Link"))
+	}
+}

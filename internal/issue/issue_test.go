@@ -318,6 +318,7 @@ func TestRenderAroundTheFailure(t *testing.T) {
 			Count: 3, First: "2026-11-17T11:41:02Z", Last: "2026-11-17T11:42:05Z", Sample: "\"Reconciler error\" err=\"x\" cc @everyone #9 `|` <b>",
 			Owners: triage.Owners{Approvers: []string{"judy"}}},
 		{Log: "logs/capi.log", Candidates: []string{"a/util.go", "b/util.go"}, Count: 1},
+		{Log: "logs/capi.log", Count: 1, Sample: "leader election lost"},
 	}
 	body := Render(DefaultHuman, Content{Finding: f, Server: "https://github.com", Repo: "o/r", SHA: "0123456789abcdef", State: State{ID: f.ID}.Add(occ(1, t0, "flake", "a"))})
 	for _, want := range []string{
@@ -325,6 +326,7 @@ func TestRenderAroundTheFailure(t *testing.T) {
 		"The test calls: `framework.UpgradeManagementClusterAndWait` in `test/framework/clusterctl_helpers.go`",
 		"| 3 | [`internal/controllers/machine/machine_controller.go:324`](https://github.com/o/r/blob/0123456789abcdef/internal/controllers/machine/machine_controller.go#L324) | `logs/capi.log` | 2026-11-17T11:41:02Z – 2026-11-17T11:42:05Z | `judy` |",
 		"| 1 | one of `a/util.go, b/util.go` |",
+		"| 1 | no repository source | `logs/capi.log` |",
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("body lacks %q:\n%s", want, body)

@@ -263,7 +263,8 @@ func (c Content) around(f triage.Finding) string {
 				fmt.Fprintf(&b, "\n_and %d more sources._\n", len(f.Correlated)-i)
 				break
 			}
-			src := "unknown"
+			// No source: the lines named no caller, or one outside the repository.
+			src := "no repository source"
 			if g.Source != nil {
 				src = c.link(*g.Source)
 			} else if len(g.Candidates) > 0 {
@@ -409,6 +410,21 @@ func CommentID(body string) string {
 		return ""
 	}
 	return id
+}
+
+// CommentMarker returns the signature that Comment put at the end of body
+// ("<!-- flake-triage:comment id=… run=… -->"), which names the test and
+// the run it was posted for, or "" for a comment the tool did not sign.
+func CommentMarker(body string) string {
+	i := strings.LastIndex(body, commentMark)
+	if i < 0 {
+		return ""
+	}
+	j := strings.Index(body[i:], markerSuffix)
+	if j < 0 {
+		return ""
+	}
+	return body[i : i+j+len(markerSuffix)]
 }
 
 // Excerpt quotes a failure text for a comment, bounded and neutralised.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -446,8 +447,8 @@ func (l *locator) testLocation(a junit.Test, frames []resolved) (*Location, []Re
 	if file != "" {
 		if p := l.resolveRef(file); p != "" {
 			if n, err := strconv.Atoi(a.Properties["line"]); err == nil && n >= 0 {
-				if zeroBasedLines(t) {
-					n++
+				if path.Ext(p) == ".py" {
+					n = pythonLine(ix.lines(p), t.Name, n, zeroBasedLines(t))
 				}
 				if n > 0 {
 					return &Location{Path: p, Line: n}, ix.referencesAt(p, n, false)
@@ -687,6 +688,48 @@ func (ix *Index) lines(p string) []string {
 	return ls
 }
 
+// pythonLine returns the 1-based declaration line of the Python test
+// name from a report's line attribute n. pytest writes its 0-based line
+// (xunit1 family), whatever junit_suite_name calls the suite, so that the
+// declaration is n + 1; unittest-xml-reporting writes a 1-based line. The
+// source decides: the line that starts the test's declaration (its def,
+// or the first decorator above it) wins; when it does not tell, a suite
+// named "pytest" (pytest's default name) means 0-based.
+func pythonLine(lines []string, name string, n int, pytest bool) int {
+	here, next := pythonDeclAt(lines, name, n), pythonDeclAt(lines, name, n+1)
+	switch {
+	case next && !here:
+		return n + 1
+	case here && !next:
+		return n
+	case pytest:
+		return n + 1
+	}
+	return n
+}
+
+// pythonDeclAt reports whether the 1-based line k of a Python file starts
+// the declaration of the test name: "def name(" (or "async def"), or a
+// decorator whose following decorators lead to it.
+func pythonDeclAt(lines []string, name string, k int) bool {
+	if i := strings.IndexByte(name, '['); i > 0 {
+		name = name[:i]
+	}
+	if name == "" || k < 1 {
+		return false
+	}
+	for i := k - 1; i < len(lines); i++ {
+		s := strings.TrimPrefix(strings.TrimLeft(lines[i], " \t"), "async ")
+		if rest, ok := strings.CutPrefix(s, "def "+name); ok {
+			return strings.HasPrefix(strings.TrimLeft(rest, " "), "(")
+		}
+		if !strings.HasPrefix(s, "@") && !(i > k-1 && (s == "" || strings.HasPrefix(s, "#") || strings.HasPrefix(s, ")") || strings.HasPrefix(lines[i], " "))) {
+			return false
+		}
+	}
+	return false
+}
+
 // pythonDecl finds `def name(` (pytest strips parameters "[...]" from
 // the function name).
 func pythonDecl(lines []string, name string) int {
@@ -758,7 +801,101 @@ func jsDecl(lines []string, name, classname string) int {
 			}
 		}
 	}
+	if best == 0 {
+		best = jsEachDecl(lines, name, classname)
+	}
 	return best
+}
+
+// jsEachDecl finds the test.each / it.each (or describe.each) call that
+// declared the test name: the report holds the case's title with the
+// table's values substituted ("add(1, 2) -> 3"), the source the template
+// after the table ("])('add(%i, %i) -> %i', fn)", "`('returns $expected',
+// fn)"). It returns the 1-based line of the .each call, 0 when none
+// matches.
+func jsEachDecl(lines []string, name, classname string) int {
+	for i, s := range lines {
+		for _, open := range [...]string{")(", "`("} {
+			for from := 0; ; {
+				j := strings.Index(s[from:], open)
+				if j < 0 {
+					break
+				}
+				from += j + len(open)
+				rest := strings.TrimLeft(s[from:], " ")
+				if rest == "" || !strings.ContainsRune("'\"`", rune(rest[0])) {
+					continue
+				}
+				end := strings.IndexByte(rest[1:], rest[0])
+				if end < 0 {
+					continue
+				}
+				re := jsEachTitle(rest[1 : 1+end])
+				if re == nil || !re.MatchString(name) && !re.MatchString(classname) {
+					continue
+				}
+				// The .each call is on this line or opens the table above.
+				for k := i; k >= 0 && k > i-200; k-- {
+					if strings.Contains(lines[k], ".each(") || strings.Contains(lines[k], ".each`") {
+						return k + 1
+					}
+				}
+				return i + 1
+			}
+		}
+	}
+	return 0
+}
+
+// jsEachTitle compiles a Jest each title template into a pattern of the
+// names it gives, with or without the describe titles before it: %s, %d,
+// %i, %f, %j, %o, %p and $variable stand for a value, %# and %$ for the
+// case's index, %% for a percent sign. It returns nil for a title
+// without placeholders.
+func jsEachTitle(title string) *regexp.Regexp {
+	var b strings.Builder
+	b.WriteString(`^(?:.* )?`)
+	placeholders := 0
+	for i := 0; i < len(title); i++ {
+		c := title[i]
+		switch {
+		case c == '%' && i+1 < len(title) && strings.IndexByte("sdifjop", title[i+1]) >= 0:
+			b.WriteString(`.*?`)
+			placeholders++
+			i++
+		case c == '%' && i+1 < len(title) && (title[i+1] == '#' || title[i+1] == '$'):
+			b.WriteString(`\d+`)
+			placeholders++
+			i++
+		case c == '%' && i+1 < len(title) && title[i+1] == '%':
+			b.WriteString("%")
+			i++
+		case c == '$' && i+1 < len(title) && (isLetter(title[i+1]) || title[i+1] == '_'):
+			j := i + 1
+			for j < len(title) && (isLetter(title[j]) || title[j] == '_' || title[j] == '.' || '0' <= title[j] && title[j] <= '9') {
+				j++
+			}
+			b.WriteString(`.*?`)
+			placeholders++
+			i = j - 1
+		default:
+			j := i + 1
+			for j < len(title) && title[j] != '%' && title[j] != '$' {
+				j++
+			}
+			b.WriteString(regexp.QuoteMeta(title[i:j]))
+			i = j - 1
+		}
+	}
+	if placeholders == 0 {
+		return nil
+	}
+	b.WriteString(`$`)
+	re, err := regexp.Compile(b.String())
+	if err != nil {
+		return nil
+	}
+	return re
 }
 
 // referencesAt returns the in-repo functions called by the test declared

@@ -6,6 +6,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -151,6 +152,11 @@ type Action struct {
 	// Pass is true for the update of an issue whose test has no finding
 	// because it passed on every attempt of the run (see Run.Passed).
 	Pass bool
+	// Alternates are the next most specific owners after Assignees, in
+	// order (the finding's mentioned users): when GitHub refuses to assign
+	// one of Assignees, the executor mentions that login instead and gives
+	// its slot to the first assignable alternate.
+	Alternates []string `json:",omitempty"`
 	// Candidates are the issues people filed that name the finding's test:
 	// the one adopted, or those a new issue links.
 	Candidates []adoption.Evidence `json:",omitempty"`
@@ -335,6 +341,11 @@ func decide(f triage.Finding, open, closed []parsedIssue, p Policy, run Run, mod
 	a.Labels = union([]string{p.KindLabels[f.Kind]}, f.Labels, f.Owners.Labels, p.ExtraLabels)
 	a.Assignees = union(f.Assignees)
 	a.MaxAssignees = p.MaxAssignees
+	for _, m := range f.Mentions {
+		if !strings.ContainsAny(m, "/@") && !slices.Contains(a.Assignees, m) { // users only: teams and e-mails are never assigned
+			a.Alternates = append(a.Alternates, m)
+		}
+	}
 	return a
 }
 

@@ -56,16 +56,19 @@ func Text(w io.Writer, r triage.Result) {
 		row("assign", list(f.Assignees))
 		row("mention", list(f.Mentions))
 		for _, c := range f.Correlated {
-			src := strings.Join(c.Candidates, " | ")
-			if c.Source != nil {
-				src = loc(c.Source)
+			at := " at " + strings.Join(c.Candidates, " | ")
+			switch {
+			case c.Source != nil:
+				at = " at " + loc(c.Source)
+			case len(c.Candidates) == 0:
+				// The lines named no caller, or one outside the repository.
+				at = ", no repository source"
 			}
-			row("log", fmt.Sprintf("%d× %s at %s (%s): %s", c.Count, c.Log, src, c.First, c.Sample))
+			row("log", fmt.Sprintf("%d× %s%s (%s): %s", c.Count, c.Log, at, c.First, c.Sample))
 		}
 		row("issue", issue(f.Issue))
 		if f.Message != "" {
-			first, _, _ := strings.Cut(f.Message, "\n")
-			row("message", first)
+			row("message", triage.Headline(f.Message))
 		}
 	}
 	if len(r.Passed) > 0 {

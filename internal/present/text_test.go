@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"flag"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -54,5 +55,31 @@ func TestTextGolden(t *testing.T) {
 	}
 	if diff := cmp.Diff(string(want), b.String()); diff != "" {
 		t.Errorf("Text (-want +got):\n%s", diff)
+	}
+}
+
+// TestTextLogGroupWithoutSource: log errors whose caller is not in the
+// repository (or printed none) are said to have no repository source,
+// not shown as an empty "at  (".
+func TestTextLogGroupWithoutSource(t *testing.T) {
+	r := triage.Result{Mode: "dry-run", Findings: []triage.Finding{{
+		Kind: "failure", Test: triage.Test{Name: "TestMachine"},
+		Correlated: []triage.Correlated{
+			{Log: "logs/capi.log", Count: 2, First: "2026-11-27T14:55:10Z", Sample: "leader election lost"},
+			{Log: "logs/capi.log", Candidates: []string{"a/x.go", "b/x.go"}, Count: 1, First: "2026-11-27T14:55:11Z", Sample: "boom"},
+		},
+	}}}
+	var b bytes.Buffer
+	Text(&b, r)
+	for _, want := range []string{
+		"log:       2× logs/capi.log, no repository source (2026-11-27T14:55:10Z): leader election lost\n",
+		"log:       1× logs/capi.log at a/x.go | b/x.go (2026-11-27T14:55:11Z): boom\n",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("plan lacks %q:\n%s", want, b.String())
+		}
+	}
+	if strings.Contains(b.String(), "at  (") {
+		t.Errorf("plan shows an empty source:\n%s", b.String())
 	}
 }

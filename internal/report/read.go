@@ -21,7 +21,13 @@ import (
 // inflated. A pattern that matches nothing, a bad pattern and an unreadable
 // file are noted in Errors; they never stop the reading of the others.
 // At most 16 failed attempts of one test are kept with their text.
-func Read(fsys fs.FS, patterns []string) *Set {
+func Read(fsys fs.FS, patterns []string) *Set { return ReadUnder(fsys, "", patterns) }
+
+// ReadUnder is Read for a file system mounted at root: the paths and globs
+// it shows (File.Path, Test.Report, Errors) are root followed by the
+// names in fsys. Absolute globs are read as relative globs of
+// os.DirFS("/") under the root "/", and shown as they were given.
+func ReadUnder(fsys fs.FS, root string, patterns []string) *Set {
 	c := NewCollector()
 	var include, exclude []string
 	for _, p := range patterns {
@@ -38,7 +44,7 @@ func Read(fsys fs.FS, patterns []string) *Set {
 	}
 	for _, pat := range append(include, exclude...) {
 		if !doublestar.ValidatePattern(pat) {
-			c.Warn(fmt.Sprintf("report pattern %q is not a valid glob", pat))
+			c.Warn(fmt.Sprintf("report pattern %q is not a valid glob", root+pat))
 		}
 	}
 	seen := map[string]bool{}
@@ -62,37 +68,39 @@ func Read(fsys fs.FS, patterns []string) *Set {
 			}
 			seen[name] = true
 			if d.Type()&fs.ModeSymlink != 0 {
-				c.Warn(fmt.Sprintf("skip report %q: it is a symbolic link, which is not followed", name))
+				c.Warn(fmt.Sprintf("skip report %q: it is a symbolic link, which is not followed", root+name))
 				return nil
 			}
-			c.addFile(fsys, name)
+			c.addFile(fsys, root, name)
 			return nil
 		}, doublestar.WithNoFollow())
 		if err != nil {
-			c.Warn(fmt.Sprintf("find reports %q: %v", pat, err))
+			c.Warn(fmt.Sprintf("find reports %q: %v", root+pat, err))
 			continue
 		}
 		if matched == 0 {
-			c.Warn(fmt.Sprintf("no report matches %q", pat))
+			c.Warn(fmt.Sprintf("no report matches %q", root+pat))
 		}
 	}
 	return c.Set()
 }
 
-func (c *Collector) addFile(fsys fs.FS, name string) {
+func (c *Collector) addFile(fsys fs.FS, root, name string) {
+	shown := root + path.Clean(name)
 	// Refuse what Lstat says is a link even when the walk's DirEntry did
 	// not (file systems that report links only through Lstat).
 	if fi, err := fs.Lstat(fsys, name); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
-		c.Warn(fmt.Sprintf("skip report %q: it is a symbolic link, which is not followed", name))
+		c.Warn(fmt.Sprintf("skip report %q: it is a symbolic link, which is not followed", shown))
 		return
 	}
 	f, err := fsys.Open(name)
 	if err != nil {
-		msg := fmt.Sprintf("open report %q: %v", name, err)
-		c.files = append(c.files, File{Path: path.Clean(name), Error: err.Error()})
-		c.Warn(msg)
+		// fs errors name the file as fsys knows it.
+		msg := strings.Replace(err.Error(), name, shown, 1)
+		c.files = append(c.files, File{Path: shown, Error: msg})
+		c.Warn(fmt.Sprintf("open report %q: %s", shown, msg))
 		return
 	}
 	defer f.Close()
-	c.Add(path.Clean(name), f) //nolint:errcheck // recorded in the Set
+	c.Add(shown, f) //nolint:errcheck // recorded in the Set
 }

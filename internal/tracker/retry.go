@@ -30,6 +30,20 @@ type retryTransport struct {
 
 const maxBackoff = 30 * time.Second
 
+type noResendKey struct{}
+
+// withoutResend marks the requests made with ctx as writes that must not
+// be sent again after an answer that may hide a write GitHub carried out
+// (a 5xx, a dropped connection, a try that timed out): the transport then
+// returns that answer, and the caller checks whether the write landed
+// before it tries again. Rate limits, which refuse the write, are still
+// waited out and retried.
+func withoutResend(ctx context.Context) context.Context {
+	return context.WithValue(ctx, noResendKey{}, true)
+}
+
+func noResend(ctx context.Context) bool { v, _ := ctx.Value(noResendKey{}).(bool); return v }
+
 func sleepCtx(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -75,6 +89,10 @@ func (rt *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return withCancel(resp, cancel), err
 		}
 		wait, retry := rt.delay(resp, err, backoff)
+		if retry && noResend(req.Context()) && (err != nil || resp.StatusCode >= 500) {
+			// The write may have landed: the caller looks before it resends.
+			retry = false
+		}
 		if !retry || try >= rt.maxTries || waited+wait > rt.maxWait {
 			return withCancel(resp, cancel), err
 		}

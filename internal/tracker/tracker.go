@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -36,6 +37,11 @@ type Client struct {
 	assignable map[string]bool // login (lower-case) -> assignable, checked once per run
 	labels     map[string]bool // label (lower-case) -> exists or was created
 	loadedAt   time.Time
+
+	// sleep and backoff pace the tries of writes the transport does not
+	// resend (comments).
+	sleep   func(context.Context, time.Duration) error
+	backoff time.Duration
 }
 
 // An Option adjusts a Client.
@@ -96,7 +102,7 @@ func New(httpClient *http.Client, apiURL, token, repo, userAgent string, opts ..
 	for _, o := range opts {
 		o(&cfg)
 	}
-	c := &Client{owner: owner, repo: name, assignable: map[string]bool{}, labels: map[string]bool{}}
+	c := &Client{owner: owner, repo: name, assignable: map[string]bool{}, labels: map[string]bool{}, sleep: cfg.sleep, backoff: cfg.backoff}
 	rt := &retryTransport{base: base, perTry: perTry, maxWait: cfg.maxWait, backoff: cfg.backoff, maxTries: cfg.tries, sleep: cfg.sleep, now: cfg.now}
 	hc.Transport = rt
 	gh := github.NewClient(hc)
@@ -236,6 +242,9 @@ type Result struct {
 	// Note tells what else happened (dropped assignees, duplicates closed).
 	Note string
 	Err  error
+	// Assignees are the logins a new issue was assigned, and Refused those
+	// GitHub would not assign, mentioned instead (nil but for a create).
+	Assignees, Refused []string
 }
 
 // Outcome is what Apply did: one result per action, plus warnings that
@@ -285,6 +294,10 @@ func (o Outcome) Fill(findings []triage.Finding, p plan.Plan) {
 			} else if r.Note != "" {
 				ti.Reason += "; " + r.Note
 			}
+			if r.Err == nil && r.Assignees != nil {
+				// The finding tells who was assigned and mentioned in fact.
+				findings[i] = remention(findings[i], r.Assignees, r.Refused)
+			}
 		}
 		findings[i].Issue = ti
 	}
@@ -324,12 +337,15 @@ func (c *Client) apply(ctx context.Context, a plan.Action, r Result, o *Outcome)
 	}
 	switch a.Kind {
 	case plan.Create, plan.Storm:
-		is, note, err := c.create(ctx, a, o)
+		is, as, err := c.create(ctx, a, o)
 		if err != nil {
 			r.Err = fmt.Errorf("create issue for %q: %w", a.FindingID, err)
 			return r
 		}
-		r.Number, r.URL, r.Note = is.GetNumber(), is.GetHTMLURL(), note
+		r.Number, r.URL, r.Note = is.GetNumber(), is.GetHTMLURL(), as.note
+		if a.Kind == plan.Create {
+			r.Assignees, r.Refused = as.assignees, as.refused
+		}
 		return r
 	}
 	// update or reopen
@@ -379,36 +395,93 @@ func (c *Client) apply(ctx context.Context, a plan.Action, r Result, o *Outcome)
 }
 
 // create wraps IssuesService.Create, with the labels made to exist and only
-// assignable assignees; a 422 naming one assignee drops that login and
-// tries again, so the issue is never lost to an assignee.
-func (c *Client) create(ctx context.Context, a plan.Action, o *Outcome) (*github.Issue, string, error) {
+// assignable assignees. A login GitHub will not assign (not assignable in
+// the repository, or named by a 422 on the create, which then drops it and
+// tries again, so that the issue is never lost to an assignee) is
+// @mentioned in the body instead, and its slot goes to the next most
+// specific owner that can be assigned (the action's alternates).
+func (c *Client) create(ctx context.Context, a plan.Action, o *Outcome) (*github.Issue, filed, error) {
 	labels := c.ensureLabels(ctx, a.Labels, o)
-	assignees := c.assignableOf(ctx, a.Assignees, o)
-	if a.MaxAssignees > 0 && len(assignees) > a.MaxAssignees {
-		assignees = assignees[:a.MaxAssignees]
+	slots := len(a.Assignees)
+	if a.MaxAssignees > 0 && slots > a.MaxAssignees {
+		slots = a.MaxAssignees
 	}
-	var dropped []string
+	queue := append(slices.Clone(a.Assignees), a.Alternates...)
+	assignees, refused, rejected := []string{}, []string{}, []string{}
+	next := 0
+	fill := func() {
+		for len(assignees) < slots && next < len(queue) {
+			l, primary := queue[next], next < len(a.Assignees)
+			next++
+			if slices.ContainsFunc(assignees, func(x string) bool { return strings.EqualFold(x, l) }) {
+				continue
+			}
+			if ok, team := c.canAssign(ctx, l, o); ok {
+				assignees = append(assignees, l)
+			} else if primary && !team {
+				refused = append(refused, l)
+			}
+		}
+	}
+	fill()
 	for {
-		req := &github.IssueRequest{Title: github.String(a.Title), Body: github.String(a.Body), Labels: &labels, Assignees: &assignees}
+		body := a.Body
+		if a.Kind == plan.Create && len(refused) > 0 {
+			body = issue.Render(issue.DefaultHuman, reassigned(a.Content, assignees, refused))
+		}
+		req := &github.IssueRequest{Title: github.String(a.Title), Body: github.String(body), Labels: &labels, Assignees: &assignees}
 		is, _, err := c.gh.Issues.Create(ctx, c.owner, c.repo, req)
 		if err == nil {
-			note := ""
-			if len(dropped) > 0 {
-				note = "GitHub refused to assign " + strings.Join(dropped, ", ")
-				o.Warnings = append(o.Warnings, fmt.Sprintf("issue #%d: %s", is.GetNumber(), note))
+			as := filed{assignees: assignees, refused: refused}
+			if len(refused) > 0 {
+				as.note = "GitHub refused to assign " + strings.Join(refused, ", ") + ": mentioned instead"
 			}
-			return is, note, nil
+			if len(rejected) > 0 {
+				// canAssign warned about the others already.
+				o.Warnings = append(o.Warnings, fmt.Sprintf("issue #%d: GitHub refused to assign %s (422); mentioned instead", is.GetNumber(), strings.Join(rejected, ", ")))
+			}
+			return is, as, nil
 		}
 		bad := refusedAssignee(err, assignees)
 		if bad < 0 {
-			return nil, "", c.explain("create issue", err)
+			return nil, filed{}, c.explain("create issue", err)
 		}
-		dropped = append(dropped, assignees[bad])
+		refused = append(refused, assignees[bad])
+		rejected = append(rejected, assignees[bad])
 		c.mu.Lock()
 		c.assignable[strings.ToLower(assignees[bad])] = false
 		c.mu.Unlock()
 		assignees = append(assignees[:bad:bad], assignees[bad+1:]...)
+		fill()
 	}
+}
+
+// filed is how a new issue was filed: who was assigned, who GitHub
+// refused (and is mentioned instead), and a note saying so.
+type filed struct {
+	note               string
+	assignees, refused []string
+}
+
+// reassigned is the content of a new issue whose refused logins are
+// mentioned, first, and whose assignees are no longer in the cc line.
+func reassigned(c issue.Content, assignees, refused []string) issue.Content {
+	c.Finding = remention(c.Finding, assignees, refused)
+	return c
+}
+
+// remention is f with the assignees a new issue got, and its mentions:
+// the refused logins first, then f's other mentions but the assignees.
+func remention(f triage.Finding, assignees, refused []string) triage.Finding {
+	mentions := slices.Clone(refused)
+	for _, m := range f.Mentions {
+		if !slices.ContainsFunc(assignees, func(a string) bool { return strings.EqualFold(a, m) }) &&
+			!slices.ContainsFunc(mentions, func(x string) bool { return strings.EqualFold(x, m) }) {
+			mentions = append(mentions, m)
+		}
+	}
+	f.Assignees, f.Mentions = slices.Clone(assignees), mentions
+	return f
 }
 
 // refusedAssignee returns the index of the login a 422 refused, or -1
@@ -451,36 +524,31 @@ func refusedAssignee(err error, assignees []string) int {
 	return len(assignees) - 1
 }
 
-// assignableOf keeps the logins that can be assigned, checking each login
-// once per run with IssuesService.IsAssignee.
-func (c *Client) assignableOf(ctx context.Context, logins []string, o *Outcome) []string {
-	out := []string{}
-	for _, l := range logins {
-		if strings.Contains(l, "/") { // a team: mentioned, never assigned
-			continue
-		}
-		k := strings.ToLower(l)
-		c.mu.Lock()
-		ok, known := c.assignable[k]
-		c.mu.Unlock()
-		if !known {
-			var err error
-			ok, _, err = c.gh.Issues.IsAssignee(ctx, c.owner, c.repo, l)
-			if err != nil {
-				o.Warnings = append(o.Warnings, fmt.Sprintf("check whether %s can be assigned: %v", l, c.explain("check assignee", err)))
-				ok = false
-			} else if !ok {
-				o.Warnings = append(o.Warnings, fmt.Sprintf("%s cannot be assigned issues in %s; mentioned instead", l, c.Repo()))
-			}
-			c.mu.Lock()
-			c.assignable[k] = ok
-			c.mu.Unlock()
-		}
-		if ok {
-			out = append(out, l)
-		}
+// canAssign reports whether login can be assigned, checking each login
+// once per run with IssuesService.IsAssignee; team says it is a team,
+// which is mentioned, never assigned.
+func (c *Client) canAssign(ctx context.Context, login string, o *Outcome) (ok, team bool) {
+	if strings.Contains(login, "/") {
+		return false, true
 	}
-	return out
+	k := strings.ToLower(login)
+	c.mu.Lock()
+	ok, known := c.assignable[k]
+	c.mu.Unlock()
+	if known {
+		return ok, false
+	}
+	ok, _, err := c.gh.Issues.IsAssignee(ctx, c.owner, c.repo, login)
+	if err != nil {
+		o.Warnings = append(o.Warnings, fmt.Sprintf("check whether %s can be assigned: %v", login, c.explain("check assignee", err)))
+		ok = false
+	} else if !ok {
+		o.Warnings = append(o.Warnings, fmt.Sprintf("%s cannot be assigned issues in %s; mentioned instead", login, c.Repo()))
+	}
+	c.mu.Lock()
+	c.assignable[k] = ok
+	c.mu.Unlock()
+	return ok, false
 }
 
 // ensureLabels returns the labels that exist, creating the missing ones
@@ -535,12 +603,75 @@ func (c *Client) addLabels(ctx context.Context, number int, labels []string) err
 	return err
 }
 
-// comment wraps IssuesService.CreateComment.
+// commentTries bounds the tries of one comment whose answers may hide a
+// comment GitHub posted.
+const commentTries = 4
+
+// comment wraps IssuesService.CreateComment. A comment is not idempotent:
+// a try answered with a 5xx, a dropped connection or a timeout may have
+// been posted all the same, so before sending it again comment looks for
+// it among the issue's comments (IssuesService.ListComments), by the
+// tool's signature (issue.CommentMarker) or, for an unsigned comment, by
+// its text.
 func (c *Client) comment(ctx context.Context, number int, body string) error {
-	if _, _, err := c.gh.Issues.CreateComment(ctx, c.owner, c.repo, number, &github.IssueComment{Body: github.String(body)}); err != nil {
-		return fmt.Errorf("comment on #%d: %w", number, c.explain("create comment", err))
+	backoff := c.backoff
+	for try := 1; ; try++ {
+		_, _, err := c.gh.Issues.CreateComment(withoutResend(ctx), c.owner, c.repo, number, &github.IssueComment{Body: github.String(body)})
+		if err == nil {
+			return nil
+		}
+		if !mayHaveLanded(ctx, err) || try >= commentTries {
+			return fmt.Errorf("comment on #%d: %w", number, c.explain("create comment", err))
+		}
+		posted, lerr := c.hasComment(ctx, number, body)
+		if lerr != nil {
+			// Unknown: sending it again could post it twice.
+			return fmt.Errorf("comment on #%d: %w; and whether it was posted is unknown: %w", number, c.explain("create comment", err), c.explain("list comments", lerr))
+		}
+		if posted {
+			return nil
+		}
+		if err := c.sleep(ctx, backoff); err != nil {
+			return err
+		}
+		backoff = min(2*backoff, maxBackoff)
 	}
-	return nil
+}
+
+// mayHaveLanded reports whether a failed write may have been carried out
+// by GitHub all the same: a 5xx answer, or no answer at all.
+func mayHaveLanded(ctx context.Context, err error) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	if s := status(err); s != 0 {
+		return s >= 500
+	}
+	var er *github.ErrorResponse
+	return !errors.As(err, &er)
+}
+
+// hasComment reports whether issue number has a comment with body's
+// signature, or body itself when it is unsigned (IssuesService.ListComments,
+// 100 a page).
+func (c *Client) hasComment(ctx context.Context, number int, body string) (bool, error) {
+	marker := issue.CommentMarker(body)
+	opts := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: perPage}}
+	for {
+		page, resp, err := c.gh.Issues.ListComments(ctx, c.owner, c.repo, number, opts)
+		if err != nil {
+			return false, err
+		}
+		for _, cm := range page {
+			if marker != "" && issue.CommentMarker(cm.GetBody()) == marker || marker == "" && strings.TrimSpace(cm.GetBody()) == strings.TrimSpace(body) {
+				return true, nil
+			}
+		}
+		if resp.NextPage == 0 {
+			return false, nil
+		}
+		opts.Page = resp.NextPage
+	}
 }
 
 // closeDuplicate comments on and closes issue dup (IssuesService.Get,
@@ -706,6 +837,12 @@ func (c *Client) explain(op string, err error) error {
 	case http.StatusNotFound:
 		return fmt.Errorf("%s: not found (404): check that repository %s exists and the token can see it, and the API URL: %w", op, c.Repo(), err)
 	case http.StatusGone:
+		// GitHub answers 410 both for a deleted issue and for a repository
+		// whose issues are disabled; only the message tells them apart.
+		var er *github.ErrorResponse
+		if errors.As(err, &er) && strings.Contains(strings.ToLower(er.Message), "deleted") {
+			return fmt.Errorf("%s: the issue was deleted (410); the next run that sees the test fail files a new one: %w", op, err)
+		}
 		return fmt.Errorf("%s: issues are disabled on %s (410): enable them in the repository settings or use --mode annotate: %w", op, c.Repo(), err)
 	}
 	return fmt.Errorf("%s: %w", op, err)

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/flake-triage/flake-triage/internal/config"
 	"github.com/flake-triage/flake-triage/internal/locate"
@@ -60,15 +61,20 @@ func Analyze(set *report.Set, locs []locate.Result, own *owners.Resolver, cfg co
 	}
 	r.Findings = []Finding{}
 	r.Passed = []Passed{}
+	msgs := make([]string, len(set.Tests))
 	for i, t := range set.Tests {
-		f, notes := analyzeTest(t, locs[i], own, cfg)
+		msgs[i] = Message(t)
+	}
+	subtestMessages(set.Tests, msgs)
+	for i, t := range set.Tests {
+		f, notes := analyzeTest(t, msgs[i], locs[i], own, cfg)
 		r.Findings = append(r.Findings, f)
 		r.Errors = append(r.Errors, notes...)
 	}
 	return r
 }
 
-func analyzeTest(t report.Test, loc locate.Result, own *owners.Resolver, cfg config.Config) (Finding, []string) {
+func analyzeTest(t report.Test, msg string, loc locate.Result, own *owners.Resolver, cfg config.Config) (Finding, []string) {
 	f := Finding{
 		ID:   ID(t.Suite.Name, t.Classname, t.Name),
 		Kind: string(t.Kind),
@@ -79,11 +85,11 @@ func analyzeTest(t report.Test, loc locate.Result, own *owners.Resolver, cfg con
 		Related:      []Location{},
 		References:   []Reference{},
 		Correlated:   []Correlated{},
-		Message:      Redact(Printable(Message(t), true)),
+		Message:      Redact(Printable(msg, true)),
 	}
 	f.Signature = Signature(f.Message)
 	if !loc.Time.IsZero() {
-		f.Time = loc.Time.UTC().Format(time.RFC3339)
+		f.Time = loc.Time.UTC().Format(time.RFC3339Nano)
 	}
 	for _, l := range loc.Related {
 		f.Related = append(f.Related, Location(l))
@@ -214,8 +220,14 @@ func ID(suite, classname, name string) string {
 // shown is a name as the tool shows it: one printable line, tokens redacted.
 func shown(name string) string { return Redact(Printable(name, false)) }
 
-// Message returns the first lines of a test's first failed attempt: the
-// failure message, then its body when the message alone says little.
+// Message returns the first lines of a test's first failed attempt, in
+// the failure's own words: the assertion's text (Gomega's "Expected …",
+// the t.Errorf line, the exception) without the runners' framing around
+// it (go test's "=== RUN" and "--- FAIL" lines, Ginkgo's "[FAILED]" tags,
+// its "Failure recorded during attempt 1:" header and "In [It] at:"
+// positions), a Python traceback led by its exception. When the report
+// gives no more than a one-word verdict ("Failed"), the attempt's output
+// says what it can.
 func Message(t report.Test) string {
 	if len(t.Failed) == 0 {
 		return ""
@@ -225,9 +237,10 @@ func Message(t report.Test) string {
 	if e, ok := a.Error.(interface{ Error() string }); ok && e != nil {
 		text = e.Error()
 	}
+	text = informative(text)
 	// The message attribute leads when it says more than a runner's
 	// one-word verdict ("Failed", "panicked") and the body lacks it.
-	if msg := strings.TrimSpace(a.Message); msg != "" && !strings.Contains(text, msg) &&
+	if msg := informative(a.Message); msg != "" && !strings.Contains(text, msg) &&
 		(strings.TrimSpace(text) == "" || strings.ContainsAny(msg, " \t\n")) {
 		text = msg + "\n" + text
 	}
@@ -241,6 +254,20 @@ func Message(t report.Test) string {
 			}
 		}
 	}
+	if isVerdict(text) {
+		// Runners such as CTest keep what went wrong in the test's output.
+		for _, out := range []string{a.SystemErr, a.SystemOut} {
+			if out = informative(out); strings.TrimSpace(out) != "" {
+				lines := strings.Split(out, "\n")
+				text = "failed; its output ends with:\n" + strings.Join(lines[max(0, len(lines)-maxMessageLines+1):], "\n")
+				break
+			}
+		}
+	}
+	return firstLines(text)
+}
+
+func firstLines(text string) string {
 	lines := strings.Split(strings.TrimSpace(text), "\n")
 	if len(lines) > maxMessageLines {
 		lines = lines[:maxMessageLines]
@@ -249,6 +276,168 @@ func Message(t report.Test) string {
 		lines[i] = strings.TrimRight(l, " \t\r")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// isVerdict reports whether a failure text is no more than a runner's
+// one-word verdict, which says nothing of what failed.
+func isVerdict(text string) bool {
+	switch strings.ToLower(strings.TrimSpace(text)) {
+	case "", "failed", "failed.", "failure", "fail", "error", "errored":
+		return true
+	}
+	return false
+}
+
+// noFailureText is the message of a test whose report says nothing more
+// than that it failed.
+const noFailureText = "failed; the report holds no failure text"
+
+// subtestMessages gives a Go test whose own failure text is only a verdict
+// (go test fails a parent when a subtest fails) the message of its first
+// failing subtest in the same report, and the rest of the verdicts a
+// sentence saying the report has no more.
+func subtestMessages(tests []report.Test, msgs []string) {
+	type parent struct{ report, suite, classname, name string }
+	first := map[parent]int{}
+	for j, c := range tests {
+		if isVerdict(msgs[j]) {
+			continue
+		}
+		for k := len(c.Name) - 1; k > 0; k-- {
+			if c.Name[k] == '/' {
+				p := parent{c.Report, c.Suite.Name, c.Classname, c.Name[:k]}
+				if _, ok := first[p]; !ok {
+					first[p] = j
+				}
+			}
+		}
+	}
+	for i, t := range tests {
+		if !isVerdict(msgs[i]) {
+			continue
+		}
+		if j, ok := first[parent{t.Report, t.Suite.Name, t.Classname, t.Name}]; ok {
+			msgs[i] = firstLines("subtest " + strings.TrimPrefix(tests[j].Name, t.Name+"/") + " failed:\n" + msgs[j])
+		} else {
+			msgs[i] = noFailureText
+		}
+	}
+}
+
+// informative removes from a failure text the lines that frame it rather
+// than say what failed: go test's "=== RUN" / "--- FAIL:" lines, Ginkgo's
+// "[FAILED]" tags, its attempt and panic headers and "In [It] at:"
+// positions; and it puts a Python traceback's exception first.
+func informative(text string) string {
+	if !strings.ContainsAny(text, "=-[IT") {
+		return text
+	}
+	lines := strings.Split(text, "\n")
+	out := lines[:0:0]
+	panicked := false
+	for _, l := range lines {
+		trim := strings.TrimSpace(l)
+		switch {
+		case goFraming(trim), isGinkgoHeader(trim):
+			panicked = panicked || trim == "[PANICKED] Test Panicked"
+			continue
+		case strings.HasPrefix(trim, "In [") && strings.Contains(trim, "] at: "):
+			continue
+		}
+		for _, tag := range ginkgoTags {
+			if rest, ok := strings.CutPrefix(trim, tag+" "); ok {
+				l = rest
+				break
+			}
+		}
+		if panicked && strings.TrimSpace(l) != "" {
+			l, panicked = "panic: "+strings.TrimSpace(l), false
+		}
+		out = append(out, l)
+	}
+	for len(out) > 0 && strings.TrimSpace(out[0]) == "" {
+		out = out[1:]
+	}
+	if len(out) > 1 && strings.TrimSpace(out[0]) == "Traceback (most recent call last):" {
+		for i := len(out) - 1; i > 0; i-- {
+			if l := out[i]; strings.TrimSpace(l) != "" && l[0] != ' ' && l[0] != '\t' {
+				out = append([]string{l}, out...)
+				break
+			}
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// ginkgoTags are the tags Ginkgo puts before a failure's text.
+var ginkgoTags = [...]string{"[FAILED]", "[PANICKED]", "[TIMEDOUT]", "[INTERRUPTED]", "[ABORTED]"}
+
+// goFraming reports whether a line is go test's framing of a test's output.
+func goFraming(line string) bool {
+	for _, p := range [...]string{"=== RUN ", "=== PAUSE ", "=== CONT ", "=== NAME ", "--- FAIL: ", "--- PASS: ", "--- SKIP: "} {
+		if strings.HasPrefix(line, p) {
+			return true
+		}
+	}
+	return line == "=== RUN" || line == "=== NAME"
+}
+
+// isGinkgoHeader reports whether a line is a Ginkgo header that introduces
+// the failure's text without saying what failed.
+func isGinkgoHeader(line string) bool {
+	if rest, ok := strings.CutPrefix(line, "[FAILED] Failure recorded during attempt "); ok {
+		return strings.HasSuffix(rest, ":")
+	}
+	for _, tag := range ginkgoTags {
+		// The console's "[FAILED] in [It] - path:line @ time" and
+		// "[FAILED] [0.012 seconds]" lines.
+		if rest, ok := strings.CutPrefix(line, tag+" "); ok &&
+			(strings.HasPrefix(rest, "in [") || strings.HasPrefix(rest, "[") && strings.HasSuffix(rest, " seconds]")) {
+			return true
+		}
+	}
+	return line == "[PANICKED] Test Panicked"
+}
+
+// Headline is the one line of a failure message that says what failed: its
+// first line, and when that line only introduces what follows (it ends in
+// a colon, or is Gomega's lone "Expected"), the rest of that paragraph,
+// whitespace folded, at most 200 characters.
+func Headline(message string) string {
+	lines := strings.Split(strings.TrimSpace(message), "\n")
+	head := strings.TrimSpace(lines[0])
+	if strings.HasSuffix(head, ":") || head == "Expected" || head == "Unexpected error:" {
+		started := false
+		for _, l := range lines[1:] {
+			l = strings.TrimSpace(l)
+			if l == "" {
+				if started {
+					break
+				}
+				continue
+			}
+			if strings.HasPrefix(l, "at ") || strings.HasPrefix(l, "File \"") || l == "Full Stack Trace" {
+				break
+			}
+			if l == "+ actual - expected" || l == "+ expected - actual" || l == "^" {
+				// Node's assert: the legend of the diff that follows.
+				continue
+			}
+			head += " " + strings.Join(strings.Fields(l), " ")
+			started = true
+			if len(head) > 200 {
+				break
+			}
+		}
+	}
+	if len(head) > 200 {
+		cut := 200
+		for cut > 0 && !utf8.RuneStart(head[cut]) {
+			cut--
+		}
+		head = head[:cut] + "…"
+	}
+	return head
 }
 
 // Signature is a short hash of a failure's text with its volatile parts

@@ -31,8 +31,8 @@ func AddCorrelated(r *Result, groups map[string][]logs.Group, own *owners.Resolv
 				Log:        g.Log,
 				Candidates: append([]string{}, g.Candidates...),
 				Count:      g.Count,
-				First:      g.First.UTC().Format(time.RFC3339),
-				Last:       g.Last.UTC().Format(time.RFC3339),
+				First:      g.First.UTC().Format(time.RFC3339Nano),
+				Last:       g.Last.UTC().Format(time.RFC3339Nano),
 				Sample:     g.Sample,
 				Owners:     Owners{Approvers: []string{}, Reviewers: []string{}, Labels: []string{}, Files: []string{}},
 			}

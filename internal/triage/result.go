@@ -83,8 +83,8 @@ type Finding struct {
 	Issue        Issue        `json:"issue"`
 	Correlated   []Correlated `json:"correlated"`
 
-	// Time is when the failure happened, when the report says (RFC 3339,
-	// empty when unknown).
+	// Time is when the failure happened, when the report says (RFC 3339
+	// with the report's sub-second precision, empty when unknown).
 	Time string `json:"time,omitempty"`
 	// Provenance says which ownership file and line produced each owner.
 	Provenance []Provenance `json:"provenance,omitempty"`
