@@ -86,6 +86,7 @@ func Summary(r triage.Result, run SummaryRun, omitted int) string {
 
 	var tail strings.Builder
 	tail.WriteString(failOnLines(run))
+	tail.WriteString(quarantinedLines(r.Quarantined))
 	var unreadable []triage.ReportFile
 	for _, f := range r.Reports.Files {
 		if f.Error != "" {
@@ -309,6 +310,29 @@ func failOnLines(run SummaryRun) string {
 			verdict = "no verdict"
 		}
 		fmt.Fprintf(&b, "- `%s`: %s %s\n", codeSpan(firstLines(testTitle(f.Test), 1, 300)), f.Kind, verdict)
+	}
+	return b.String()
+}
+
+// quarantinedLines lists the quarantined tests with their issues, at most
+// 50; empty when there are none.
+func quarantinedLines(q []triage.Quarantined) string {
+	if len(q) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n### Quarantined tests\n\n%d %s quarantined (the quarantine label on %s issue):\n\n",
+		len(q), plural(len(q), "test is", "tests are"), plural(len(q), "its", "their"))
+	for i, t := range q {
+		if i == 50 {
+			fmt.Fprintf(&b, "- and %d more\n", len(q)-i)
+			break
+		}
+		ref := fmt.Sprintf("#%d", t.Number)
+		if t.URL != "" {
+			ref = fmt.Sprintf("[#%d](%s)", t.Number, t.URL)
+		}
+		fmt.Fprintf(&b, "- %s `%s`\n", ref, codeSpan(firstLines(t.Test.Name, 1, 300)))
 	}
 	return b.String()
 }
