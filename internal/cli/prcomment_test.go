@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"archive/zip"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -169,5 +171,44 @@ func TestPRCommentOnlyOnPullRequests(t *testing.T) {
 		if strings.Contains(r.Path, "/comments") && r.Method == "GET" {
 			t.Errorf("a push run read comments: %s %s", r.Method, r.Path)
 		}
+	}
+}
+
+// TestPRCommentFromRun: a from-run of a pull_request run (the fork
+// workflow's path) comments on the pull request GitHub lists for that
+// run, with the rates' base branch.
+func TestPRCommentFromRun(t *testing.T) {
+	dir := extractSample(t)
+	var zipped bytes.Buffer
+	zw := zip.NewWriter(&zipped)
+	w, err := zw.Create("reports/ginkgo-e2e.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(mustRead(t, filepath.Join(dir, "reports/ginkgo-e2e.xml")))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	gh := fakegithub.New(t, "acme", "capi-like", "ghs_secretvalue")
+	pr := gh.AddIssue(fakegithub.Issue{Title: "Add a feature", PullRequest: true})
+	gh.AddRun(777, 1, "3333333333333333333333333333333333333333", "feature", "pull_request", fakegithub.Artifact{Name: "junit-e2e", Zip: zipped.Bytes()})
+	gh.SetRunPullRequest(777, pr, "main")
+	env := map[string]string{"GITHUB_API_URL": gh.URL, "GITHUB_TOKEN": "ghs_secretvalue", "GITHUB_REPOSITORY": "acme/capi-like", "GITHUB_JOB": "triage"}
+	code, _, stderr := runCLI(t, env, "triage", "--from-run", "777", "--mode", "annotate", "--repo-root", dir, "--pr-comment")
+	if code != ExitOK {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	got := toolComments(gh, pr)
+	if len(got) != 1 || !strings.Contains(got[0], "### Job `triage`") || strings.Count(got[0], "| failure |")+strings.Count(got[0], "| flake |") != 4 {
+		t.Errorf("the pull request's comments after a from-run:\n%s", strings.Join(got, "\n----\n"))
+	}
+	// A from-run of a push run comments nowhere.
+	gh.AddRun(778, 1, "3333333333333333333333333333333333333333", "main", "push", fakegithub.Artifact{Name: "junit-e2e", Zip: zipped.Bytes()})
+	posts := gh.Count("POST", "/comments")
+	if code, _, stderr := runCLI(t, env, "triage", "--from-run", "778", "--mode", "annotate", "--repo-root", dir, "--pr-comment"); code != ExitOK {
+		t.Fatalf("push from-run: exit %d:\n%s", code, stderr)
+	}
+	if n := gh.Count("POST", "/comments") - posts; n != 0 {
+		t.Errorf("a from-run of a push run posted %d comments", n)
 	}
 }
