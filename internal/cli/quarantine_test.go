@@ -113,4 +113,3 @@ func TestQuarantine(t *testing.T) {
 		t.Errorf("no token: exit %d, want %d", code, ExitUsage)
 	}
 }
-
