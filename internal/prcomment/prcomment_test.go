@@ -194,3 +194,47 @@ func TestSectionText(t *testing.T) {
 		t.Errorf("the section mentions someone:\n%s", got)
 	}
 }
+
+// FuzzRenderParse: whatever the keys and texts (test names and job keys
+// come from outside), rendering then parsing gives the sections back, and
+// a text cannot forge another section.
+func FuzzRenderParse(f *testing.F) {
+	f.Add("e2e", "a", `e2e {"go":"1.26"}`, "b "+sectionEnd+" "+sectionPrefix+"x -->")
+	f.Add("", "", "k", Marker)
+	f.Fuzz(func(t *testing.T, k1, t1, k2, t2 string) {
+		if k1 == k2 {
+			return
+		}
+		secs := []Section{{Key: k1, Text: SectionText(Job{Name: k1}, []triage.Finding{{Kind: "failure", Test: triage.Test{Name: t1}}})},
+			{Key: k2, Text: SectionText(Job{Name: k2, Key: t2}, nil)}}
+		body := Render(secs)
+		got := Parse(body)
+		if len(got) != 2 || len(body) > issue.MaxBody {
+			t.Fatalf("Render then Parse gave %d sections (body %d bytes):\n%s", len(got), len(body), body)
+		}
+		for _, s := range got {
+			if s.Key != k1 && s.Key != k2 {
+				t.Fatalf("a forged section %q", s.Key)
+			}
+		}
+	})
+}
+
+func BenchmarkPost(b *testing.B) {
+	findings := make([]triage.Finding, 50)
+	for i := range findings {
+		findings[i] = triage.Finding{Kind: "failure", Test: triage.Test{Name: fmt.Sprintf("TestX%d", i)}, Verdict: "new"}
+	}
+	m := &memory{}
+	ctx := context.Background()
+	for i := 0; i < 8; i++ {
+		Post(ctx, m, 1, Section{Key: fmt.Sprint(i), Text: SectionText(Job{Name: "e2e"}, findings)}, true)
+	}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		findings[0].Verdict = fmt.Sprint(i)
+		if _, err := Post(ctx, m, 1, Section{Key: "3", Text: SectionText(Job{Name: "e2e"}, findings)}, true); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

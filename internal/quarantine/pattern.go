@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/flake-triage/flake-triage/internal/issue"
 )
 
 // Formats of `flake-triage quarantined --format`.
@@ -100,7 +102,9 @@ const maxGinkgoSuffixes = 3
 // that only the text, or the text followed by its first lists in order,
 // matches.
 func GinkgoText(t Identity) (re string, ok bool) {
-	text, ok := strings.CutPrefix(t.Name, ginkgoLeaf)
+	// Names read back from an issue are valid UTF-8 already (invalid
+	// bytes recorded as U+FFFD); a regexp must be.
+	text, ok := strings.CutPrefix(issue.CanonicalID(t.Name), ginkgoLeaf)
 	if !ok || strings.TrimSpace(text) == "" {
 		return "", false
 	}
@@ -114,9 +118,9 @@ func GinkgoText(t Identity) (re string, ok bool) {
 		groups = append([]string{core[i:]}, groups...)
 		core = core[:i]
 	}
-	desc := t.Classname
+	desc := issue.CanonicalID(t.Classname)
 	if desc == "" {
-		desc = t.Suite
+		desc = issue.CanonicalID(t.Suite)
 	}
 	suffix := ""
 	for i := len(groups) - 1; i >= 0; i-- {
