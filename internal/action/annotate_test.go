@@ -274,8 +274,8 @@ func TestOutputs(t *testing.T) {
 	outFile := filepath.Join(dir, "output")
 	env := map[string]string{"GITHUB_OUTPUT": outFile}
 	a, _ := newAction(env)
-	r := triage.Result{Mode: "file", Reports: triage.Reports{Failed: 3, Flaky: 1}, Findings: []triage.Finding{
-		{Kind: "failure", Verdict: "new", Issue: triage.Issue{Action: "create"}}, {Kind: "failure", Verdict: "flaky", Issue: triage.Issue{Action: "update"}},
+	r := triage.Result{Mode: "file", Reports: triage.Reports{Tests: 9, Passed: 4, Skipped: 1, Failed: 3, Flaky: 1}, Findings: []triage.Finding{
+		{Kind: "failure", Verdict: "new", Issue: triage.Issue{Action: "create", Number: 4, URL: "u4"}}, {Kind: "failure", Verdict: "flaky", Issue: triage.Issue{Action: "update"}},
 		{Kind: "failure", Verdict: "unknown", Issue: triage.Issue{Action: "reopen"}}, {Kind: "flake", Verdict: "new", Issue: triage.Issue{Action: "known"}},
 	}, Quarantined: []triage.Quarantined{{Number: 4, URL: "https://github.com/o/r/issues/4", ID: "go:p.TestA", Test: triage.TestIdentity{Name: "TestA<b>", Classname: "p"}}}}
 	if err := Outputs(a, r, "flake-triage.json"); err != nil {
@@ -287,6 +287,7 @@ func TestOutputs(t *testing.T) {
 	}
 	got := parseOutputFile(t, string(b))
 	want := map[string]string{"failed": "3", "flaky": "1", "issues-created": "1", "issues-updated": "2", "result-json": "flake-triage.json",
+		"total": "9", "passed": "4", "skipped": "1", "issues": `[{"number":4,"url":"u4","action":"create"}]`,
 		"new-failures": "1", "quarantined": `[{"number":4,"url":"https://github.com/o/r/issues/4","id":"go:p.TestA","test":{"name":"TestA<b>","classname":"p","suite":""}}]`}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("outputs (-want +got):\n%s", diff)
@@ -422,5 +423,43 @@ func TestAnnotationNamesIssueAndRate(t *testing.T) {
 	f.Verdict, f.History = "unknown", nil
 	if got, want := Annotations([]triage.Finding{f})[0].Message, "unknown history"; !strings.HasSuffix(got, want) {
 		t.Errorf("annotation = %q, want it to end %q", got, want)
+	}
+}
+
+// TestOutputValuesCountsAndIssues: the counts users of other JUnit
+// actions read, and the issues as a JSON list, each issue once (the storm
+// issue covers several findings), without failed or not-yet-created ones.
+func TestOutputValuesCountsAndIssues(t *testing.T) {
+	r := triage.Result{Version: 1, Mode: "file",
+		Reports: triage.Reports{Tests: 20, Passed: 12, Skipped: 2, Failed: 4, Flaky: 2},
+		Findings: []triage.Finding{
+			{Issue: triage.Issue{Action: "create", Number: 3, URL: "https://github.com/o/r/issues/3"}},
+			{Issue: triage.Issue{Action: "storm", Number: 9, URL: "https://github.com/o/r/issues/9"}},
+			{Issue: triage.Issue{Action: "storm", Number: 9, URL: "https://github.com/o/r/issues/9"}},
+			{Issue: triage.Issue{Action: "create", Error: "403"}},
+			{Issue: triage.Issue{Action: "update", Number: 5, Error: "502"}},
+			{Issue: triage.Issue{Action: "create"}},
+		},
+		Passed: []triage.Passed{{ID: "x", Issue: triage.Issue{Action: "update", Number: 7, URL: "https://github.com/o/r/issues/7"}}},
+	}
+	vals := OutputValues(r, "flake-triage.json")
+	want := map[string]string{
+		"total": "20", "passed": "12", "skipped": "2", "failed": "4", "flaky": "2",
+		"issues": `[{"number":3,"url":"https://github.com/o/r/issues/3","action":"create"},` +
+			`{"number":9,"url":"https://github.com/o/r/issues/9","action":"storm"},` +
+			`{"number":7,"url":"https://github.com/o/r/issues/7","action":"update"}]`,
+	}
+	for k, v := range want {
+		if vals[k] != v {
+			t.Errorf("output %s = %q, want %q", k, vals[k], v)
+		}
+	}
+	if got := OutputValues(triage.Result{}, "")["issues"]; got != "[]" {
+		t.Errorf("issues of an empty run = %q, want []", got)
+	}
+	for _, name := range outputNames {
+		if _, ok := vals[name]; !ok {
+			t.Errorf("output %s has no value", name)
+		}
 	}
 }

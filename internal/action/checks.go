@@ -20,7 +20,8 @@ const MaxCheckAnnotations = 50
 // characters; https://docs.github.com/en/rest/checks/runs#create-a-check-run).
 const maxCheckSummaryBytes = 65535
 
-// CheckRunName names the check run PostCheckRun creates.
+// CheckRunName is the default name of the check run PostCheckRun
+// creates (the check-name setting).
 const CheckRunName = "flake-triage"
 
 // A CheckRun is what PostCheckRun sends in one request.
@@ -44,15 +45,18 @@ type Checks interface {
 	UpdateCheckRun(ctx context.Context, owner, repo string, id int64, run CheckRun) error
 }
 
-// PostCheckRun creates the check run of --annotations checks on sha in repo
-// ("owner/name"), carrying every finding with a location as an annotation,
+// PostCheckRun creates the check run of --annotations checks, named
+// checkName (CheckRunName when empty), on sha in repo ("owner/name"), carrying every finding with a location as an annotation,
 // MaxCheckAnnotations per request, and summary (the job summary, cut to the
 // check run's limit) as its output. Findings without a location cannot be
 // annotated and are counted in unplaced; the summary lists them.
 //
 // The conclusion is neutral when anything failed: the test job already
 // failed the commit, and the triage should not add a second red mark.
-func PostCheckRun(ctx context.Context, c Checks, repo, sha string, findings []triage.Finding, summary string) (id int64, unplaced int, err error) {
+func PostCheckRun(ctx context.Context, c Checks, repo, sha, checkName string, findings []triage.Finding, summary string) (id int64, unplaced int, err error) {
+	if checkName == "" {
+		checkName = CheckRunName
+	}
 	owner, name, ok := strings.Cut(repo, "/")
 	if !ok || owner == "" || name == "" {
 		return 0, 0, fmt.Errorf("create check run: repository %q is not owner/name", repo)
@@ -65,7 +69,7 @@ func PostCheckRun(ctx context.Context, c Checks, repo, sha string, findings []tr
 		}
 		placed = append(placed, an)
 	}
-	run := CheckRun{Name: CheckRunName, HeadSHA: sha, Conclusion: "success", Title: "No failing tests"}
+	run := CheckRun{Name: checkName, HeadSHA: sha, Conclusion: "success", Title: "No failing tests"}
 	if len(findings) > 0 {
 		run.Conclusion = "neutral"
 		run.Title = fmt.Sprintf("%d failing or flaky %s", len(findings), plural(len(findings), "test", "tests"))
@@ -83,7 +87,7 @@ func PostCheckRun(ctx context.Context, c Checks, repo, sha string, findings []tr
 	}
 	for start := len(first); start < len(placed); start += MaxCheckAnnotations {
 		batch := placed[start:min(len(placed), start+MaxCheckAnnotations)]
-		up := CheckRun{Title: run.Title, Summary: run.Summary, Annotations: batch}
+		up := CheckRun{Name: run.Name, Title: run.Title, Summary: run.Summary, Annotations: batch}
 		if err := c.UpdateCheckRun(ctx, owner, name, id, up); err != nil {
 			return id, unplaced, fmt.Errorf("add annotations %d-%d to check run %d: %w", start+1, start+len(batch), id, err)
 		}

@@ -30,7 +30,7 @@ func (g GitHubChecks) CreateCheckRun(ctx context.Context, owner, repo string, ru
 // UpdateCheckRun calls go-github ChecksService.UpdateCheckRun.
 func (g GitHubChecks) UpdateCheckRun(ctx context.Context, owner, repo string, id int64, run CheckRun) error {
 	_, _, err := g.Client.Checks.UpdateCheckRun(ctx, owner, repo, id, github.UpdateCheckRunOptions{
-		Name:   CheckRunName,
+		Name:   run.Name,
 		Output: checkOutput(run),
 	})
 	return err

@@ -93,7 +93,7 @@ func TestPostCheckRunBatches(t *testing.T) {
 	findings = append(findings, triage.Finding{Kind: "failure", Test: triage.Test{Name: "TestNowhere"}})
 
 	client, reqs := fakeChecks(t)
-	id, unplaced, err := PostCheckRun(context.Background(), GitHubChecks{client}, "o/r", "abc123", findings, "## summary")
+	id, unplaced, err := PostCheckRun(context.Background(), GitHubChecks{client}, "o/r", "abc123", "unit tests", findings, "## summary")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,6 +103,9 @@ func TestPostCheckRunBatches(t *testing.T) {
 	var shape []string
 	lines := map[int]bool{}
 	for _, r := range *reqs {
+		if r.Body.Name != "unit tests" {
+			t.Errorf("%s %s: check run name %q, want the check-name %q", r.Method, r.Path, r.Body.Name, "unit tests")
+		}
 		shape = append(shape, r.Method+" "+r.Path+" "+strconv.Itoa(len(r.Body.Output.Annotations)))
 		for _, a := range r.Body.Output.Annotations {
 			if lines[a.StartLine] {
@@ -137,13 +140,16 @@ func TestPostCheckRunBatches(t *testing.T) {
 
 func TestPostCheckRunNoFindings(t *testing.T) {
 	client, reqs := fakeChecks(t)
-	if _, _, err := PostCheckRun(context.Background(), GitHubChecks{client}, "o/r", "abc", nil, "none"); err != nil {
+	if _, _, err := PostCheckRun(context.Background(), GitHubChecks{client}, "o/r", "abc", "", nil, "none"); err != nil {
 		t.Fatal(err)
 	}
 	if len(*reqs) != 1 || (*reqs)[0].Body.Conclusion != "success" {
-		t.Errorf("requests = %+v, want one successful check run", *reqs)
+		t.Fatalf("requests = %+v, want one successful check run", *reqs)
 	}
-	if _, _, err := PostCheckRun(context.Background(), GitHubChecks{client}, "nobody", "abc", nil, ""); err == nil {
+	if got := (*reqs)[0].Body.Name; got != CheckRunName {
+		t.Errorf("name %q without a check-name, want %q", got, CheckRunName)
+	}
+	if _, _, err := PostCheckRun(context.Background(), GitHubChecks{client}, "nobody", "abc", "", nil, ""); err == nil {
 		t.Error("PostCheckRun accepted a repository without owner")
 	}
 }

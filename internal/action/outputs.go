@@ -12,8 +12,9 @@ import (
 	"github.com/flake-triage/flake-triage/internal/triage"
 )
 
-// OutputValues returns the step outputs of a run: failed and flaky test
-// counts, the issues created and updated (reopened ones count as updated;
+// OutputValues returns the step outputs of a run: the counts of tests
+// (total, passed, skipped, failed and flaky), the issues it touched (see
+// issuesJSON), the issues created and updated (reopened ones count as updated;
 // nothing counts outside --mode file, since nothing was written, nor does
 // an action GitHub refused), and the
 // path of the JSON result.
@@ -38,6 +39,10 @@ func OutputValues(r triage.Result, resultPath string) map[string]string {
 		}
 	}
 	return map[string]string{
+		"total":          strconv.Itoa(r.Reports.Tests),
+		"passed":         strconv.Itoa(r.Reports.Passed),
+		"skipped":        strconv.Itoa(r.Reports.Skipped),
+		"issues":         issuesJSON(r),
 		"failed":         strconv.Itoa(r.Reports.Failed),
 		"flaky":          strconv.Itoa(r.Reports.Flaky),
 		"issues-created": strconv.Itoa(created),
@@ -62,7 +67,42 @@ func quarantinedJSON(q []triage.Quarantined) string {
 }
 
 // outputNames are the outputs of action.yml, in the order they are written.
-var outputNames = []string{"failed", "flaky", "issues-created", "issues-updated", "result-json", "new-failures", "quarantined"}
+var outputNames = []string{"failed", "flaky", "issues-created", "issues-updated", "result-json", "total", "passed", "skipped", "issues", "new-failures", "quarantined"}
+
+// An OutputIssue is one entry of the issues output.
+type OutputIssue struct {
+	Number int    `json:"number"`
+	URL    string `json:"url"`
+	Action string `json:"action"`
+}
+
+// issuesJSON is the issues output: a JSON list of the issues the run
+// filed, updated, reopened or found (known flakes, the storm issue, the
+// issues of tracked tests that passed), each once, in the order the
+// result names them. Actions that failed and issues not created yet (a
+// dry run) have no number and are left out.
+func issuesJSON(r triage.Result) string {
+	out := []OutputIssue{}
+	seen := map[int]bool{}
+	add := func(is triage.Issue) {
+		if is.Number <= 0 || is.Error != "" || seen[is.Number] {
+			return
+		}
+		seen[is.Number] = true
+		out = append(out, OutputIssue{Number: is.Number, URL: is.URL, Action: is.Action})
+	}
+	for _, f := range r.Findings {
+		add(f.Issue)
+	}
+	for _, p := range r.Passed {
+		add(p.Issue)
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return "[]"
+	}
+	return string(b)
+}
 
 // Outputs sets the step outputs failed, flaky, issues-created,
 // issues-updated and result-json (see OutputValues) in the file at

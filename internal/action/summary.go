@@ -35,6 +35,8 @@ type SummaryRun struct {
 	// under it.
 	FailOn   string
 	Deciding []triage.Finding
+	// Globs are the report globs, named when they matched no report.
+	Globs []string
 }
 
 // blobURL links path at line in the run's commit, or returns "" when the
@@ -137,6 +139,16 @@ func Summary(r triage.Result, run SummaryRun, omitted int) string {
 			}
 			body.WriteString(row)
 		}
+	} else if len(r.Reports.Files) == 0 {
+		body.WriteString("\n> [!WARNING]\n> **No report was read**")
+		if len(run.Globs) > 0 {
+			var globs []string
+			for _, g := range run.Globs {
+				globs = append(globs, "`"+codeSpan(g)+"`")
+			}
+			body.WriteString(": nothing matched " + strings.Join(globs, ", "))
+		}
+		body.WriteString(", so no test was triaged. Check the `reports` input and that the test step wrote JUnit XML.\n")
 	} else if r.Reports.Failed+r.Reports.Flaky == 0 {
 		body.WriteString("\nNo failing or flaky tests.\n")
 	}

@@ -9,8 +9,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"time"
+
+	"github.com/flake-triage/flake-triage/internal/config"
 )
 
 // Exit codes, as docs/commands.md documents them.
@@ -38,6 +41,10 @@ type Env struct {
 	// Demo is the embedded sample repository (a txtar archive) that
 	// `flake-triage demo` triages.
 	Demo []byte
+	// BuildInfo reads the module version and commit recorded in the
+	// binary (runtime/debug.ReadBuildInfo when nil), for `version` when
+	// the linker set no Version.
+	BuildInfo func() (*debug.BuildInfo, bool)
 }
 
 // Main runs the command named by args (without the program name) and
@@ -52,9 +59,20 @@ func Main(ctx context.Context, args []string, env Env) int {
 	if env.HTTPClient == nil {
 		env.HTTPClient = &http.Client{Timeout: 60 * time.Second}
 	}
+	if env.BuildInfo == nil {
+		env.BuildInfo = debug.ReadBuildInfo
+	}
 	cmd, rest := "triage", args
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, rest = args[0], args[1:]
+	}
+	if len(args) > 0 {
+		switch args[0] {
+		case "-h", "-help", "--help":
+			cmd = "help"
+		case "-version", "--version":
+			cmd = "version"
+		}
 	}
 	var err error
 	code := ExitOK
@@ -68,11 +86,18 @@ func Main(ctx context.Context, args []string, env Env) int {
 	case "quarantined":
 		err = runQuarantined(ctx, rest, env)
 	case "version":
-		fmt.Fprintf(env.Stdout, "flake-triage %s\n", env.Version)
-	case "help", "-h", "--help":
+		info, ok := env.BuildInfo()
+		fmt.Fprintln(env.Stdout, versionString(env.Version, info, ok))
+	case "help":
 		fmt.Fprint(env.Stdout, helpText)
+		fmt.Fprint(env.Stdout, "\nFlags of triage, the default command:\n")
+		triageFlags(env.Stdout)
 	default:
-		err = usagef("unknown command %q (want triage, owners, quarantined, demo or version)", cmd)
+		hint := ""
+		if near := config.Nearest(cmd, commands); near != "" {
+			hint = fmt.Sprintf("did you mean %s? ", near)
+		}
+		err = usagef("unknown command %q (%swant %s; flake-triage --help says more)", cmd, hint, strings.Join(commands, ", "))
 	}
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "flake-triage: %v\n", err)
@@ -85,14 +110,18 @@ func Main(ctx context.Context, args []string, env Env) int {
 	return code
 }
 
+// commands are the commands Main knows, for suggestions.
+var commands = []string{"triage", "owners", "quarantined", "demo", "version", "help"}
+
 const helpText = `flake-triage reads JUnit reports, finds where each failing test failed and
 who owns that code, and files one issue per failing test.
 
-usage:
-  flake-triage [triage] [flags]        triage a run (flags: flake-triage triage -h)
+Usage:
+  flake-triage [triage] [flags]        triage a run (flake-triage triage --help)
   flake-triage owners [flags] PATH...  who owns these paths, and why
   flake-triage quarantined [--format json|go|ginkgo|pytest]
                                        the quarantined tests, or a skip pattern for a runner
   flake-triage demo [--json FILE|-]    a dry run over the bundled sample repository
-  flake-triage version
+  flake-triage version                 print the version (also --version)
+  flake-triage help                    print this help (also --help, -h)
 `

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 
 	"golang.org/x/tools/txtar"
 )
@@ -12,10 +13,15 @@ import (
 // embedded in the binary: no token, no network, no files needed.
 func runDemo(ctx context.Context, args []string, env Env) (int, error) {
 	fs := flag.NewFlagSet("flake-triage demo", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	jsonOut := fs.String("json", "", "also write the JSON result to this file; - for stdout")
 	if err := fs.Parse(args); err != nil {
-		return ExitUsage, UsageError{err}
+		if err := flagProblem(err, "demo", []string{"json"}); err != errHelp {
+			return ExitUsage, err
+		}
+		fmt.Fprint(env.Stdout, demoUsage)
+		return ExitOK, nil
 	}
 	fsys, err := txtar.FS(txtar.Parse(env.Demo))
 	if err != nil {

@@ -144,7 +144,7 @@ func fill(res *triage.Result, issues map[string]triage.Issue) {
 
 // newTracker returns the tracker client, or nil without a token or a
 // repository (then nothing can be looked up).
-func newTracker(o Options, env Env) (*tracker.Client, error) {
+func newTracker(o Options, env Env, opts ...tracker.Option) (*tracker.Client, error) {
 	if o.Token == "" || o.Repo == "" {
 		return nil, nil
 	}
@@ -152,7 +152,7 @@ func newTracker(o Options, env Env) (*tracker.Client, error) {
 	if hc == nil {
 		hc = http.DefaultClient
 	}
-	c, err := tracker.New(hc, o.APIURL, o.Token, o.Repo, "flake-triage/"+env.Version)
+	c, err := tracker.New(hc, o.APIURL, o.Token, o.Repo, "flake-triage/"+env.Version, opts...)
 	if err != nil {
 		return nil, usagef("%v", err)
 	}

@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -38,6 +40,11 @@ type Options struct {
 	MaxAssignees    *int
 	CommentInterval *config.Duration
 	ReopenWindow    *config.Duration
+	ExpertWindow    *config.Duration
+	MaxMentions     *int
+	RequireReports  *bool
+	WriteRate       *float64
+	CheckName       *string
 	Adopt           *bool
 	QuarantineLabel string // "" when not given
 	FailOn          string // "" when not given
@@ -47,6 +54,10 @@ type Options struct {
 	// comment.
 	JobKey string
 }
+
+// DefaultJSON is where the JSON result goes inside GitHub Actions when
+// --json is not given: relative to the workspace, the step's directory.
+const DefaultJSON = "flake-triage.json"
 
 // A UsageError is a problem with the command line or the inputs: exit code
 // 2, nothing was done.
@@ -65,9 +76,15 @@ var inputNames = []string{
 	"reports", "repo-root", "repo", "token", "api-url", "mode", "dry-run", "config", "logs",
 	"from-run", "annotations", "path-prefix", "fail-on-report-error", "json",
 	"max-new-issues", "max-assignees", "comment-interval", "reopen-window",
+	"expert-window", "max-mentions",
+	"require-reports", "write-rate", "check-name",
 	"adopt",
 	"quarantine-label", "fail-on", "pr-comment", "job-key",
 }
+
+// boolNames are the inputs that are true or false; as flags they are
+// given without a value.
+var boolNames = map[string]bool{"dry-run": true, "fail-on-report-error": true, "require-reports": true, "adopt": true, "pr-comment": true}
 
 // listFlag is a repeatable flag whose values may also hold several
 // newline-separated entries.
@@ -90,10 +107,12 @@ func splitList(v string) []string {
 }
 
 // parseTriage reads the triage options. getenv is the process
-// environment; stderr receives flag usage.
-func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (Options, error) {
+// environment. Problems come back as errors in the tool's words (nothing
+// is printed to stderr); --help returns errHelp.
+func parseTriage(args []string, getenv func(string) string, _ io.Writer) (Options, error) {
 	fs := flag.NewFlagSet("flake-triage triage", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	raw := map[string]*string{}
 	var lists = map[string]*listFlag{"reports": {}, "logs": {}, "path-prefix": {}}
 	for _, name := range inputNames {
@@ -101,7 +120,7 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 			fs.Var(l, name, usage[name])
 			continue
 		}
-		if name == "dry-run" || name == "fail-on-report-error" || name == "adopt" || name == "pr-comment" {
+		if boolNames[name] {
 			raw[name] = new(string)
 			fs.Func(name, usage[name], boolFunc(raw[name]))
 			continue
@@ -109,19 +128,17 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 		raw[name] = fs.String(name, "", usage[name])
 	}
 	// Boolean flags are given without a value.
+	args = slices.Clone(args)
 	for i, a := range args {
-		if a == "--dry-run" || a == "-dry-run" {
-			args[i] = "--dry-run=true"
+		if a == "--" {
+			break
 		}
-		if a == "--fail-on-report-error" || a == "-fail-on-report-error" {
-			args[i] = "--fail-on-report-error=true"
-		}
-		if a == "--pr-comment" || a == "-pr-comment" {
-			args[i] = "--pr-comment=true"
+		if name := strings.TrimLeft(a, "-"); strings.HasPrefix(a, "-") && boolNames[name] {
+			args[i] = "--" + name + "=true"
 		}
 	}
 	if err := fs.Parse(args); err != nil {
-		return Options{}, UsageError{err}
+		return Options{}, flagProblem(err, "triage", inputNames)
 	}
 	if fs.NArg() > 0 {
 		return Options{}, usagef("unexpected argument %q (report globs go in --reports)", fs.Arg(0))
@@ -161,7 +178,8 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 	o.ConfigSet = o.Config != ""
 	o.ReportsSet = len(o.Reports) > 0
 	var errs []string
-	bools := map[string]*bool{"dry-run": &o.DryRun, "fail-on-report-error": &o.FailOnReportError}
+	var requireReports bool
+	bools := map[string]*bool{"dry-run": &o.DryRun, "fail-on-report-error": &o.FailOnReportError, "require-reports": &requireReports}
 	for name, dst := range bools {
 		if v := value(name); v != "" {
 			b, err := strconv.ParseBool(v)
@@ -171,6 +189,19 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 			*dst = b
 		}
 	}
+	if value("require-reports") != "" {
+		o.RequireReports = &requireReports
+	}
+	if v := value("write-rate"); v != "" {
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil || r < 0 || math.IsInf(r, 0) || math.IsNaN(r) {
+			errs = append(errs, fmt.Sprintf("write-rate must be a number of writes per second, 0 or more (0: no pacing), got %q", v))
+		}
+		o.WriteRate = &r
+	}
+	if v := value("check-name"); v != "" {
+		o.CheckName = &v
+	}
 	if v := value("from-run"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
@@ -178,7 +209,7 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 		}
 		o.FromRun = id
 	}
-	for name, dst := range map[string]**int{"max-new-issues": &o.MaxNewIssues, "max-assignees": &o.MaxAssignees} {
+	for name, dst := range map[string]**int{"max-new-issues": &o.MaxNewIssues, "max-assignees": &o.MaxAssignees, "max-mentions": &o.MaxMentions} {
 		if v := value(name); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil {
@@ -187,7 +218,7 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 			*dst = &n
 		}
 	}
-	for name, dst := range map[string]**config.Duration{"comment-interval": &o.CommentInterval, "reopen-window": &o.ReopenWindow} {
+	for name, dst := range map[string]**config.Duration{"comment-interval": &o.CommentInterval, "reopen-window": &o.ReopenWindow, "expert-window": &o.ExpertWindow} {
 		if v := value(name); v != "" {
 			d, err := config.ParseDuration(v)
 			if err != nil {
@@ -245,6 +276,11 @@ func parseTriage(args []string, getenv func(string) string, stderr io.Writer) (O
 	if o.Annotations == "" {
 		o.Annotations = "commands"
 	}
+	if o.JSON == "" && getenv("GITHUB_ACTIONS") == "true" {
+		// In Actions the result always lands in the workspace, so that
+		// the result-json output names a file later steps can read.
+		o.JSON = DefaultJSON
+	}
 	return o, o.Validate()
 }
 
@@ -288,6 +324,12 @@ func (o Options) Validate() error {
 	default:
 		errs = append(errs, fmt.Sprintf("fail-on must be never, new or any, got %q", o.FailOn))
 	}
+	if o.MaxMentions != nil && *o.MaxMentions < 0 {
+		errs = append(errs, "max-mentions must not be negative")
+	}
+	if o.ExpertWindow != nil && *o.ExpertWindow < 0 {
+		errs = append(errs, "expert-window must not be negative")
+	}
 	if len(errs) > 0 {
 		return usagef("%s", strings.Join(errs, "; "))
 	}
@@ -310,6 +352,21 @@ func (o Options) apply(c config.Config) config.Config {
 	}
 	if len(o.Logs) > 0 {
 		c.Logs = o.Logs
+	}
+	if o.ExpertWindow != nil {
+		c.ExpertWindow = *o.ExpertWindow
+	}
+	if o.MaxMentions != nil {
+		c.MaxMentions = *o.MaxMentions
+	}
+	if o.RequireReports != nil {
+		c.RequireReports = *o.RequireReports
+	}
+	if o.WriteRate != nil {
+		c.WriteRate = *o.WriteRate
+	}
+	if o.CheckName != nil {
+		c.CheckName = *o.CheckName
 	}
 	if o.Adopt != nil {
 		c.Adopt = *o.Adopt
@@ -337,24 +394,29 @@ func boolFunc(dst *string) func(string) error {
 }
 
 var usage = map[string]string{
-	"reports":              "report globs (doublestar, relative to --repo-root; repeatable or newline-separated; !glob excludes) (default **/junit*.xml)",
+	"reports":              "report globs (doublestar, relative to --repo-root; repeatable or newline-separated; !glob excludes) (default **/junit*.xml; **/*.xml in the artifacts of --from-run)",
 	"repo-root":            "the checkout that the reports' paths refer to (default $GITHUB_WORKSPACE or .)",
 	"repo":                 "owner/name of the issue tracker (default $GITHUB_REPOSITORY)",
 	"token":                "API token (default $GITHUB_TOKEN); never printed",
 	"api-url":              "REST API base URL (default $GITHUB_API_URL or https://api.github.com)",
 	"mode":                 "auto, file (create/update issues) or annotate (no issue writes)",
 	"dry-run":              "compute and print the full plan; make no writes",
-	"config":               "repo config file (default .github/flake-triage.yaml)",
+	"config":               "repo config file; a file named here must exist (default .github/flake-triage.yaml when it exists, else the defaults)",
 	"logs":                 "globs of controller/component logs to correlate",
 	"from-run":             "a workflow run id: download that run's artifacts and triage their reports",
 	"annotations":          "commands, checks or off",
 	"path-prefix":          "extra absolute prefixes to strip from report paths (repeatable)",
 	"fail-on-report-error": "exit 1 when a report cannot be read",
-	"json":                 "write the JSON result to this file; - for stdout",
+	"json":                 "write the JSON result to this file; - for stdout (default none; flake-triage.json inside GitHub Actions)",
 	"max-new-issues":       "storm guard: most new issues per run (default 10)",
 	"max-assignees":        "most assignees per issue (default 3)",
 	"comment-interval":     "least time between routine comments on an issue (default 24h)",
 	"reopen-window":        "how long after closing a failure reopens an issue (default 30d)",
+	"expert-window":        "how far before a failure a commit to the failing code makes its author an expert (default 90d)",
+	"max-mentions":         "most people @mentioned on an issue beyond its assignees; the rest are listed (default 5)",
+	"require-reports":      "exit 1 when no report matches the globs (default: warn and exit 0)",
+	"write-rate":           "content-creating requests per second after a burst of 20; 0 = no pacing (default 1)",
+	"check-name":           "the name of the check run of --annotations checks (default flake-triage)",
 	"adopt":                "take over the one open issue people filed about a failing test instead of filing another (default true)",
 	"quarantine-label":     "the label that quarantines the test of a flake-triage issue (default flake-triage/quarantine)",
 	"fail-on":              "never, new (exit 1 when a failure is new or broken) or any (exit 1 when any test failed every attempt) (default never)",

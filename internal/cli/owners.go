@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"path"
 	"path/filepath"
 	"strings"
@@ -18,11 +19,16 @@ import (
 // one per line on stdin.
 func runOwners(args []string, env Env) error {
 	fs := flag.NewFlagSet("flake-triage owners", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	root := fs.String("repo-root", "", "the repository root (default $GITHUB_WORKSPACE or .)")
 	asJSON := fs.Bool("json", false, "print one JSON object per path, per line, in input order")
 	if err := fs.Parse(args); err != nil {
-		return UsageError{err}
+		if err := flagProblem(err, "owners", []string{"repo-root", "json"}); err != errHelp {
+			return err
+		}
+		fmt.Fprint(env.Stdout, ownersUsage)
+		return nil
 	}
 	if *root == "" {
 		*root = env.Getenv("GITHUB_WORKSPACE")

@@ -52,6 +52,10 @@ type run struct {
 	// problems are met before the result exists (event, artifacts).
 	problems []string
 	cleanups []func()
+	// globs are the report globs the run read; noReports says that they
+	// matched no file (see checkReports).
+	globs     []string
+	noReports bool
 }
 
 // newRun checks the options against the repository and builds the run's
@@ -72,7 +76,8 @@ func newRun(o Options, r repo, env Env) (*run, error) {
 		return nil, err
 	}
 	t.cfg = o.apply(cfg)
-	if t.client, err = newTracker(o, env); err != nil {
+	notice := func(msg string) { fmt.Fprintf(env.Stderr, "flake-triage: %s\n", msg) }
+	if t.client, err = newTracker(o, env, tracker.WithWriteRate(t.cfg.WriteRate), tracker.WithNotice(notice)); err != nil {
 		return nil, err
 	}
 	t.info = currentRun(o, env, env.Now())
@@ -102,7 +107,7 @@ func (t *run) close() {
 func (t *run) readReports(ctx context.Context) error {
 	if t.o.FromRun == 0 {
 		set, err := readReports(t.repo, t.o.Reports)
-		t.set = set
+		t.set, t.globs = set, t.o.Reports
 		return err
 	}
 	dir, err := os.MkdirTemp("", "flake-triage-run-")
@@ -122,7 +127,7 @@ func (t *run) readReports(ctx context.Context) error {
 	if !t.o.ReportsSet {
 		patterns = []string{"**/*.xml"}
 	}
-	t.set = report.Read(os.DirFS(dir), patterns)
+	t.set, t.globs = report.Read(os.DirFS(dir), patterns), patterns
 	return nil
 }
 
@@ -200,10 +205,10 @@ func (t *run) track(ctx context.Context) error {
 
 // checkRun posts the check run of annotations: checks.
 func (t *run) checkRun(ctx context.Context) error {
-	if t.o.Annotations != "checks" || t.res.Mode == "dry-run" {
+	if t.o.Annotations != "checks" || t.res.Mode == "dry-run" || t.noReports {
 		return nil
 	}
-	if err := checkRun(ctx, t.client, t.o, t.where, t.res); err != nil {
+	if err := checkRun(ctx, t.client, t.o, t.cfg.CheckName, t.where, t.res); err != nil {
 		t.res.Errors = append(t.res.Errors, err.Error())
 		t.failed = true
 	}

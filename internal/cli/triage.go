@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/flake-triage/flake-triage/internal/action"
 	"github.com/flake-triage/flake-triage/internal/artifact"
@@ -31,6 +32,10 @@ type repo struct {
 
 func runTriage(ctx context.Context, args []string, env Env) (int, error) {
 	o, err := parseTriage(args, env.Getenv, env.Stderr)
+	if errors.Is(err, errHelp) {
+		triageUsage(env.Stdout)
+		return ExitOK, nil
+	}
 	if err != nil {
 		return ExitUsage, err
 	}
@@ -82,9 +87,12 @@ func triageRepo(ctx context.Context, o Options, r repo, env Env) (int, error) {
 		name string
 		do   func(context.Context) error
 	}{
+		{"check output targets", t.checkTargets},
 		{"read reports", t.readReports},
+		{"check reports", t.checkReports},
 		{"locate failures", t.locate},
 		{"resolve owners", t.resolveOwners},
+		{"find experts", t.experts},
 		{"correlate logs", t.correlate},
 		{"plan and file issues", t.track},
 		{"quarantine", t.quarantine},
@@ -92,7 +100,17 @@ func triageRepo(ctx context.Context, o Options, r repo, env Env) (int, error) {
 		{"pull request comment", t.prComment},
 	}
 	for _, s := range stages {
-		if err := s.do(ctx); err != nil {
+		// In Actions each stage folds into a group of the step's log.
+		if t.gha != nil {
+			t.gha.gha.Group("flake-triage: " + s.name)
+		}
+		start := time.Now()
+		err := s.do(ctx)
+		if t.gha != nil {
+			t.gha.gha.Infof("%s", t.progress(s.name, time.Since(start)))
+			t.gha.gha.EndGroup()
+		}
+		if err != nil {
 			return exitFor(err), err
 		}
 	}
@@ -134,14 +152,14 @@ func pastRun(now plan.Run, past artifact.Run) plan.Run {
 // checkRun creates a check run on the run's commit carrying an annotation
 // for every failing test: GitHub shows at most 10 errors and 10 warnings
 // per step from workflow commands, a check run shows them all.
-func checkRun(ctx context.Context, client *tracker.Client, o Options, where action.SummaryRun, res triage.Result) error {
+func checkRun(ctx context.Context, client *tracker.Client, o Options, name string, where action.SummaryRun, res triage.Result) error {
 	if client == nil {
 		return fmt.Errorf("annotations checks: needs a token with checks: write and the repository")
 	}
 	if where.SHA == "" {
 		return fmt.Errorf("annotations checks: the commit is unknown (GITHUB_SHA is not set)")
 	}
-	_, _, err := action.PostCheckRun(ctx, action.GitHubChecks{Client: client.REST()}, o.Repo, where.SHA, res.Findings, action.Summary(res, where, 0))
+	_, _, err := action.PostCheckRun(ctx, action.GitHubChecks{Client: client.REST()}, o.Repo, where.SHA, name, res.Findings, action.Summary(res, where, 0))
 	if err != nil {
 		return fmt.Errorf("annotations checks: %w", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -56,6 +57,20 @@ type Config struct {
 	Rotation Rotation `yaml:"rotation"`
 	// Logs are globs of controller logs to correlate (as --logs).
 	Logs []string `yaml:"logs"`
+	// ExpertWindow is how far before a failure a commit to the failing
+	// code makes its author an expert to assign (docs/experts.md).
+	ExpertWindow Duration `yaml:"expert-window"`
+	// MaxMentions caps the people @mentioned on an issue beyond its
+	// assignees; the others are listed without a mention.
+	MaxMentions int `yaml:"max-mentions"`
+	// RequireReports makes a run that matched no report fail (exit 1)
+	// instead of warning.
+	RequireReports bool `yaml:"require-reports"`
+	// WriteRate is the sustained pace of content-creating requests, in
+	// writes per second, after a burst of 20; 0 means no pacing.
+	WriteRate float64 `yaml:"write-rate"`
+	// CheckName names the check run of annotations: checks.
+	CheckName string `yaml:"check-name"`
 	// Adopt lets the tool take over the one open issue people filed about
 	// a test before it tracked it, instead of filing a second one.
 	Adopt bool `yaml:"adopt"`
@@ -116,6 +131,10 @@ func Default() Config {
 		IgnoreLabel:     "flake-triage/ignore",
 		Owners:          Owners{Source: "auto"},
 		Rotation:        Rotation{Period: Duration(7 * 24 * time.Hour)},
+		ExpertWindow:    Duration(90 * 24 * time.Hour),
+		MaxMentions:     5,
+		WriteRate:       1,
+		CheckName:       "flake-triage",
 		Adopt:           true,
 		QuarantineLabel: "flake-triage/quarantine",
 		FailOn:          "never",
@@ -138,11 +157,16 @@ func Parse(name string, data []byte) (Config, error) {
 }
 
 // yamlMessage drops yaml.v3's "yaml: unmarshal errors:" preamble so that
-// each problem reads "line N: ...".
+// each problem reads "line N: ...", in the file's words rather than Go's
+// (see Explain).
 func yamlMessage(err error) string {
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
-		return strings.Join(te.Errors, "; ")
+		msgs := make([]string, len(te.Errors))
+		for i, e := range te.Errors {
+			msgs[i] = explain(e)
+		}
+		return strings.Join(msgs, "; ")
 	}
 	return strings.TrimPrefix(err.Error(), "yaml: ")
 }
@@ -186,6 +210,18 @@ func (c Config) Validate() error {
 	}
 	if strings.TrimSpace(c.QuarantineLabel) == "" {
 		errs = append(errs, fmt.Errorf("quarantine-label must not be empty"))
+	}
+	if c.ExpertWindow < 0 {
+		errs = append(errs, fmt.Errorf("expert-window must not be negative"))
+	}
+	if c.MaxMentions < 0 {
+		errs = append(errs, fmt.Errorf("max-mentions must not be negative, got %d", c.MaxMentions))
+	}
+	if c.WriteRate < 0 || math.IsNaN(c.WriteRate) || math.IsInf(c.WriteRate, 0) {
+		errs = append(errs, fmt.Errorf("write-rate must be a number of writes per second, 0 or more, got %v", c.WriteRate))
+	}
+	if strings.TrimSpace(c.CheckName) == "" {
+		errs = append(errs, fmt.Errorf("check-name must not be empty"))
 	}
 	return errors.Join(errs...)
 }

@@ -92,6 +92,13 @@ func TestAPIFaults(t *testing.T) {
 			if n := gh.Count("POST", "/issues"); n != 14+3 {
 				t.Errorf("%d creates, want 14 and 3 retries", n)
 			}
+			// Each wait is in the log: how long, for what, and why.
+			if n := strings.Count(r.Stderr, "flake-triage: waiting 1s before retrying POST /api/v3/repos/acme/capi-like/issues"); n != 3 {
+				t.Errorf("%d lines about waiting to create an issue, want 3; stderr:\n%s", n, tail(r.Stderr))
+			}
+			if !strings.Contains(r.Stderr, "rate limit") {
+				t.Errorf("the wait does not say why; stderr:\n%s", tail(r.Stderr))
+			}
 		},
 	}, {
 		name: "slow answers",

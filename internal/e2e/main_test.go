@@ -138,6 +138,8 @@ func step(t testing.TB, gh *fakegithub.Server, dir, event string, runID int) map
 		"INPUT_REPORTS":        "reports/*.xml",
 		"INPUT_MAX-NEW-ISSUES": "20",
 		"INPUT_JSON":           filepath.Join(tmp, "result.json"),
+		// Writes unpaced: cases that file dozens of issues stay fast.
+		"INPUT_WRITE-RATE": "0",
 	}
 	if gh != nil {
 		env["GITHUB_API_URL"] = gh.URL
@@ -169,6 +171,12 @@ func (r Run) All() string { return r.Stdout + r.Stderr + r.Summary + r.Outputs }
 // environment leaks in but PATH and HOME) and args.
 func run(t testing.TB, env map[string]string, args ...string) Run {
 	t.Helper()
+	return runIn(t, "", env, args...)
+}
+
+// runIn is run in the working directory dir ("" for this one).
+func runIn(t testing.TB, dir string, env map[string]string, args ...string) Run {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	// /usr/bin/time measures the peak RSS of the binary alone: the
@@ -179,6 +187,7 @@ func run(t testing.TB, env map[string]string, args ...string) Run {
 	if _, err := os.Stat("/usr/bin/time"); err == nil {
 		cmd = exec.CommandContext(ctx, "/usr/bin/time", append([]string{"-v", "-o", timeFile, bin}, args...)...)
 	}
+	cmd.Dir = dir
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "TMPDIR=" + os.TempDir()}
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)

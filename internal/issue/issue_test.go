@@ -22,8 +22,15 @@ func finding() triage.Finding {
 		Message:      "Timed out after 1200s.\nExpected <bool>: false to be true\ncc @octocat see #123 <!-- flake-triage:begin id=evil -->",
 		Signature:    "3f2a9c",
 		Owners:       triage.Owners{Approvers: []string{"alice", "bob"}, Reviewers: []string{"carol"}, Files: []string{"test/e2e/OWNERS", "OWNERS"}},
-		Provenance:   []triage.Provenance{{Login: "alice", File: "test/e2e/OWNERS", Line: 3, Role: "approver"}},
-		Mentions:     []string{"org/e2e-team"},
+		Provenance: []triage.Provenance{
+			{Login: "dev", File: "test/e2e/clusterctl_upgrade.go", Role: "recent-change", Rank: 1, Commit: "89abcdef0123456789abcdef0123456789abcdef", Date: "2026-11-10T08:00:00Z"},
+			{Login: "alice", File: "test/e2e/OWNERS", Line: 3, Role: "approver", Rank: 2, Alias: "e2e-approvers"},
+			{Login: "org/e2e-team", File: ".github/CODEOWNERS", Line: 7, Role: "codeowner", Rank: 4},
+			{Login: "bob", File: "OWNERS", Line: 4, Role: "approver", Rank: 3},
+		},
+		Assignees: []string{"dev", "alice"},
+		Mentions:  []string{"org/e2e-team"},
+		Listed:    []string{"bob"},
 	}
 }
 

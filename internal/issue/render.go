@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -96,7 +97,7 @@ func section(c Content, excerpt string, rows int) string {
 	}
 	fmt.Fprintf(&b, "**Occurrences:** %d · first seen %s · last seen %s\n\n", c.State.Count, stamp(c.State.First), stamp(c.State.Last))
 
-	b.WriteString(owners(f))
+	b.WriteString(c.owners(f))
 	b.WriteString(c.around(f))
 
 	fmt.Fprintf(&b, "#### Latest failure\n\n")
@@ -179,7 +180,7 @@ func Restate(body string, st State) (string, error) {
 	return out, nil
 }
 
-func owners(f triage.Finding) string {
+func (c Content) owners(f triage.Finding) string {
 	var b strings.Builder
 	b.WriteString("#### Owners\n\n")
 	if f.Owners.Fallback {
@@ -200,21 +201,7 @@ func owners(f triage.Finding) string {
 		}
 		fmt.Fprintf(&b, "From %s (nearest first).\n", strings.Join(files, ", "))
 	}
-	if len(f.Provenance) > 0 {
-		b.WriteString("\n<details><summary>Why these owners</summary>\n\n")
-		for i, p := range f.Provenance {
-			if i == 50 {
-				fmt.Fprintf(&b, "- and %d more\n", len(f.Provenance)-i)
-				break
-			}
-			line := ""
-			if p.Line > 0 {
-				line = fmt.Sprintf(" line %d", p.Line)
-			}
-			fmt.Fprintf(&b, "- %s: %s in %s%s\n", Code(Login(p.Login)), Cell(p.Role), Code(p.File), line)
-		}
-		b.WriteString("\n</details>\n")
-	}
+	b.WriteString(c.why(f))
 	if len(f.Mentions) > 0 {
 		fmt.Fprintf(&b, "\ncc %s\n", mentions(f.Mentions))
 	}
@@ -223,6 +210,63 @@ func owners(f triage.Finding) string {
 	}
 	b.WriteString("\n")
 	return b.String()
+}
+
+// maxWhy bounds the people whose reasons the body gives.
+const maxWhy = 25
+
+// why is the "Why these people" list: each person told of the failure,
+// in rank order, whether they are assigned, mentioned (in the cc line
+// below) or only listed, and why: the recent change they made to the
+// failing code, or the ownership file and line that names them. Logins
+// are quoted, never mentioned: the assignment and the cc line notify.
+func (c Content) why(f triage.Finding) string {
+	if len(f.Provenance) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\n**Why these people**\n\n")
+	for i, p := range f.Provenance {
+		if i == maxWhy {
+			fmt.Fprintf(&b, "- and %d more\n", len(f.Provenance)-i)
+			break
+		}
+		how := "listed"
+		switch {
+		case slices.Contains(f.Assignees, p.Login):
+			how = "assigned"
+		case slices.Contains(f.Mentions, p.Login):
+			how = "mentioned"
+		}
+		fmt.Fprintf(&b, "- %s (%s): %s\n", Code(Login(p.Login)), how, c.reason(p))
+	}
+	return b.String()
+}
+
+// reason says in words why p names its login.
+func (c Content) reason(p triage.Provenance) string {
+	line := ""
+	if p.Line > 0 {
+		line = fmt.Sprintf(" line %d", p.Line)
+	}
+	switch p.Role {
+	case "recent-change":
+		date := p.Date
+		if t, err := time.Parse(time.RFC3339, p.Date); err == nil {
+			date = t.UTC().Format("2006-01-02")
+		}
+		return fmt.Sprintf("changed %s in %s on %s", Code(p.File), c.commit(p.Commit), Cell(date))
+	case "rotation":
+		return "the test maintainer on duty (config `rotation`)"
+	case "fallback":
+		return "a fallback maintainer (config `owners.maintainers`): nobody owns this code"
+	}
+	what := map[int]string{2: " (the area's own expert)", 3: "", triage.RankNear: " (owns other code on the failure's path)"}[p.Rank]
+	alias := ""
+	if p.Alias != "" {
+		alias = " through alias " + Code(p.Alias)
+	}
+	return fmt.Sprintf("%s in %s%s%s%s", Cell(p.Role), Code(p.File), line, alias, what)
 }
 
 // around is the code around the failure: other in-repo frames of its

@@ -18,6 +18,9 @@ import (
 // stripped) and deduplicated. Teams ("org/team") and e-mail addresses are
 // never assigned: GitHub assigns users only. Assignees are sorted; mentions
 // keep the candidates' order.
+//
+// Deprecated: findings are routed by Rank (evidence, then area, then the
+// rest, with the same hashing among equals) and Notify.
 func Assign(candidates []string, key string, max int) (assignees, mentions []string) {
 	var all []string
 	seen := map[string]bool{}

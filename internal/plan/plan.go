@@ -340,7 +340,9 @@ func decide(f triage.Finding, open, closed []parsedIssue, p Policy, run Run, mod
 	a.Content = c
 	a.Labels = union([]string{p.KindLabels[f.Kind]}, f.Labels, f.Owners.Labels, p.ExtraLabels)
 	a.Assignees = union(f.Assignees)
-	a.MaxAssignees = p.MaxAssignees
+	// The finding's assignees are max-assignees experts plus the member
+	// on duty, who is assigned in addition: the cap must not drop them.
+	a.MaxAssignees = max(p.MaxAssignees, len(a.Assignees))
 	for _, m := range f.Mentions {
 		if !strings.ContainsAny(m, "/@") && !slices.Contains(a.Assignees, m) { // users only: teams and e-mails are never assigned
 			a.Alternates = append(a.Alternates, m)

@@ -55,6 +55,13 @@ func Text(w io.Writer, r triage.Result) {
 		row("labels", strings.Join(f.Labels, ", "))
 		row("assign", list(f.Assignees))
 		row("mention", list(f.Mentions))
+		var recent []string
+		for _, p := range f.Provenance {
+			if p.Role == "recent-change" {
+				recent = append(recent, fmt.Sprintf("%s (%.10s %.10s %s)", p.Login, p.Commit, p.Date, p.File))
+			}
+		}
+		row("changed", strings.Join(recent, ", "))
 		for _, c := range f.Correlated {
 			at := " at " + strings.Join(c.Candidates, " | ")
 			switch {

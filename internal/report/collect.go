@@ -150,6 +150,10 @@ func (c *Collector) Set() *Set {
 			s.Flaky++
 		case rs.bits&bitFail != 0:
 			s.Failed++
+		case rs.bits&bitPass != 0:
+			s.Passed++
+		default:
+			s.Skipped++
 		}
 	}
 	s.Tests = make([]Test, len(c.tests))

@@ -198,3 +198,17 @@ func allPassed(st []junit.Status) bool {
 	}
 	return len(st) > 0
 }
+
+// TestCounts counts each distinct test once by its outcome over all its
+// attempts: passed, skipped (never ran), failed or flaky.
+func TestCounts(t *testing.T) {
+	set := Read(outcomeReports, []string{"reports/*.xml"})
+	got := [5]int{set.Total, set.Passed, set.Skipped, set.Failed, set.Flaky}
+	// Passed: passes, passes twice, skipped then passed, nested. Skipped:
+	// skipped, pending. Failed: fails, errors, failed then skipped,
+	// other/passes. Flaky: flakes, surefire flake, passes here and fails
+	// in the other report.
+	if want := [5]int{13, 4, 2, 4, 3}; got != want {
+		t.Errorf("total, passed, skipped, failed, flaky = %v, want %v", got, want)
+	}
+}

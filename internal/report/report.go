@@ -63,6 +63,10 @@ type Set struct {
 	Tests []Test
 	// Total, Failed and Flaky count distinct tests over all files.
 	Total, Failed, Flaky int
+	// Passed counts the tests that passed every attempt that ran, Skipped
+	// those that never ran (skipped or not run on every attempt); with
+	// Failed and Flaky they add up to Total.
+	Passed, Skipped int
 	// Errors are problems that did not stop the reading, each naming
 	// its file (and line where known), e.g. a glob that matched nothing.
 	Errors []string

@@ -3,6 +3,7 @@ package tracker
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -26,6 +27,9 @@ type retryTransport struct {
 	maxTries int
 	sleep    func(context.Context, time.Duration) error
 	now      func() time.Time
+	// notice is told of every wait before it begins: how long, for which
+	// request, and why; nil tells no one.
+	notice func(string)
 }
 
 const maxBackoff = 30 * time.Second
@@ -88,13 +92,17 @@ func (rt *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if req.Context().Err() != nil {
 			return withCancel(resp, cancel), err
 		}
-		wait, retry := rt.delay(resp, err, backoff)
+		wait, why, retry := rt.delay(resp, err, backoff)
 		if retry && noResend(req.Context()) && (err != nil || resp.StatusCode >= 500) {
 			// The write may have landed: the caller looks before it resends.
 			retry = false
 		}
 		if !retry || try >= rt.maxTries || waited+wait > rt.maxWait {
 			return withCancel(resp, cancel), err
+		}
+		if rt.notice != nil {
+			rt.notice(fmt.Sprintf("waiting %s before retrying %s %s (try %d of %d): %s",
+				roundWait(wait), req.Method, req.URL.Path, try+1, rt.maxTries, why))
 		}
 		if resp != nil {
 			io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
@@ -132,34 +140,53 @@ func (b cancelBody) Close() error {
 	return err
 }
 
-// delay says whether to retry and after how long.
-func (rt *retryTransport) delay(resp *http.Response, err error, backoff time.Duration) (time.Duration, bool) {
+// delay says whether to retry, after how long, and why, in words for
+// the log.
+func (rt *retryTransport) delay(resp *http.Response, err error, backoff time.Duration) (time.Duration, string, bool) {
 	if err != nil {
-		return backoff, true
+		return backoff, fmt.Sprintf("the request failed (%v)", err), true
 	}
 	h := resp.Header
-	if s := h.Get("Retry-After"); s != "" && (resp.StatusCode == 403 || resp.StatusCode == 429 || resp.StatusCode >= 500) {
+	code := resp.StatusCode
+	if s := h.Get("Retry-After"); s != "" && (code == 403 || code == 429 || code >= 500) {
+		why := fmt.Sprintf("GitHub answered %d and asked to retry after %s", code, s)
+		if code == 403 || code == 429 {
+			why = fmt.Sprintf("GitHub's rate limit (%d, Retry-After %s)", code, s)
+		}
 		if n, err := strconv.Atoi(strings.TrimSpace(s)); err == nil && n >= 0 {
-			return time.Duration(n) * time.Second, true
+			return time.Duration(n) * time.Second, why, true
 		}
 		if t, err := http.ParseTime(s); err == nil {
-			return max(0, t.Sub(rt.now())), true
+			return max(0, t.Sub(rt.now())), why, true
 		}
 	}
-	if (resp.StatusCode == 403 || resp.StatusCode == 429) && h.Get("X-RateLimit-Remaining") == "0" {
+	if (code == 403 || code == 429) && h.Get("X-RateLimit-Remaining") == "0" {
 		if n, err := strconv.ParseInt(h.Get("X-RateLimit-Reset"), 10, 64); err == nil {
-			return max(0, time.Unix(n, 0).Sub(rt.now())) + time.Second, true
+			reset := time.Unix(n, 0)
+			why := fmt.Sprintf("the token's rate limit of %s requests is used up until %s", h.Get("X-RateLimit-Limit"), reset.UTC().Format("15:04:05 UTC"))
+			return max(0, reset.Sub(rt.now())) + time.Second, why, true
 		}
 	}
-	switch resp.StatusCode {
-	case 429, 500, 502, 503, 504:
-		return backoff, true
+	switch code {
+	case 429:
+		return backoff, "GitHub's rate limit (429)", true
+	case 500, 502, 503, 504:
+		return backoff, fmt.Sprintf("GitHub answered %d", code), true
 	case 403:
 		if secondary(resp) {
-			return max(backoff, time.Minute), true
+			return max(backoff, time.Minute), "GitHub's secondary rate limit (403)", true
 		}
 	}
-	return 0, false
+	return 0, "", false
+}
+
+// roundWait rounds a wait for the log: whole seconds, or milliseconds
+// under a second.
+func roundWait(d time.Duration) time.Duration {
+	if d < time.Second {
+		return d.Round(time.Millisecond)
+	}
+	return d.Round(time.Second)
 }
 
 // secondary reports whether a 403 is GitHub's secondary rate limit, which

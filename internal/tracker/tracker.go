@@ -52,6 +52,8 @@ type config struct {
 	tries            int
 	sleep            func(context.Context, time.Duration) error
 	now              func() time.Time
+	writeRate        float64
+	notice           func(string)
 }
 
 // WithRetry bounds the waiting for one request across retries (default 2
@@ -63,6 +65,19 @@ func WithRetry(maxWait, backoff time.Duration, tries int) Option {
 // WithSleep replaces the waiting between retries, for tests.
 func WithSleep(sleep func(context.Context, time.Duration) error) Option {
 	return func(c *config) { c.sleep = sleep }
+}
+
+// WithWriteRate paces content-creating requests to rate a second after
+// a burst of WriteBurst (see pacer); 0, the default, does not pace.
+func WithWriteRate(rate float64) Option {
+	return func(c *config) { c.writeRate = rate }
+}
+
+// WithNotice has notice told, in a sentence, of every wait: a retry
+// after a rate limit or a server error (how long, for which request,
+// why), and the first wait of the write pacing.
+func WithNotice(notice func(string)) Option {
+	return func(c *config) { c.notice = notice }
 }
 
 // WithClock sets the clock used for rate-limit resets.
@@ -103,8 +118,13 @@ func New(httpClient *http.Client, apiURL, token, repo, userAgent string, opts ..
 		o(&cfg)
 	}
 	c := &Client{owner: owner, repo: name, assignable: map[string]bool{}, labels: map[string]bool{}, sleep: cfg.sleep, backoff: cfg.backoff}
-	rt := &retryTransport{base: base, perTry: perTry, maxWait: cfg.maxWait, backoff: cfg.backoff, maxTries: cfg.tries, sleep: cfg.sleep, now: cfg.now}
+	rt := &retryTransport{base: base, perTry: perTry, maxWait: cfg.maxWait, backoff: cfg.backoff, maxTries: cfg.tries, sleep: cfg.sleep, now: cfg.now, notice: cfg.notice}
 	hc.Transport = rt
+	if cfg.writeRate > 0 {
+		// Outside the retries: a request waits its turn once, and the
+		// retries of a rate-limited one wait what GitHub says.
+		hc.Transport = newPacer(rt, cfg.writeRate, cfg.sleep, cfg.now, cfg.notice)
+	}
 	gh := github.NewClient(hc)
 	if token != "" {
 		gh = gh.WithAuthToken(token)

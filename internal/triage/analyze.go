@@ -53,7 +53,7 @@ func Paths(locs []locate.Result) []string {
 func Analyze(set *report.Set, locs []locate.Result, own *owners.Resolver, cfg config.Config) Result {
 	r := Result{
 		Version: 1,
-		Reports: Reports{Tests: set.Total, Failed: set.Failed, Flaky: set.Flaky, Files: []ReportFile{}},
+		Reports: Reports{Tests: set.Total, Failed: set.Failed, Flaky: set.Flaky, Passed: set.Passed, Skipped: set.Skipped, Files: []ReportFile{}},
 		Errors:  append([]string{}, set.Errors...),
 	}
 	for _, f := range set.Files {
@@ -106,49 +106,18 @@ func analyzeTest(t report.Test, msg string, loc locate.Result, own *owners.Resol
 	if at == nil {
 		at = f.TestLocation
 	}
-	var candidates []string
 	if at != nil {
-		f.Owners, candidates, f.Provenance = ownersOf(own, at.Path, cfg.Owners.Source)
+		f.Owners, _, _ = ownersOf(own, at.Path, cfg.Owners.Source)
 	}
 	if len(f.Owners.Approvers)+len(f.Owners.Reviewers) == 0 {
 		f.Owners = Owners{Approvers: lower(cfg.Owners.Maintainers), Reviewers: []string{}, Labels: f.Owners.Labels, Files: []string{}, Fallback: true}
 		if f.Owners.Labels == nil {
 			f.Owners.Labels = []string{}
 		}
-		candidates = f.Owners.Approvers
-		for _, m := range f.Owners.Approvers {
-			f.Provenance = append(f.Provenance, Provenance{Login: m, File: "config owners.maintainers", Role: "fallback"})
-		}
 	}
-	f.Assignees, f.Mentions = owners.Assign(candidates, f.ID, cfg.MaxAssignees)
-	if duty := onDuty(cfg.Rotation, loc.Time); duty != "" && !slices.Contains(f.Assignees, duty) {
-		f.Assignees = append(f.Assignees, duty)
-		f.Mentions = slices.DeleteFunc(f.Mentions, func(s string) bool { return s == duty })
-		f.Provenance = append(f.Provenance, Provenance{Login: duty, File: "config rotation", Role: "rotation"})
-	}
-	// The owners of the other code on the failure's path are told too:
-	// related frames first, then the code the test calls.
-	var more []string
-	for _, l := range f.Related {
-		more = append(more, leafOwners(own, l.Path, cfg.Owners.Source)...)
-	}
-	for _, ref := range f.References {
-		more = append(more, leafOwners(own, ref.Path, cfg.Owners.Source)...)
-	}
-	for _, m := range more {
-		if len(f.Mentions) >= maxMentions {
-			break
-		}
-		if !slices.Contains(f.Assignees, m) && !slices.Contains(f.Mentions, m) {
-			f.Mentions = append(f.Mentions, m)
-		}
-	}
-	if f.Assignees == nil {
-		f.Assignees = []string{}
-	}
-	if f.Mentions == nil {
-		f.Mentions = []string{}
-	}
+	// Who is assigned and told, without the history's evidence: the
+	// experts stage routes again with it (Route).
+	Route(&f, own, cfg, nil)
 
 	kindLabel := cfg.Labels.Failure
 	if t.Kind == report.Flake {

@@ -68,7 +68,7 @@ func TestOwnersAssigneesLabels(t *testing.T) {
 		t.Errorf("assignees (-want +got):\n%s", diff)
 	}
 	if !slices.ContainsFunc(pkg.Provenance, func(p Provenance) bool {
-		return p == Provenance{Login: "ann", File: "pkg/OWNERS", Line: 1, Role: "approver"}
+		return p == Provenance{Login: "ann", File: "pkg/OWNERS", Line: 1, Role: "approver", Rank: 2}
 	}) {
 		t.Errorf("provenance lacks ann's OWNERS line: %+v", pkg.Provenance)
 	}

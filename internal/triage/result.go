@@ -53,6 +53,11 @@ type Reports struct {
 	Tests  int          `json:"tests"`
 	Failed int          `json:"failed"`
 	Flaky  int          `json:"flaky"`
+	// Passed and Skipped count the tests that passed every attempt that
+	// ran and those that never ran; with Failed and Flaky they add up to
+	// Tests.
+	Passed  int `json:"passed"`
+	Skipped int `json:"skipped"`
 }
 
 // A ReportFile is one report file and what it held.
@@ -86,8 +91,12 @@ type Finding struct {
 	// Time is when the failure happened, when the report says (RFC 3339
 	// with the report's sub-second precision, empty when unknown).
 	Time string `json:"time,omitempty"`
-	// Provenance says which ownership file and line produced each owner.
+	// Provenance says why each person is told of the failure: a recent
+	// change, or the ownership file and line (docs/experts.md).
 	Provenance []Provenance `json:"provenance,omitempty"`
+	// Listed are the other people told of the failure, without an
+	// @mention: those past max-mentions (see docs/experts.md).
+	Listed []string `json:"listed"`
 	// History is the test's statistics over its ledger window (the run's
 	// branch, or a pull request's base branch); nil without a ledger.
 	History *health.History `json:"history"`
@@ -127,12 +136,26 @@ type Owners struct {
 	Fallback bool `json:"fallback"`
 }
 
-// A Provenance names the ownership file line that made Login an owner.
+// A Provenance is why Login is told of a finding: the ownership file
+// line that made them an owner, or the recent change they made to the
+// failing code. A finding's provenance lists each person once, in rank
+// order (assignees, mentions and listed people are taken from it).
 type Provenance struct {
 	Login string `json:"login"`
-	File  string `json:"file"`
-	Line  int    `json:"line,omitempty"`
-	Role  string `json:"role"` // "approver", "reviewer", "codeowner", "fallback", "rotation"
+	// File is the ownership file, or for a recent change the changed path.
+	File string `json:"file"`
+	Line int    `json:"line,omitempty"`
+	// Role is "recent-change", "approver", "reviewer", "codeowner",
+	// "fallback" or "rotation".
+	Role string `json:"role"`
+	// Rank is 1 for a recent change, 2 for the area's own OWNERS experts,
+	// 3 for the other owners, 4 for the owners of other code on the
+	// failure's path; 0 for the rotation.
+	Rank  int    `json:"rank,omitempty"`
+	Alias string `json:"alias,omitempty"`
+	// Commit and Date are a recent change's commit and when it landed.
+	Commit string `json:"commit,omitempty"`
+	Date   string `json:"date,omitempty"`
 }
 
 // Issue is what happens, or would happen in a dry run, to the finding's
