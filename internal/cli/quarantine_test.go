@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flake-triage/flake-triage/internal/config"
 	"github.com/flake-triage/flake-triage/internal/fakegithub"
+	"github.com/flake-triage/flake-triage/internal/plan"
 	"github.com/flake-triage/flake-triage/internal/quarantine"
 	"github.com/flake-triage/flake-triage/internal/triage"
 )
@@ -55,6 +57,13 @@ func TestQuarantine(t *testing.T) {
 		Test: triage.TestIdentity{Name: target.Test.Name, Classname: target.Test.Classname, Suite: target.Test.Suite}}
 	if len(res.Quarantined) != 1 || res.Quarantined[0] != want {
 		t.Errorf("quarantined = %+v, want [%+v]", res.Quarantined, want)
+	}
+	r := &run{cfg: config.Default(), issues: []plan.Issue{
+		{Number: target.Issue.Number, State: "open", Labels: []string{quarantine.DefaultLabel}, Body: gh.Issue(target.Issue.Number).Body},
+		{Number: human, State: "open", Labels: []string{quarantine.DefaultLabel}, Body: "please quarantine"},
+	}}
+	if !r.isQuarantined(target.Issue) || r.isQuarantined(triage.Issue{Number: human}) || r.isQuarantined(triage.Issue{}) {
+		t.Error("isQuarantined: want the labelled tool issue only")
 	}
 	if errs := strings.Join(res.Errors, "\n"); !strings.Contains(errs, "#"+strconv.Itoa(human)) || !strings.Contains(errs, "did not file it") {
 		t.Errorf("no warning about the label on #%d, which people filed: %q", human, res.Errors)
