@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -21,7 +22,8 @@ import (
 // --quarantine-label.
 func runQuarantined(ctx context.Context, args []string, env Env) error {
 	fs := flag.NewFlagSet("flake-triage quarantined", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	names := []string{"repo", "token", "api-url", "config", "repo-root", "quarantine-label"}
 	raw := map[string]*string{}
 	for _, n := range names {
@@ -29,7 +31,11 @@ func runQuarantined(ctx context.Context, args []string, env Env) error {
 	}
 	format := fs.String("format", "json", "json, go (a go test -skip regexp), ginkgo (a ginkgo --skip regexp) or pytest (--deselect node ids, one a line)")
 	if err := fs.Parse(args); err != nil {
-		return UsageError{err}
+		if err := flagProblem(err, "quarantined", append(names, "format")); err != errHelp {
+			return err
+		}
+		fmt.Fprint(env.Stdout, quarantinedUsage)
+		return nil
 	}
 	if fs.NArg() > 0 {
 		return usagef("quarantined: unexpected argument %q", fs.Arg(0))
@@ -89,6 +95,23 @@ func runQuarantined(ctx context.Context, args []string, env Env) error {
 	}
 	return printQuarantined(env, *format, tests)
 }
+
+// quarantinedUsage is the help of `flake-triage quarantined`.
+const quarantinedUsage = `Usage: flake-triage quarantined [flags]
+
+Prints the quarantined tests: the open issues flake-triage filed that carry
+the quarantine label, read with one listing.
+
+  --format FORMAT          json (default): [{number, url, id, test}];
+                           go: a go test -skip regexp; ginkgo: a ginkgo --skip regexp;
+                           pytest: node ids for --deselect, one a line
+  --repo OWNER/NAME        the repository (default $GITHUB_REPOSITORY)
+  --token TOKEN            a token with issues: read (default $GITHUB_TOKEN)
+  --api-url URL            REST API base URL (default $GITHUB_API_URL or https://api.github.com)
+  --config FILE            the repository config file (default .github/flake-triage.yaml)
+  --repo-root DIR          the checkout the config file is in (default $GITHUB_WORKSPACE or .)
+  --quarantine-label LABEL the label that quarantines a test (default flake-triage/quarantine)
+`
 
 // printQuarantined writes the list in the format asked for, and says on
 // stderr how many quarantined tests a runner's pattern leaves out because
