@@ -25,6 +25,9 @@ type Run struct {
 	// base branch.
 	PullRequest int
 	BaseRef     string
+	// HeadRepo is the repository the head commit came from
+	// ("owner/name"): a fork's for a pull request from a fork.
+	HeadRepo string
 }
 
 // An Artifact is one artifact of a run, as the REST API lists it.

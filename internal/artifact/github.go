@@ -30,7 +30,7 @@ func (g GitHub) WorkflowRun(ctx context.Context, owner, repo string, id int64) (
 	}
 	run := Run{
 		ID: r.GetID(), Attempt: r.GetRunAttempt(), HeadSHA: r.GetHeadSHA(), HeadBranch: r.GetHeadBranch(),
-		Event: r.GetEvent(), URL: r.GetHTMLURL(),
+		Event: r.GetEvent(), URL: r.GetHTMLURL(), HeadRepo: r.GetHeadRepository().GetFullName(),
 	}
 	if len(r.PullRequests) > 0 {
 		run.PullRequest = r.PullRequests[0].GetNumber()

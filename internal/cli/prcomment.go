@@ -14,10 +14,12 @@ var prEvents = map[string]bool{"pull_request": true, "pull_request_target": true
 
 // pullRequest returns the pull request the run is about and its base
 // branch: from the event payload of a pull_request or pull_request_target
-// run, or, with --from-run, from the triaged run of such an event (the
+// run, or, with --from-run, from the triaged run of such an event: the
 // pull request GitHub lists for it, else the one the workflow_run event
-// that started this run names). 0 when the run is about none.
-func (t *run) pullRequest() (number int, base string) {
+// that started this run names, else (a fork's, which GitHub lists on
+// neither) the open pull request of the run's head repository, branch and
+// commit. 0 when the run is about none.
+func (t *run) pullRequest(ctx context.Context) (number int, base string) {
 	name, path := t.env.Getenv("GITHUB_EVENT_NAME"), t.env.Getenv("GITHUB_EVENT_PATH")
 	if t.past != nil {
 		if !prEvents[t.past.Event] {
@@ -26,14 +28,19 @@ func (t *run) pullRequest() (number int, base string) {
 		if t.past.PullRequest != 0 {
 			return t.past.PullRequest, t.past.BaseRef
 		}
-		if name != "workflow_run" || path == "" {
+		if name == "workflow_run" && path != "" {
+			if ev, err := readEvent(name, path); err == nil && ev.Run != nil && ev.Run.ID == t.past.ID && ev.PRNumber != 0 {
+				return ev.PRNumber, ev.BaseRef
+			}
+		}
+		if t.client == nil {
 			return 0, ""
 		}
-		ev, err := readEvent(name, path)
-		if err != nil || ev.Run == nil || ev.Run.ID != t.past.ID {
-			return 0, ""
+		n, base, err := t.client.FindPullRequest(ctx, t.past.HeadRepo, t.past.HeadBranch, t.past.HeadSHA)
+		if err != nil {
+			t.res.Errors = append(t.res.Errors, fmt.Sprintf("pr-comment: find the pull request of run %d: %v", t.past.ID, err))
 		}
-		return ev.PRNumber, ""
+		return n, base
 	}
 	if !prEvents[name] || path == "" {
 		return 0, ""
@@ -53,7 +60,7 @@ func (t *run) prComment(ctx context.Context) error {
 	if !t.cfg.PRComment || t.res.Mode == "dry-run" {
 		return nil
 	}
-	pr, base := t.pullRequest()
+	pr, base := t.pullRequest(ctx)
 	if pr == 0 {
 		return nil
 	}

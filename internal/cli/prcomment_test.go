@@ -202,6 +202,30 @@ func TestPRCommentFromRun(t *testing.T) {
 	if len(got) != 1 || !strings.Contains(got[0], "### Job `triage`") || strings.Count(got[0], "| failure |")+strings.Count(got[0], "| flake |") != 4 {
 		t.Errorf("the pull request's comments after a from-run:\n%s", strings.Join(got, "\n----\n"))
 	}
+	// A fork's pull request run: GitHub lists no pull request for it; the
+	// open pull request of the fork's branch at the run's commit is found.
+	fork := gh.AddIssue(fakegithub.Issue{Title: "From a fork", PullRequest: true, User: "contributor"})
+	gh.SetPullRequestHead(fork, fakegithub.Head{Repo: "contributor/capi-like", Ref: "fix", SHA: "4444444444444444444444444444444444444444", Base: "release-1.9"})
+	other := gh.AddIssue(fakegithub.Issue{Title: "Same branch name, another fork", PullRequest: true})
+	gh.SetPullRequestHead(other, fakegithub.Head{Repo: "someone/capi-like", Ref: "fix", SHA: "4444444444444444444444444444444444444444"})
+	gh.AddRun(779, 1, "4444444444444444444444444444444444444444", "fix", "pull_request", fakegithub.Artifact{Name: "junit-e2e", Zip: zipped.Bytes()})
+	gh.SetRunHeadRepository(779, "contributor/capi-like")
+	if code, _, stderr := runCLI(t, env, "triage", "--from-run", "779", "--mode", "annotate", "--repo-root", dir, "--pr-comment"); code != ExitOK {
+		t.Fatalf("fork from-run: exit %d:\n%s", code, stderr)
+	}
+	if got := toolComments(gh, fork); len(got) != 1 || len(toolComments(gh, other)) != 0 {
+		t.Errorf("the fork's pull request has %d comments of the tool, the other %d; want 1 and 0", len(got), len(toolComments(gh, other)))
+	}
+	var listed bool
+	for _, r := range gh.Requests() {
+		if r.Method == "GET" && strings.HasSuffix(r.Path, "/pulls") && r.Query.Get("head") == "contributor:fix" {
+			listed = true
+		}
+	}
+	if !listed {
+		t.Error("the pull request was not looked up by head contributor:fix")
+	}
+
 	// A from-run of a push run comments nowhere.
 	gh.AddRun(778, 1, "3333333333333333333333333333333333333333", "main", "push", fakegithub.Artifact{Name: "junit-e2e", Zip: zipped.Bytes()})
 	posts := gh.Count("POST", "/comments")

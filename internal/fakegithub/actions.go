@@ -26,6 +26,9 @@ type run struct {
 	// which GitHub leaves out), and base its base branch.
 	pr   int
 	base string
+	// headRepo is the repository the run's head commit came from
+	// ("owner/name"); "" means the repository itself.
+	headRepo string
 }
 
 // A CheckRun is a check run the tool created or updated, as received.
@@ -65,6 +68,17 @@ func (s *Server) SetRunPullRequest(id int64, pr int, base string) {
 	defer s.mu.Unlock()
 	if r := s.runs[id]; r != nil {
 		r.pr, r.base = pr, base
+	}
+}
+
+// SetRunHeadRepository says that workflow run id ran the code of another
+// repository (a fork, "owner/name"): GitHub then lists no pull request for
+// the run.
+func (s *Server) SetRunHeadRepository(id int64, fullName string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r := s.runs[id]; r != nil {
+		r.headRepo = fullName
 	}
 }
 
@@ -179,7 +193,14 @@ func (s *Server) runJSON(r *run) map[string]any {
 			"head": map[string]any{"ref": r.branch, "sha": r.sha, "repo": repo},
 			"base": map[string]any{"ref": r.base, "sha": "0000000000000000000000000000000000000000", "repo": repo}})
 	}
+	head := r.headRepo
+	if head == "" {
+		head = s.owner + "/" + s.repo
+	}
+	owner, name, _ := strings.Cut(head, "/")
 	return map[string]any{
+		"head_repository": map[string]any{"id": 2, "name": name, "full_name": head, "owner": user(owner), "private": false,
+			"html_url": s.srv.URL + "/" + head, "url": s.URL + "repos/" + head},
 		"id": r.id, "run_attempt": r.attempt, "head_sha": r.sha, "head_branch": r.branch, "event": r.event,
 		"status": "completed", "conclusion": "failure", "name": "e2e", "run_number": r.id,
 		"html_url": s.html("actions/runs/%d", r.id), "url": s.api("actions/runs/%d", r.id),

@@ -156,6 +156,7 @@ type Server struct {
 	blobs          map[int64]Artifact
 	checks         []CheckRun
 	nextComment    int64
+	heads          map[int]Head
 	git            *gitDB
 	// deleted are the numbers of deleted issues: they answer 410 Gone.
 	deleted map[int]bool
@@ -545,6 +546,8 @@ func (s *Server) route(r *http.Request, segs []string, raw []byte) reply {
 			return reply{status: 204}
 		}
 		return reply{status: 404, body: msg("Not Found")}
+	case rest[0] == "pulls" && len(rest) == 1 && m == "GET":
+		return s.listPulls(r)
 	case rest[0] == "issues" && len(rest) == 3 && rest[1] == "comments":
 		return s.comment(m, rest[2], raw)
 	case rest[0] == "issues" && len(rest) >= 2:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/google/go-github/v57/github"
 
@@ -73,4 +74,28 @@ func (c *Client) explainPR(op string, err error) error {
 		return fmt.Errorf("%s: %w (%v)", op, ErrPRForbidden, err)
 	}
 	return c.explain(op, err)
+}
+
+// FindPullRequest returns the open pull request whose head is branch of
+// headRepo ("owner/name", a fork's too) at commit sha, and its base
+// branch; 0 when there is none. GitHub lists no pull request on a
+// workflow run from a fork, so the fork path finds it this way: one call,
+// PullRequestsService.List with head "owner:branch"
+// (GET /repos/{owner}/{repo}/pulls?state=open&head=…).
+func (c *Client) FindPullRequest(ctx context.Context, headRepo, branch, sha string) (number int, base string, err error) {
+	owner, _, ok := strings.Cut(headRepo, "/")
+	if !ok || owner == "" || branch == "" {
+		return 0, "", nil
+	}
+	prs, _, err := c.gh.PullRequests.List(ctx, c.owner, c.repo, &github.PullRequestListOptions{State: "open", Head: owner + ":" + branch,
+		ListOptions: github.ListOptions{PerPage: perPage}})
+	if err != nil {
+		return 0, "", c.explainPR("list pull requests", err)
+	}
+	for _, pr := range prs {
+		if sha == "" || strings.EqualFold(pr.GetHead().GetSHA(), sha) {
+			return pr.GetNumber(), pr.GetBase().GetRef(), nil
+		}
+	}
+	return 0, "", nil
 }
