@@ -76,8 +76,8 @@ func (s *Server) pullJSON(is *Issue) map[string]any {
 	return map[string]any{
 		"id": 5000 + is.Number, "node_id": "PR_x", "number": is.Number, "state": is.State, "title": is.Title, "body": is.Body,
 		"url": s.api("pulls/%d", is.Number), "html_url": s.html("pull/%d", is.Number), "user": user(is.User),
-		"head": map[string]any{"label": strings.Split(h.Repo, "/")[0] + ":" + h.Ref, "ref": h.Ref, "sha": h.SHA, "repo": repo(h.Repo)},
-		"base": map[string]any{"label": s.owner + ":" + h.Base, "ref": h.Base, "sha": "0000000000000000000000000000000000000000", "repo": repo(s.owner + "/" + s.repo)},
+		"head":       map[string]any{"label": strings.Split(h.Repo, "/")[0] + ":" + h.Ref, "ref": h.Ref, "sha": h.SHA, "repo": repo(h.Repo)},
+		"base":       map[string]any{"label": s.owner + ":" + h.Base, "ref": h.Base, "sha": "0000000000000000000000000000000000000000", "repo": repo(s.owner + "/" + s.repo)},
 		"created_at": ts(is.CreatedAt), "updated_at": ts(is.UpdatedAt),
 	}
 }
