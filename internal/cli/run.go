@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"sync"
 
 	"github.com/flake-triage/flake-triage/internal/action"
 	"github.com/flake-triage/flake-triage/internal/artifact"
@@ -76,7 +77,14 @@ func newRun(o Options, r repo, env Env) (*run, error) {
 		return nil, err
 	}
 	t.cfg = o.apply(cfg)
-	notice := func(msg string) { fmt.Fprintf(env.Stderr, "flake-triage: %s\n", msg) }
+	// Notices come from concurrent requests (the experts stage lists
+	// commits in parallel): one at a time.
+	var noticeMu sync.Mutex
+	notice := func(msg string) {
+		noticeMu.Lock()
+		defer noticeMu.Unlock()
+		fmt.Fprintf(env.Stderr, "flake-triage: %s\n", msg)
+	}
 	if t.client, err = newTracker(o, env, tracker.WithWriteRate(t.cfg.WriteRate), tracker.WithNotice(notice)); err != nil {
 		return nil, err
 	}
