@@ -145,23 +145,30 @@ func GinkgoSkip(tests []Test) string {
 // PytestNodeID returns the pytest node id of the test t names, rebuilt
 // from the classname pytest's JUnit XML writes (the node id's path with
 // "/" and ".py" turned into dots, then its classes): the trailing
-// components that start with "Test" (pytest's default python_classes)
-// are classes, the rest the module's path relative to the rootdir. ok is
-// false when t does not look like a pytest test (no classname, or a
-// name that does not start with "test").
+// components that start with an upper-case letter are classes (Python
+// names classes in CapWords and modules in lower case, and pytest's
+// default python_classes start with "Test"), the rest the module's path
+// relative to the rootdir. ok is false when t does not look like a pytest
+// test (no classname, a classname without a module, or a name that does
+// not start with "test").
 func PytestNodeID(t Identity) (id string, ok bool) {
 	if t.Classname == "" || !strings.HasPrefix(t.Name, "test") {
 		return "", false
 	}
 	parts := strings.Split(t.Classname, ".")
-	n := len(parts)
-	for n > 1 && strings.HasPrefix(parts[n-1], "Test") {
-		n--
-	}
 	for _, p := range parts {
 		if p == "" {
 			return "", false
 		}
+	}
+	n := len(parts)
+	for n > 0 && unicode.IsUpper([]rune(parts[n-1])[0]) {
+		n--
+	}
+	if n == 0 {
+		// Classes only (unittest's XML runners write the class alone):
+		// the module is unknown.
+		return "", false
 	}
 	id = strings.Join(parts[:n], "/") + ".py"
 	for _, c := range parts[n:] {
