@@ -93,7 +93,7 @@ func Extract(r io.ReaderAt, size int64, root *os.Root, dir string, lim Limits, b
 			continue
 		case !IsReport(name):
 			continue
-		case strings.Contains(name, `\`) || !filepath.IsLocal(filepath.FromSlash(name)) || path.Clean(name) != name:
+		case !IsLocalName(name):
 			refused = append(refused, fmt.Sprintf("%s: not a local path", quoteName(name)))
 			continue
 		}
@@ -168,6 +168,15 @@ func extractFile(f *zip.File, root *os.Root, out string, gz bool, budget *Budget
 		return fmt.Errorf("extract %s: more bytes than the %s limit allows: %w", quoteName(f.Name), "total size", ErrLimit)
 	}
 	return nil
+}
+
+// IsLocalName reports whether a slash-separated name from hostile input
+// (an archive entry, a bucket object) can be written under a folder
+// without leaving it: relative, clean (no "..", "." or empty elements),
+// without backslashes, and local on this system (no drive letters or
+// reserved names on Windows).
+func IsLocalName(name string) bool {
+	return name != "" && !strings.Contains(name, `\`) && path.Clean(name) == name && filepath.IsLocal(filepath.FromSlash(name))
 }
 
 // quoteName quotes an entry name for a message: names come from the

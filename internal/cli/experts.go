@@ -91,9 +91,21 @@ func (t *run) readCommits(ctx context.Context, paths []string, since time.Time) 
 	defer cancel()
 	lists := make([][]owners.Commit, len(paths))
 	errs := make([]error, len(paths))
+	if len(paths) == 0 {
+		return map[string][]owners.Commit{}, nil
+	}
+	// The first path is read alone: a failure that is the repository's
+	// (403, 404, 5xx) then names the same path on every run, rather than
+	// whichever read lost the race.
+	if lists[0], errs[0] = t.client.RecentCommits(ctx, paths[0], since); errs[0] != nil {
+		return nil, errs[0]
+	}
 	sem := make(chan struct{}, expertReaders)
 	var wg sync.WaitGroup
 	for i, p := range paths {
+		if i == 0 {
+			continue
+		}
 		sem <- struct{}{}
 		if ctx.Err() != nil {
 			<-sem

@@ -32,6 +32,9 @@ func (t *run) checkReports(context.Context) error {
 	if t.o.FromRun != 0 {
 		where = fmt.Sprintf("in the artifacts of run %d", t.o.FromRun)
 	}
+	if t.o.FromProw != nil {
+		where = "in the Prow job run " + t.o.FromProw.String()
+	}
 	if len(excluded) > 0 {
 		where += " (excluding " + strings.Join(excluded, ", ") + ")"
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/sethvargo/go-githubactions"
 
 	"github.com/flake-triage/flake-triage/internal/config"
+	"github.com/flake-triage/flake-triage/internal/prow"
 )
 
 // Options are the inputs of `flake-triage triage`, read once from the
@@ -53,6 +54,11 @@ type Options struct {
 	// id (matrix legs): it keys the job's section of the pull request
 	// comment.
 	JobKey string
+
+	// FromProw is the Prow job run to re-triage (--from-prow), parsed.
+	FromProw *prow.Folder
+	// ProwURL is the Prow instance (Deck) that job page links name.
+	ProwURL string
 }
 
 // DefaultJSON is where the JSON result goes inside GitHub Actions when
@@ -78,6 +84,7 @@ var inputNames = []string{
 	"max-new-issues", "max-assignees", "comment-interval", "reopen-window",
 	"expert-window", "max-mentions",
 	"require-reports", "write-rate", "check-name",
+	"from-prow", "prow-url",
 	"adopt",
 	"quarantine-label", "fail-on", "pr-comment", "job-key",
 }
@@ -227,6 +234,14 @@ func parseTriage(args []string, getenv func(string) string, _ io.Writer) (Option
 			*dst = &d
 		}
 	}
+	if v := value("from-prow"); v != "" {
+		f, err := prow.ParseURL(v)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("from-prow: %v", err))
+		}
+		o.FromProw = &f
+	}
+	o.ProwURL = value("prow-url")
 	if v := value("adopt"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -246,6 +261,7 @@ func parseTriage(args []string, getenv func(string) string, _ io.Writer) (Option
 	}
 
 	// Defaults from the environment, as docs/commands.md lists them.
+	o.prowDefaults(getenv)
 	if len(o.Reports) == 0 {
 		o.Reports = []string{"**/junit*.xml"}
 	}
@@ -310,8 +326,14 @@ func (o Options) Validate() error {
 			errs = append(errs, "mode file needs the repository (--repo or GITHUB_REPOSITORY)")
 		}
 	}
+	if o.FromRun != 0 && o.FromProw != nil {
+		errs = append(errs, "from-run and from-prow name two different runs; give one")
+	}
 	if o.FromRun != 0 && (o.Token == "" || o.Repo == "") {
 		errs = append(errs, "from-run needs a token with actions: read and the repository (--repo)")
+	}
+	if o.ProwURL != "" && !strings.HasPrefix(o.ProwURL, "https://") && !strings.HasPrefix(o.ProwURL, "http://") {
+		errs = append(errs, fmt.Sprintf("prow-url must be the https:// address of a Prow instance, got %q", o.ProwURL))
 	}
 	if o.MaxNewIssues != nil && *o.MaxNewIssues < 1 {
 		errs = append(errs, "max-new-issues must be at least 1")
@@ -368,6 +390,9 @@ func (o Options) apply(c config.Config) config.Config {
 	if o.CheckName != nil {
 		c.CheckName = *o.CheckName
 	}
+	if o.ProwURL != "" {
+		c.ProwURL = o.ProwURL
+	}
 	if o.Adopt != nil {
 		c.Adopt = *o.Adopt
 	}
@@ -417,6 +442,8 @@ var usage = map[string]string{
 	"require-reports":      "exit 1 when no report matches the globs (default: warn and exit 0)",
 	"write-rate":           "content-creating requests per second after a burst of 20; 0 = no pacing (default 1)",
 	"check-name":           "the name of the check run of --annotations checks (default flake-triage)",
+	"from-prow":            "a Prow job run (job page https://prow.k8s.io/view/gs/BUCKET/PATH, gcsweb URL or gs://BUCKET/PATH): download its reports and logs anonymously and triage them; reports and logs globs are relative to the run folder",
+	"prow-url":             "the Prow instance (Deck) whose job pages links name (default https://prow.k8s.io)",
 	"adopt":                "take over the one open issue people filed about a failing test instead of filing another (default true)",
 	"quarantine-label":     "the label that quarantines the test of a flake-triage issue (default flake-triage/quarantine)",
 	"fail-on":              "never, new (exit 1 when a failure is new or broken) or any (exit 1 when any test failed every attempt) (default never)",

@@ -57,6 +57,12 @@ type run struct {
 	// matched no file (see checkReports).
 	globs     []string
 	noReports bool
+
+	// prowDir holds the --from-prow run's downloaded objects; prowLogs is
+	// where relative logs globs are read in a Prow run; prow is the run's
+	// Prow identity (see prow.go).
+	prowDir, prowLogs string
+	prow              *triage.Prow
 }
 
 // newRun checks the options against the repository and builds the run's
@@ -100,6 +106,7 @@ func newRun(o Options, r repo, env Env) (*run, error) {
 		}
 	}
 	t.where = action.SummaryRun{ServerURL: t.info.ServerURL, Repo: o.Repo, SHA: t.info.SHA}
+	t.prowInside()
 	return t, nil
 }
 
@@ -113,6 +120,10 @@ func (t *run) close() {
 // readReports reads the run's reports: from the checkout, or from the
 // artifacts of a past workflow run (--from-run).
 func (t *run) readReports(ctx context.Context) error {
+	if t.prowDir != "" {
+		t.set, t.globs = report.Read(os.DirFS(t.prowDir), withoutGz(t.o.Reports)), t.o.Reports
+		return nil
+	}
 	if t.o.FromRun == 0 {
 		set, err := readReports(t.repo, t.o.Reports)
 		t.set, t.globs = set, t.o.Reports
@@ -161,6 +172,7 @@ func (t *run) resolveOwners(context.Context) error {
 		t.res.Errors = append(t.res.Errors, w.Error())
 	}
 	t.res.Mode = modeOf(t.o, t.env)
+	t.prowResult()
 	return nil
 }
 
@@ -170,7 +182,8 @@ func (t *run) correlate(context.Context) error {
 	if len(t.cfg.Logs) == 0 {
 		return nil
 	}
-	groups, logWarnings := logs.Correlate(t.repo.fsys, t.cfg.Logs, triage.Windows(t.res.Findings), t.ix, logs.Options{})
+	logFS, globs := t.logSource()
+	groups, logWarnings := logs.Correlate(logFS, globs, triage.Windows(t.res.Findings), t.ix, logs.Options{})
 	t.res.Errors = append(t.res.Errors, logWarnings...)
 	var sources []string
 	for _, gs := range groups {

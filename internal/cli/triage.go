@@ -88,6 +88,7 @@ func triageRepo(ctx context.Context, o Options, r repo, env Env) (int, error) {
 		do   func(context.Context) error
 	}{
 		{"check output targets", t.checkTargets},
+		{"fetch Prow run", t.fetchProw},
 		{"read reports", t.readReports},
 		{"check reports", t.checkReports},
 		{"locate failures", t.locate},

@@ -71,6 +71,9 @@ type Config struct {
 	WriteRate float64 `yaml:"write-rate"`
 	// CheckName names the check run of annotations: checks.
 	CheckName string `yaml:"check-name"`
+	// ProwURL is the Prow instance (Deck) whose job pages the tool links
+	// for Prow runs (as --prow-url); empty means https://prow.k8s.io.
+	ProwURL string `yaml:"prow-url"`
 	// Adopt lets the tool take over the one open issue people filed about
 	// a test before it tracked it, instead of filing a second one.
 	Adopt bool `yaml:"adopt"`

@@ -95,6 +95,8 @@ type Run struct {
 	// run: a pass ends their streak of failing runs. Nil when unknown
 	// (then no tracked test counts as passed); it must not write anything.
 	Passed func(suite, classname, name string) bool `json:"-"`
+	// Prow is the Prow job run, nil for other CI (see ProwJob).
+	Prow *ProwJob `json:",omitempty"`
 	// Tests are every test of the run as adoption matches them: the
 	// findings' (with their ids) and the passing ones, which tell whether
 	// a text names one test only. Nil turns adoption off.
@@ -560,6 +562,9 @@ func (pl Plan) Issues() map[string]triage.Issue {
 func (pl Plan) Markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### flake-triage plan (%s mode, run %d attempt %d, %s)\n\n", pl.Mode, pl.Run.ID, pl.Run.Attempt, issue.Cell(pl.Run.Job))
+	if p := pl.Run.Prow; p != nil {
+		fmt.Fprintf(&b, "Prow %s job %s, [build %s](%s)\n\n", issue.Cell(p.Type), issue.Cell(p.Job), issue.Cell(p.BuildID), p.URL)
+	}
 	b.WriteString("| Action | Issue | Finding | Reason |\n|---|---|---|---|\n")
 	for _, a := range pl.Actions {
 		n := "new"

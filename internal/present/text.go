@@ -16,6 +16,9 @@ import (
 func Text(w io.Writer, r triage.Result) {
 	fmt.Fprintf(w, "flake-triage (%s): %d report(s), %d test(s), %d failed, %d flaky\n",
 		r.Mode, len(r.Reports.Files), r.Reports.Tests, r.Reports.Failed, r.Reports.Flaky)
+	if p := r.Prow; p != nil {
+		fmt.Fprintf(w, "Prow %s job %s, build %s: %s\n", p.Type, p.Job, p.BuildID, p.URL)
+	}
 	for _, f := range r.Reports.Files {
 		if f.Error != "" {
 			fmt.Fprintf(w, "  unreadable report %s: %s\n", f.Path, f.Error)

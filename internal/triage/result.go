@@ -18,6 +18,8 @@ type Result struct {
 	// runs. Empty outside file mode and dry runs of it.
 	Passed []Passed `json:"passed"`
 	Errors []string `json:"errors"`
+	// Prow is the Prow job run triaged, absent for other CI.
+	Prow *Prow `json:"prow,omitempty"`
 	// Quarantined are the tests people quarantined (the quarantine label
 	// on their open issues), as `flake-triage quarantined` lists them;
 	// empty when the issues were not read.
