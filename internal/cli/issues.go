@@ -77,11 +77,10 @@ func planMode(o Options, env Env) string {
 }
 
 // track reads the tracker, plans and, in file mode, applies the plan,
-// filling each finding's issue. It returns the problems met and whether a
-// write failed. With no token the plan is made against an empty tracker,
-// and nothing is written.
-func track(ctx context.Context, res *triage.Result, o Options, cfg config.Config, run plan.Run, env Env, client *tracker.Client) (problems []string, failed bool) {
-	var issues []plan.Issue
+// filling each finding's issue. It returns the issues it read, the
+// problems met and whether a write failed. With no token the plan is made
+// against an empty tracker, and nothing is written.
+func track(ctx context.Context, res *triage.Result, o Options, cfg config.Config, run plan.Run, env Env, client *tracker.Client) (issues []plan.Issue, problems []string, failed bool) {
 	if client != nil {
 		var err error
 		issues, err = client.Load(ctx, cfg.ReopenWindow.Std(), run.Started)
@@ -91,7 +90,7 @@ func track(ctx context.Context, res *triage.Result, o Options, cfg config.Config
 			for i := range res.Findings {
 				res.Findings[i].Issue = triage.Issue{Action: plan.None, Reason: "the open issues could not be read"}
 			}
-			return []string{fmt.Sprintf("read issues of %s: %v", o.Repo, err)}, res.Mode == "file"
+			return nil, []string{fmt.Sprintf("read issues of %s: %v", o.Repo, err)}, res.Mode == "file"
 		}
 	} else if res.Mode != "dry-run" {
 		problems = append(problems, "no token: issues were not looked up (known flakes cannot be named)")
@@ -104,7 +103,7 @@ func track(ctx context.Context, res *triage.Result, o Options, cfg config.Config
 	if res.Mode != "file" {
 		fill(res, pl.Issues())
 		passed(res, pl, nil)
-		return problems, false
+		return issues, problems, false
 	}
 	out := client.Apply(ctx, pl)
 	out.Fill(res.Findings, pl)
@@ -117,7 +116,7 @@ func track(ctx context.Context, res *triage.Result, o Options, cfg config.Config
 			failed = true
 		}
 	}
-	return problems, failed
+	return issues, problems, failed
 }
 
 // passed lists the issues of tracked tests that passed in the run, with

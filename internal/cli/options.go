@@ -49,6 +49,13 @@ type Options struct {
 	WriteRate       *float64
 	CheckName       *string
 	Adopt           *bool
+	QuarantineLabel string // "" when not given
+	FailOn          string // "" when not given
+	PRComment       *bool
+	// JobKey tells apart the jobs of one workflow run that share a job
+	// id (matrix legs): it keys the job's section of the pull request
+	// comment.
+	JobKey string
 
 	// FromProw is the Prow job run to re-triage (--from-prow), parsed.
 	FromProw *prow.Folder
@@ -82,11 +89,12 @@ var inputNames = []string{
 	"require-reports", "write-rate", "check-name",
 	"from-prow", "prow-url",
 	"adopt",
+	"quarantine-label", "fail-on", "pr-comment", "job-key",
 }
 
 // boolNames are the inputs that are true or false; as flags they are
 // given without a value.
-var boolNames = map[string]bool{"dry-run": true, "fail-on-report-error": true, "require-reports": true, "adopt": true, "group-subtests": true}
+var boolNames = map[string]bool{"dry-run": true, "fail-on-report-error": true, "require-reports": true, "adopt": true, "group-subtests": true, "pr-comment": true}
 
 // listFlag is a repeatable flag whose values may also hold several
 // newline-separated entries.
@@ -172,6 +180,10 @@ func parseTriage(args []string, getenv func(string) string, _ io.Writer) (Option
 		Annotations:  value("annotations"),
 		PathPrefixes: splitList(value("path-prefix")),
 		JSON:         value("json"),
+
+		QuarantineLabel: value("quarantine-label"),
+		FailOn:          value("fail-on"),
+		JobKey:          value("job-key"),
 	}
 	o.ConfigSet = o.Config != ""
 	o.ReportsSet = len(o.Reports) > 0
@@ -240,6 +252,13 @@ func parseTriage(args []string, getenv func(string) string, _ io.Writer) (Option
 			errs = append(errs, fmt.Sprintf("adopt must be true or false, got %q", v))
 		}
 		o.Adopt = &b
+	}
+	if v := value("pr-comment"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("pr-comment must be true or false, got %q", v))
+		}
+		o.PRComment = &b
 	}
 	if len(errs) > 0 {
 		return Options{}, usagef("%s", strings.Join(errs, "; "))
@@ -326,6 +345,11 @@ func (o Options) Validate() error {
 	if o.MaxAssignees != nil && (*o.MaxAssignees < 0 || *o.MaxAssignees > 10) {
 		errs = append(errs, "max-assignees must be between 0 and 10")
 	}
+	switch o.FailOn {
+	case "", "never", "new", "any":
+	default:
+		errs = append(errs, fmt.Sprintf("fail-on must be never, new or any, got %q", o.FailOn))
+	}
 	if o.MaxMentions != nil && *o.MaxMentions < 0 {
 		errs = append(errs, "max-mentions must not be negative")
 	}
@@ -382,6 +406,15 @@ func (o Options) apply(c config.Config) config.Config {
 	if o.Adopt != nil {
 		c.Adopt = *o.Adopt
 	}
+	if o.QuarantineLabel != "" {
+		c.QuarantineLabel = o.QuarantineLabel
+	}
+	if o.FailOn != "" {
+		c.FailOn = o.FailOn
+	}
+	if o.PRComment != nil {
+		c.PRComment = *o.PRComment
+	}
 	return c
 }
 
@@ -424,4 +457,8 @@ var usage = map[string]string{
 	"from-prow":            "a Prow job run (job page https://prow.k8s.io/view/gs/BUCKET/PATH, gcsweb URL or gs://BUCKET/PATH): download its reports and logs anonymously and triage them; reports and logs globs are relative to the run folder",
 	"prow-url":             "the Prow instance (Deck) whose job pages links name (default https://prow.k8s.io)",
 	"adopt":                "take over the one open issue people filed about a failing test instead of filing another (default true)",
+	"quarantine-label":     "the label that quarantines the test of a flake-triage issue (default flake-triage/quarantine)",
+	"fail-on":              "never, new (exit 1 when a failure is new or broken) or any (exit 1 when any test failed every attempt) (default never)",
+	"pr-comment":           "on pull request runs, keep one comment on the pull request listing its failures (default false)",
+	"job-key":              "tells apart jobs of one run that share a job id (matrix legs), e.g. ${{ toJSON(matrix) }}",
 }

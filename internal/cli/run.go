@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"sync"
 
 	"github.com/flake-triage/flake-triage/internal/action"
 	"github.com/flake-triage/flake-triage/internal/artifact"
@@ -43,6 +44,10 @@ type run struct {
 	locs []locate.Result
 	own  *owners.Resolver
 	res  triage.Result
+	// past is the workflow run that --from-run triages, nil otherwise.
+	past *artifact.Run
+	// issues are the tracker's issues as the track stage read them.
+	issues []plan.Issue
 	// failed is set when a write failed: the exit code is then 1.
 	failed bool
 	// problems are met before the result exists (event, artifacts).
@@ -78,7 +83,14 @@ func newRun(o Options, r repo, env Env) (*run, error) {
 		return nil, err
 	}
 	t.cfg = o.apply(cfg)
-	notice := func(msg string) { fmt.Fprintf(env.Stderr, "flake-triage: %s\n", msg) }
+	// Notices come from concurrent requests (the experts stage lists
+	// commits in parallel): one at a time.
+	var noticeMu sync.Mutex
+	notice := func(msg string) {
+		noticeMu.Lock()
+		defer noticeMu.Unlock()
+		fmt.Fprintf(env.Stderr, "flake-triage: %s\n", msg)
+	}
 	if t.client, err = newTracker(o, env, tracker.WithWriteRate(t.cfg.WriteRate), tracker.WithNotice(notice)); err != nil {
 		return nil, err
 	}
@@ -127,6 +139,7 @@ func (t *run) readReports(ctx context.Context) error {
 		return fmt.Errorf("from-run: %w", err)
 	}
 	t.problems = append(t.problems, fetched.Problems...)
+	t.past = &fetched.Run
 	t.info = pastRun(t.info, fetched.Run)
 	t.where.SHA, t.where.RunURL = t.info.SHA, t.info.URL
 	patterns := t.o.Reports
@@ -204,7 +217,8 @@ func (t *run) track(ctx context.Context) error {
 		ran, passed := set.Outcome(suite, classname, name)
 		return ran && passed
 	}
-	problems, failed := track(ctx, &t.res, t.o, t.cfg, t.info, t.env, t.client)
+	issues, problems, failed := track(ctx, &t.res, t.o, t.cfg, t.info, t.env, t.client)
+	t.issues = issues
 	t.res.Errors = append(t.res.Errors, problems...)
 	t.failed = t.failed || failed
 	return nil
@@ -227,6 +241,9 @@ func (t *run) checkRun(ctx context.Context) error {
 func (t *run) finish() (int, error) {
 	code := ExitOK
 	if t.failed {
+		code = ExitFailed
+	}
+	if t.decideFailOn() {
 		code = ExitFailed
 	}
 	if t.o.FailOnReportError {

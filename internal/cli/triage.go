@@ -96,7 +96,9 @@ func triageRepo(ctx context.Context, o Options, r repo, env Env) (int, error) {
 		{"find experts", t.experts},
 		{"correlate logs", t.correlate},
 		{"plan and file issues", t.track},
+		{"quarantine", t.quarantine},
 		{"check run", t.checkRun},
+		{"pull request comment", t.prComment},
 	}
 	for _, s := range stages {
 		// In Actions each stage folds into a group of the step's log.

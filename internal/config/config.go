@@ -84,6 +84,15 @@ type Config struct {
 	// Adopt lets the tool take over the one open issue people filed about
 	// a test before it tracked it, instead of filing a second one.
 	Adopt bool `yaml:"adopt"`
+	// QuarantineLabel on an issue of the tool quarantines its test
+	// (docs/quarantine.md).
+	QuarantineLabel string `yaml:"quarantine-label"`
+	// FailOn decides the exit code from the findings: "never", "new"
+	// (a failure whose verdict is new or broken) or "any" (any test that
+	// failed every attempt).
+	FailOn string `yaml:"fail-on"`
+	// PRComment keeps one comment on a pull request listing its failures.
+	PRComment bool `yaml:"pr-comment"`
 }
 
 // Labels configures the labels of new issues.
@@ -142,6 +151,8 @@ func Default() Config {
 		WriteRate:       1,
 		CheckName:       "flake-triage",
 		Adopt:           true,
+		QuarantineLabel: "flake-triage/quarantine",
+		FailOn:          "never",
 	}
 }
 
@@ -212,6 +223,14 @@ func (c Config) Validate() error {
 	}
 	if c.Labels.Infra == "" {
 		errs = append(errs, fmt.Errorf("labels.infra must not be empty"))
+	}
+	switch c.FailOn {
+	case "never", "new", "any":
+	default:
+		errs = append(errs, fmt.Errorf("fail-on must be never, new or any, got %q", c.FailOn))
+	}
+	if strings.TrimSpace(c.QuarantineLabel) == "" {
+		errs = append(errs, fmt.Errorf("quarantine-label must not be empty"))
 	}
 	if c.ExpertWindow < 0 {
 		errs = append(errs, fmt.Errorf("expert-window must not be negative"))

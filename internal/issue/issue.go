@@ -75,6 +75,10 @@ type State struct {
 	// Passed is the newest run recorded in which the test ran and passed
 	// on every attempt, when that pass ended the streak (see Pass).
 	Passed *Occurrence `json:"passed,omitempty"`
+	// Lifted is the run in which the tool commented that the test's
+	// quarantine can be lifted, so that it says so once per passing
+	// streak (see plan.LiftQuarantine).
+	Lifted *Occurrence `json:"lifted,omitempty"`
 }
 
 // An Identity names a test within a run, as the reports do: its innermost
