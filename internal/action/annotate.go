@@ -8,6 +8,7 @@ import (
 
 	"github.com/sethvargo/go-githubactions"
 
+	"github.com/flake-triage/flake-triage/internal/health"
 	"github.com/flake-triage/flake-triage/internal/triage"
 )
 
@@ -102,11 +103,7 @@ func annotation(f triage.Finding) Annotation {
 		b.WriteString("\n\n")
 	}
 	b.WriteString(ownersLine(f.Owners))
-	if s := issueLine(f.Issue, false); s != "" {
-		b.WriteString("\n")
-		b.WriteString(s)
-	}
-	if s := healthLine(f); s != "" {
+	if s := historyLine(f); s != "" {
 		b.WriteString("\n")
 		b.WriteString(s)
 	}
@@ -183,6 +180,25 @@ func issueLine(is triage.Issue, dryRun bool) string {
 	return ""
 }
 
+// historyLine says what is known of the failure: its issue (#N and what
+// was done to it), its verdict, and with a ledger its rate ("failed 4 of
+// the last 50 runs"), joined on one line; "" when nothing is known.
+func historyLine(f triage.Finding) string {
+	var parts []string
+	if s := issueLine(f.Issue, false); s != "" {
+		parts = append(parts, s)
+	}
+	if f.Verdict != "" && f.Verdict != "flaky" && f.Verdict != "unknown" {
+		parts = append(parts, "verdict: "+f.Verdict)
+	}
+	if f.Verdict == "unknown" {
+		parts = append(parts, "unknown history")
+	} else if r := health.RateText(f.History, ""); r != "" {
+		parts = append(parts, r)
+	}
+	return strings.Join(parts, " · ")
+}
+
 // Annotate writes one workflow-command annotation per finding at its
 // location: error for failures, warning for flakes, titled with the test
 // name, the message holding the first failure lines, the owners and any
@@ -245,17 +261,4 @@ func annotate(a *githubactions.Action, findings []triage.Finding, warns int) (om
 		a.IssueCommand(&githubactions.Command{Name: an.Level, Message: an.Message, Properties: props})
 	}
 	return omitted
-}
-
-// healthLine says a finding's verdict and, with a run ledger, its rate:
-// "verdict: flaky; failed 4 of the last 50 runs (8%)".
-func healthLine(f triage.Finding) string {
-	var parts []string
-	if f.Verdict != "" {
-		parts = append(parts, "verdict: "+f.Verdict)
-	}
-	if h := f.History; h != nil && h.Runs > 0 {
-		parts = append(parts, h.Sentence())
-	}
-	return strings.Join(parts, "; ")
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/sethvargo/go-githubactions"
 	"golang.org/x/tools/txtar"
 
+	"github.com/flake-triage/flake-triage/internal/health"
 	"github.com/flake-triage/flake-triage/internal/triage"
 )
 
@@ -274,9 +275,9 @@ func TestOutputs(t *testing.T) {
 	env := map[string]string{"GITHUB_OUTPUT": outFile}
 	a, _ := newAction(env)
 	r := triage.Result{Mode: "file", Reports: triage.Reports{Tests: 9, Passed: 4, Skipped: 1, Failed: 3, Flaky: 1}, Findings: []triage.Finding{
-		{Issue: triage.Issue{Action: "create", Number: 4, URL: "u4"}}, {Issue: triage.Issue{Action: "update"}},
-		{Issue: triage.Issue{Action: "reopen"}}, {Issue: triage.Issue{Action: "known"}},
-	}}
+		{Kind: "failure", Verdict: "new", Issue: triage.Issue{Action: "create", Number: 4, URL: "u4"}}, {Kind: "failure", Verdict: "flaky", Issue: triage.Issue{Action: "update"}},
+		{Kind: "failure", Verdict: "unknown", Issue: triage.Issue{Action: "reopen"}}, {Kind: "flake", Verdict: "new", Issue: triage.Issue{Action: "known"}},
+	}, Quarantined: []triage.Quarantined{{Number: 4, URL: "https://github.com/o/r/issues/4", ID: "go:p.TestA", Test: triage.TestIdentity{Name: "TestA<b>", Classname: "p"}}}}
 	if err := Outputs(a, r, "flake-triage.json"); err != nil {
 		t.Fatal(err)
 	}
@@ -286,7 +287,8 @@ func TestOutputs(t *testing.T) {
 	}
 	got := parseOutputFile(t, string(b))
 	want := map[string]string{"failed": "3", "flaky": "1", "issues-created": "1", "issues-updated": "2", "result-json": "flake-triage.json",
-		"total": "9", "passed": "4", "skipped": "1", "issues": `[{"number":4,"url":"u4","action":"create"}]`}
+		"total": "9", "passed": "4", "skipped": "1", "issues": `[{"number":4,"url":"u4","action":"create"}]`,
+		"new-failures": "1", "quarantined": `[{"number":4,"url":"https://github.com/o/r/issues/4","id":"go:p.TestA","test":{"name":"TestA<b>","classname":"p","suite":""}}]`}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("outputs (-want +got):\n%s", diff)
 	}
@@ -401,6 +403,26 @@ func TestAnnotateResultWarnsOfUnreadableReports(t *testing.T) {
 	}
 	if omitted != 4 {
 		t.Errorf("omitted %d, want 4 (12 flakes in 8 warnings left)", omitted)
+	}
+}
+
+// TestAnnotationNamesIssueAndRate: a failure with an issue and a history
+// names the issue (#N) and its rate; an unknown verdict says so.
+func TestAnnotationNamesIssueAndRate(t *testing.T) {
+	f := triage.Finding{Kind: "failure", Test: triage.Test{Name: "TestA"},
+		Issue:   triage.Issue{Action: "known", Number: 123, URL: "https://github.com/o/r/issues/123"},
+		History: &health.History{Runs: 50, Failed: 3, Flaky: 1}, Verdict: "flaky"}
+	got := Annotations([]triage.Finding{f})[0].Message
+	if want := "known flake #123 https://github.com/o/r/issues/123 · failed 4 of the last 50 runs"; !strings.HasSuffix(got, want) {
+		t.Errorf("annotation = %q, want it to end %q", got, want)
+	}
+	f.Verdict, f.History, f.Issue = "new", &health.History{Runs: 50, Passed: 50}, triage.Issue{}
+	if got, want := Annotations([]triage.Finding{f})[0].Message, "verdict: new · never failed in the last 50 runs"; !strings.HasSuffix(got, want) {
+		t.Errorf("annotation = %q, want it to end %q", got, want)
+	}
+	f.Verdict, f.History = "unknown", nil
+	if got, want := Annotations([]triage.Finding{f})[0].Message, "unknown history"; !strings.HasSuffix(got, want) {
+		t.Errorf("annotation = %q, want it to end %q", got, want)
 	}
 }
 

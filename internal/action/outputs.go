@@ -1,6 +1,7 @@
 package action
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -47,11 +48,26 @@ func OutputValues(r triage.Result, resultPath string) map[string]string {
 		"issues-created": strconv.Itoa(created),
 		"issues-updated": strconv.Itoa(updated),
 		"result-json":    resultPath,
+		"new-failures":   strconv.Itoa(triage.NewFailures(r.Findings)),
+		"quarantined":    quarantinedJSON(r.Quarantined),
 	}
 }
 
+// quarantinedJSON is the quarantined output: the result's quarantined
+// list as compact JSON ([] when none).
+func quarantinedJSON(q []triage.Quarantined) string {
+	if q == nil {
+		q = []triage.Quarantined{}
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(q) // a list of strings and numbers always encodes
+	return strings.TrimSpace(b.String())
+}
+
 // outputNames are the outputs of action.yml, in the order they are written.
-var outputNames = []string{"failed", "flaky", "issues-created", "issues-updated", "result-json", "total", "passed", "skipped", "issues"}
+var outputNames = []string{"failed", "flaky", "issues-created", "issues-updated", "result-json", "total", "passed", "skipped", "issues", "new-failures", "quarantined"}
 
 // An OutputIssue is one entry of the issues output.
 type OutputIssue struct {

@@ -34,6 +34,11 @@ type SummaryRun struct {
 	// Trend is the Mermaid chart of the repository's failing tests per
 	// day from the run ledger's records read; "" without a ledger.
 	Trend string
+	// FailOn is the fail-on setting ("" or "never": the tests do not
+	// decide the exit code) and Deciding the findings that failed the job
+	// under it.
+	FailOn   string
+	Deciding []triage.Finding
 	// Globs are the report globs, named when they matched no report.
 	Globs []string
 }
@@ -86,6 +91,8 @@ func Summary(r triage.Result, run SummaryRun, omitted int) string {
 	}
 
 	var tail strings.Builder
+	tail.WriteString(failOnLines(run))
+	tail.WriteString(quarantinedLines(r.Quarantined))
 	var unreadable []triage.ReportFile
 	for _, f := range r.Reports.Files {
 		if f.Error != "" {
@@ -330,6 +337,60 @@ func healthSection(findings []triage.Finding, trend string) string {
 	}
 	if n > 0 && trend != "" {
 		b.WriteString("\n" + trend)
+	}
+	return b.String()
+}
+
+// failOnLines says how fail-on decided the job: which findings failed it,
+// or that none did. It is empty when fail-on is never.
+func failOnLines(run SummaryRun) string {
+	if run.FailOn == "" || run.FailOn == triage.FailOnNever {
+		return ""
+	}
+	var b strings.Builder
+	what := map[string]string{
+		triage.FailOnNew: "a failure that is new or broken (not a known flake, not failing on the base branch, not quarantined)",
+		triage.FailOnAny: "a test that failed every attempt",
+	}[run.FailOn]
+	fmt.Fprintf(&b, "\n### fail-on: `%s`\n\n", run.FailOn)
+	if len(run.Deciding) == 0 {
+		fmt.Fprintf(&b, "The job passes: there is no %s.\n", what)
+		return b.String()
+	}
+	fmt.Fprintf(&b, "The job fails: %d %s %s.\n\n", len(run.Deciding), plural(len(run.Deciding), "finding is", "findings are"), what)
+	for i, f := range run.Deciding {
+		if i == 50 {
+			fmt.Fprintf(&b, "- and %d more\n", len(run.Deciding)-i)
+			break
+		}
+		verdict := f.Verdict
+		if verdict == "" {
+			verdict = "no verdict"
+		}
+		fmt.Fprintf(&b, "- `%s`: %s %s\n", codeSpan(firstLines(testTitle(f.Test), 1, 300)), f.Kind, verdict)
+	}
+	return b.String()
+}
+
+// quarantinedLines lists the quarantined tests with their issues, at most
+// 50; empty when there are none.
+func quarantinedLines(q []triage.Quarantined) string {
+	if len(q) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n### Quarantined tests\n\n%d %s quarantined (the quarantine label on %s issue):\n\n",
+		len(q), plural(len(q), "test is", "tests are"), plural(len(q), "its", "their"))
+	for i, t := range q {
+		if i == 50 {
+			fmt.Fprintf(&b, "- and %d more\n", len(q)-i)
+			break
+		}
+		ref := fmt.Sprintf("#%d", t.Number)
+		if t.URL != "" {
+			ref = fmt.Sprintf("[#%d](%s)", t.Number, t.URL)
+		}
+		fmt.Fprintf(&b, "- %s `%s`\n", ref, codeSpan(firstLines(t.Test.Name, 1, 300)))
 	}
 	return b.String()
 }

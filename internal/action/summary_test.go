@@ -38,3 +38,20 @@ func TestSummaryLogGroupWithoutSource(t *testing.T) {
 		t.Errorf("summary lacks %q:\n%s", want, got)
 	}
 }
+
+func TestSummaryFailOnAndQuarantined(t *testing.T) {
+	r := triage.Result{Mode: "annotate", Findings: []triage.Finding{{ID: "a", Kind: "failure", Test: triage.Test{Name: "TestNew"}, Verdict: "new"}},
+		Quarantined: []triage.Quarantined{{Number: 4, URL: "https://github.com/o/r/issues/4", Test: triage.TestIdentity{Name: "TestQ`x"}}}}
+	got := Summary(r, SummaryRun{FailOn: "new", Deciding: r.Findings}, 0)
+	for _, want := range []string{
+		"### fail-on: `new`", "The job fails: 1 finding is a failure that is new or broken", "- `TestNew`: failure new",
+		"### Quarantined tests", "1 test is quarantined", "- [#4](https://github.com/o/r/issues/4) `TestQ'x`",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("summary lacks %q:\n%s", want, got)
+		}
+	}
+	if got := Summary(r, SummaryRun{FailOn: "never"}, 0); strings.Contains(got, "fail-on") {
+		t.Errorf("fail-on never has a section:\n%s", got)
+	}
+}

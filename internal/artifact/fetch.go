@@ -24,6 +24,14 @@ type Run struct {
 	// Workflow is the workflow's name; Started when the run attempt started.
 	Workflow string
 	Started  time.Time
+	// PullRequest is the first pull request the run is about (0 when
+	// none, or for a fork's, which GitHub does not list), and BaseRef its
+	// base branch.
+	PullRequest int
+	BaseRef     string
+	// HeadRepo is the repository the head commit came from
+	// ("owner/name"): a fork's for a pull request from a fork.
+	HeadRepo string
 }
 
 // An Artifact is one artifact of a run, as the REST API lists it.

@@ -210,7 +210,7 @@ func TestFetch(t *testing.T) {
 	wantReports = append(wantReports, "Test_output/junit.xml", "Test_output-15/junit.xml")
 	want := Fetched{
 		Run: Run{ID: 30433642, Attempt: 1, HeadSHA: "acb5820ced9479c074f688cc328bf03f341a511d", HeadBranch: "main",
-			Event: "push", URL: "https://github.com/octo-org/octo-repo/actions/runs/30433642",
+			Event: "push", URL: "https://github.com/octo-org/octo-repo/actions/runs/30433642", HeadRepo: "octo-org/octo-repo",
 			Workflow: "Build", Started: time.Date(2020, 1, 22, 19, 33, 8, 0, time.UTC)},
 		Reports: wantReports,
 		Problems: []string{

@@ -28,10 +28,16 @@ func (g GitHub) WorkflowRun(ctx context.Context, owner, repo string, id int64) (
 	if err != nil {
 		return Run{}, err
 	}
-	return Run{
+	run := Run{
 		ID: r.GetID(), Attempt: r.GetRunAttempt(), HeadSHA: r.GetHeadSHA(), HeadBranch: r.GetHeadBranch(),
-		Event: r.GetEvent(), URL: r.GetHTMLURL(), Workflow: r.GetName(), Started: r.GetRunStartedAt().Time,
-	}, nil
+		Event: r.GetEvent(), URL: r.GetHTMLURL(), HeadRepo: r.GetHeadRepository().GetFullName(),
+		Workflow: r.GetName(), Started: r.GetRunStartedAt().Time,
+	}
+	if len(r.PullRequests) > 0 {
+		run.PullRequest = r.PullRequests[0].GetNumber()
+		run.BaseRef = r.PullRequests[0].GetBase().GetRef()
+	}
+	return run, nil
 }
 
 // Artifacts calls go-github ActionsService.ListWorkflowRunArtifacts for

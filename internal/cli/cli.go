@@ -83,6 +83,8 @@ func Main(ctx context.Context, args []string, env Env) int {
 		code, err = runDemo(ctx, rest, env)
 	case "owners":
 		err = runOwners(rest, env)
+	case "quarantined":
+		err = runQuarantined(ctx, rest, env)
 	case "version":
 		info, ok := env.BuildInfo()
 		fmt.Fprintln(env.Stdout, versionString(env.Version, info, ok))
@@ -109,7 +111,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 }
 
 // commands are the commands Main knows, for suggestions.
-var commands = []string{"triage", "owners", "demo", "version", "help"}
+var commands = []string{"triage", "owners", "quarantined", "demo", "version", "help"}
 
 const helpText = `flake-triage reads JUnit reports, finds where each failing test failed and
 who owns that code, and files one issue per failing test.
@@ -117,6 +119,8 @@ who owns that code, and files one issue per failing test.
 Usage:
   flake-triage [triage] [flags]        triage a run (flake-triage triage --help)
   flake-triage owners [flags] PATH...  who owns these paths, and why
+  flake-triage quarantined [--format json|go|ginkgo|pytest]
+                                       the quarantined tests, or a skip pattern for a runner
   flake-triage demo [--json FILE|-]    a dry run over the bundled sample repository
   flake-triage version                 print the version (also --version)
   flake-triage help                    print this help (also --help, -h)

@@ -30,6 +30,7 @@ func policy(c config.Config, onDuty string) plan.Policy {
 	p.IgnoreLabel = c.IgnoreLabel
 	p.Adopt = c.Adopt
 	p.FileAfter, p.CloseAfter, p.Priority = c.FileAfter, c.CloseAfter, c.Priority
+	p.QuarantineLabel = c.QuarantineLabel
 	// The storm issue goes to the maintainer on duty first, then the
 	// fallback maintainers.
 	if onDuty != "" {
@@ -78,11 +79,10 @@ func planMode(o Options, env Env) string {
 }
 
 // track reads the tracker, plans and, in file mode, applies the plan,
-// filling each finding's issue. It returns the problems met and whether a
-// write failed. With no token the plan is made against an empty tracker,
-// and nothing is written.
-func track(ctx context.Context, res *triage.Result, o Options, cfg config.Config, run plan.Run, env Env, client *tracker.Client) (problems []string, failed bool, pl plan.Plan) {
-	var issues []plan.Issue
+// filling each finding's issue. It returns the issues it read, the
+// problems met, whether a write failed and the plan. With no token the plan is made
+// against an empty tracker, and nothing is written.
+func track(ctx context.Context, res *triage.Result, o Options, cfg config.Config, run plan.Run, env Env, client *tracker.Client) (issues []plan.Issue, problems []string, failed bool, pl plan.Plan) {
 	if client != nil {
 		var err error
 		issues, err = client.Load(ctx, cfg.ReopenWindow.Std(), run.Started)
@@ -92,7 +92,7 @@ func track(ctx context.Context, res *triage.Result, o Options, cfg config.Config
 			for i := range res.Findings {
 				res.Findings[i].Issue = triage.Issue{Action: plan.None, Reason: "the open issues could not be read"}
 			}
-			return []string{fmt.Sprintf("read issues of %s: %v", o.Repo, err)}, res.Mode == "file", pl
+			return nil, []string{fmt.Sprintf("read issues of %s: %v", o.Repo, err)}, res.Mode == "file", pl
 		}
 	} else if res.Mode != "dry-run" {
 		problems = append(problems, "no token: issues were not looked up (known flakes cannot be named)")
@@ -105,7 +105,7 @@ func track(ctx context.Context, res *triage.Result, o Options, cfg config.Config
 	if res.Mode != "file" {
 		fill(res, pl.Issues())
 		passed(res, pl, nil)
-		return problems, false, pl
+		return issues, problems, false, pl
 	}
 	out := client.Apply(ctx, pl)
 	out.Fill(res.Findings, pl)
@@ -118,7 +118,7 @@ func track(ctx context.Context, res *triage.Result, o Options, cfg config.Config
 			failed = true
 		}
 	}
-	return problems, failed, pl
+	return issues, problems, failed, pl
 }
 
 // passed lists the issues of tracked tests that passed in the run, with

@@ -50,12 +50,16 @@ type Options struct {
 	WriteRate       *float64
 	CheckName       *string
 	Adopt           *bool
+	QuarantineLabel string // "" when not given
+	FailOn          string // "" when not given
+	PRComment       *bool
 
 	// FromProw is the Prow job run to re-triage (--from-prow), parsed.
 	FromProw *prow.Folder
 	// ProwURL is the Prow instance (Deck) that job page links name.
 	ProwURL string
-	// The run ledger's settings, over the repo config when given.
+	// The run ledger's settings, over the repo config when given. JobKey
+	// also keys the job's section of the pull request comment.
 	History       *string
 	HistoryWindow *int
 	HistoryDays   *int
@@ -95,11 +99,12 @@ var inputNames = []string{
 	"adopt",
 	"history", "history-window", "history-days", "job-key",
 	"file-after", "close-after", "consistent-after",
+	"quarantine-label", "fail-on", "pr-comment",
 }
 
 // boolNames are the inputs that are true or false; as flags they are
 // given without a value.
-var boolNames = map[string]bool{"dry-run": true, "fail-on-report-error": true, "require-reports": true, "adopt": true, "group-subtests": true}
+var boolNames = map[string]bool{"dry-run": true, "fail-on-report-error": true, "require-reports": true, "adopt": true, "group-subtests": true, "pr-comment": true}
 
 // listFlag is a repeatable flag whose values may also hold several
 // newline-separated entries.
@@ -185,6 +190,9 @@ func parseTriage(args []string, getenv func(string) string, _ io.Writer) (Option
 		Annotations:  value("annotations"),
 		PathPrefixes: splitList(value("path-prefix")),
 		JSON:         value("json"),
+
+		QuarantineLabel: value("quarantine-label"),
+		FailOn:          value("fail-on"),
 	}
 	o.ConfigSet = o.Config != ""
 	o.ReportsSet = len(o.Reports) > 0
@@ -258,6 +266,13 @@ func parseTriage(args []string, getenv func(string) string, _ io.Writer) (Option
 		if v := value(name); v != "" {
 			*dst = &v
 		}
+	}
+	if v := value("pr-comment"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("pr-comment must be true or false, got %q", v))
+		}
+		o.PRComment = &b
 	}
 	if len(errs) > 0 {
 		return Options{}, usagef("%s", strings.Join(errs, "; "))
@@ -355,6 +370,11 @@ func (o Options) Validate() error {
 	if o.HistoryDays != nil && *o.HistoryDays < 1 {
 		errs = append(errs, "history-days must be at least 1")
 	}
+	switch o.FailOn {
+	case "", "never", "new", "any":
+	default:
+		errs = append(errs, fmt.Sprintf("fail-on must be never, new or any, got %q", o.FailOn))
+	}
 	if o.MaxMentions != nil && *o.MaxMentions < 0 {
 		errs = append(errs, "max-mentions must not be negative")
 	}
@@ -441,6 +461,15 @@ func (o Options) apply(c config.Config) config.Config {
 	if o.ConsistentAfter != nil {
 		c.ConsistentAfter = *o.ConsistentAfter
 	}
+	if o.QuarantineLabel != "" {
+		c.QuarantineLabel = o.QuarantineLabel
+	}
+	if o.FailOn != "" {
+		c.FailOn = o.FailOn
+	}
+	if o.PRComment != nil {
+		c.PRComment = *o.PRComment
+	}
 	return c
 }
 
@@ -490,4 +519,7 @@ var usage = map[string]string{
 	"file-after":           "a test gets a new issue once it failed or flaked in this many runs of its window (default 1, from the config)",
 	"close-after":          "close an open tool issue whose test passed this many runs in a row; 0 never closes (default 10, from the config)",
 	"consistent-after":     "a test that failed this many runs in a row is broken, consistently failing (default 3, from the config)",
+	"quarantine-label":     "the label that quarantines the test of a flake-triage issue (default flake-triage/quarantine)",
+	"fail-on":              "never, new (exit 1 when a failure is new or broken) or any (exit 1 when any test failed every attempt) (default never)",
+	"pr-comment":           "on pull request runs, keep one comment on the pull request listing its failures (default false)",
 }

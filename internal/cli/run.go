@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/flake-triage/flake-triage/internal/action"
@@ -45,6 +46,10 @@ type run struct {
 	locs []locate.Result
 	own  *owners.Resolver
 	res  triage.Result
+	// past is the workflow run that --from-run triages, nil otherwise.
+	past *artifact.Run
+	// issues are the tracker's issues as the track stage read them.
+	issues []plan.Issue
 	// failed is set when a write failed: the exit code is then 1.
 	failed bool
 	// problems are met before the result exists (event, artifacts).
@@ -60,8 +65,6 @@ type run struct {
 	// Prow identity (see prow.go).
 	prowDir, prowLogs string
 	prow              *triage.Prow
-	// past is the run that --from-run triages.
-	past *artifact.Run
 	// hist is the run's part of the run ledger (ledger.go).
 	hist *history
 	// plan is what track decided.
@@ -93,7 +96,14 @@ func newRun(o Options, r repo, env Env) (*run, error) {
 		return nil, err
 	}
 	t.cfg = o.apply(cfg)
-	notice := func(msg string) { fmt.Fprintf(env.Stderr, "flake-triage: %s\n", msg) }
+	// Notices come from concurrent requests (the experts stage lists
+	// commits in parallel): one at a time.
+	var noticeMu sync.Mutex
+	notice := func(msg string) {
+		noticeMu.Lock()
+		defer noticeMu.Unlock()
+		fmt.Fprintf(env.Stderr, "flake-triage: %s\n", msg)
+	}
 	if t.client, err = newTracker(o, env, tracker.WithWriteRate(t.cfg.WriteRate), tracker.WithNotice(notice)); err != nil {
 		return nil, err
 	}
@@ -142,6 +152,7 @@ func (t *run) readReports(ctx context.Context) error {
 		return fmt.Errorf("from-run: %w", err)
 	}
 	t.problems = append(t.problems, fetched.Problems...)
+	t.past = &fetched.Run
 	t.info = pastRun(t.info, fetched.Run)
 	t.past = &fetched.Run
 	t.where.SHA, t.where.RunURL = t.info.SHA, t.info.URL
@@ -220,8 +231,8 @@ func (t *run) track(ctx context.Context) error {
 		ran, passed := set.Outcome(suite, classname, name)
 		return ran && passed
 	}
-	problems, failed, pl := track(ctx, &t.res, t.o, t.cfg, t.info, t.env, t.client)
-	t.plan = pl
+	issues, problems, failed, pl := track(ctx, &t.res, t.o, t.cfg, t.info, t.env, t.client)
+	t.issues, t.plan = issues, pl
 	t.res.Errors = append(t.res.Errors, problems...)
 	t.failed = t.failed || failed
 	return nil
@@ -244,6 +255,9 @@ func (t *run) checkRun(ctx context.Context) error {
 func (t *run) finish() (int, error) {
 	code := ExitOK
 	if t.failed {
+		code = ExitFailed
+	}
+	if t.decideFailOn() {
 		code = ExitFailed
 	}
 	if t.o.FailOnReportError {

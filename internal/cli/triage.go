@@ -99,9 +99,11 @@ func triageRepo(ctx context.Context, o Options, r repo, env Env) (int, error) {
 		{"judge health", t.judge},
 		{"find suspects", t.suspects},
 		{"plan and file issues", t.track},
+		{"quarantine", t.quarantine},
 		{"verdicts from issues", t.verdictsFromIssues},
 		{"write the run ledger", t.writeLedger},
 		{"check run", t.checkRun},
+		{"pull request comment", t.prComment},
 	}
 	for _, s := range stages {
 		// In Actions each stage folds into a group of the step's log.

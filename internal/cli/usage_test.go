@@ -13,6 +13,7 @@ func TestHelp(t *testing.T) {
 		{"--help"}, {"-h"}, {"-help"}, {"help"},
 		{"triage", "--help"}, {"triage", "-h"}, {"--reports", "x.xml", "--help"},
 		{"owners", "--help"}, {"owners", "-h"}, {"demo", "--help"}, {"demo", "-h"},
+		{"quarantined", "--help"}, {"quarantined", "-h"},
 	} {
 		code, stdout, stderr := runCLI(t, nil, args...)
 		if code != ExitOK || stderr != "" {

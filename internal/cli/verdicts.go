@@ -149,7 +149,7 @@ func failingTrend(records []*ledger.Record) string {
 // verdictsFromIssues judges, without a run ledger, each finding from its
 // issue alone once the issues are read: flaky when the tool tracks the
 // test in an issue, else unknown (quarantined when the issue carries the
-// quarantine label: see quarantinedIssue).
+// quarantine label, with or without a ledger).
 func (t *run) verdictsFromIssues(context.Context) error {
 	for i := range t.res.Passed {
 		t.res.Passed[i].History = t.issueHealth[t.res.Passed[i].ID]
@@ -157,7 +157,7 @@ func (t *run) verdictsFromIssues(context.Context) error {
 	for i := range t.res.Findings {
 		f := &t.res.Findings[i]
 		switch {
-		case t.quarantinedIssue(f.Issue):
+		case t.isQuarantined(f.Issue):
 			f.Verdict = health.Quarantined
 		case t.hist == nil:
 			f.Verdict = health.IssueVerdict(trackedIssue(f.Issue), false)
@@ -178,11 +178,6 @@ func trackedIssue(is triage.Issue) bool {
 	}
 	return false
 }
-
-// quarantinedIssue reports whether a finding's issue carries the
-// quarantine label. The quarantine-label setting is not part of this
-// build yet: this is its hook, and until then no issue is quarantined.
-func (t *run) quarantinedIssue(triage.Issue) bool { return false }
 
 // infraSkipped records as skipped the outcomes of the tests folded into
 // the run's infrastructure failures (findings of kind "infra": most of a

@@ -107,6 +107,15 @@ type Config struct {
 	// Priority are the priority labels the tool keeps from a test's
 	// failure rate (config only).
 	Priority []health.Level `yaml:"priority"`
+	// QuarantineLabel on an issue of the tool quarantines its test
+	// (docs/quarantine.md).
+	QuarantineLabel string `yaml:"quarantine-label"`
+	// FailOn decides the exit code from the findings: "never", "new"
+	// (a failure whose verdict is new or broken) or "any" (any test that
+	// failed every attempt).
+	FailOn string `yaml:"fail-on"`
+	// PRComment keeps one comment on a pull request listing its failures.
+	PRComment bool `yaml:"pr-comment"`
 }
 
 // Labels configures the labels of new issues.
@@ -170,6 +179,8 @@ func Default() Config {
 		HistoryDays:     90,
 		FileAfter:       1,
 		CloseAfter:      10,
+		QuarantineLabel: "flake-triage/quarantine",
+		FailOn:          "never",
 	}
 }
 
@@ -240,6 +251,14 @@ func (c Config) Validate() error {
 	}
 	if c.Labels.Infra == "" {
 		errs = append(errs, fmt.Errorf("labels.infra must not be empty"))
+	}
+	switch c.FailOn {
+	case "never", "new", "any":
+	default:
+		errs = append(errs, fmt.Errorf("fail-on must be never, new or any, got %q", c.FailOn))
+	}
+	if strings.TrimSpace(c.QuarantineLabel) == "" {
+		errs = append(errs, fmt.Errorf("quarantine-label must not be empty"))
 	}
 	if c.ExpertWindow < 0 {
 		errs = append(errs, fmt.Errorf("expert-window must not be negative"))

@@ -22,6 +22,13 @@ type run struct {
 	branch    string
 	event     string
 	artifacts []int64
+	// pr is the pull request the run is about (0: none, or a fork's,
+	// which GitHub leaves out), and base its base branch.
+	pr   int
+	base string
+	// headRepo is the repository the run's head commit came from
+	// ("owner/name"); "" means the repository itself.
+	headRepo string
 }
 
 // A CheckRun is a check run the tool created or updated, as received.
@@ -51,6 +58,28 @@ func (s *Server) AddRun(id int64, attempt int, sha, branch, event string, arts .
 		r.artifacts = append(r.artifacts, aid)
 	}
 	s.runs[id] = r
+}
+
+// SetRunPullRequest says that workflow run id is about pull request pr
+// onto base: the run's pull_requests list names it, as GitHub lists the
+// pull requests of runs from branches of the repository itself.
+func (s *Server) SetRunPullRequest(id int64, pr int, base string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r := s.runs[id]; r != nil {
+		r.pr, r.base = pr, base
+	}
+}
+
+// SetRunHeadRepository says that workflow run id ran the code of another
+// repository (a fork, "owner/name"): GitHub then lists no pull request for
+// the run.
+func (s *Server) SetRunHeadRepository(id int64, fullName string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r := s.runs[id]; r != nil {
+		r.headRepo = fullName
+	}
 }
 
 // CheckRuns returns the check runs received, in order.
@@ -157,11 +186,25 @@ func (s *Server) checkJSON(c CheckRun) map[string]any {
 }
 
 func (s *Server) runJSON(r *run) map[string]any {
+	prs := []any{}
+	if r.pr != 0 {
+		repo := map[string]any{"id": 1, "url": strings.TrimSuffix(s.api(""), "/"), "name": s.repo}
+		prs = append(prs, map[string]any{"id": 5000 + r.pr, "number": r.pr, "url": s.api("pulls/%d", r.pr),
+			"head": map[string]any{"ref": r.branch, "sha": r.sha, "repo": repo},
+			"base": map[string]any{"ref": r.base, "sha": "0000000000000000000000000000000000000000", "repo": repo}})
+	}
+	head := r.headRepo
+	if head == "" {
+		head = s.owner + "/" + s.repo
+	}
+	owner, name, _ := strings.Cut(head, "/")
 	return map[string]any{
+		"head_repository": map[string]any{"id": 2, "name": name, "full_name": head, "owner": user(owner), "private": false,
+			"html_url": s.srv.URL + "/" + head, "url": s.URL + "repos/" + head},
 		"id": r.id, "run_attempt": r.attempt, "head_sha": r.sha, "head_branch": r.branch, "event": r.event,
 		"status": "completed", "conclusion": "failure", "name": "e2e", "run_number": r.id,
 		"html_url": s.html("actions/runs/%d", r.id), "url": s.api("actions/runs/%d", r.id),
-		"created_at": s.now().UTC(), "updated_at": s.now().UTC(),
+		"created_at": s.now().UTC(), "updated_at": s.now().UTC(), "pull_requests": prs,
 	}
 }
 

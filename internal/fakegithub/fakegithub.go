@@ -82,6 +82,9 @@ type Issue struct {
 	UpdatedAt   time.Time
 	ClosedAt    time.Time
 	Comments    []string
+	// commentIDs are the ids of Comments, in order; comments added by a
+	// test get theirs when first listed.
+	commentIDs []int64
 }
 
 // A Request is one request the fake received.
@@ -152,6 +155,8 @@ type Server struct {
 	runs           map[int64]*run
 	blobs          map[int64]Artifact
 	checks         []CheckRun
+	nextComment    int64
+	heads          map[int]Head
 	git            *gitDB
 	// deleted are the numbers of deleted issues: they answer 410 Gone.
 	deleted map[int]bool
@@ -239,6 +244,7 @@ func clone(is *Issue) Issue {
 	c.Labels = append([]string(nil), is.Labels...)
 	c.Assignees = append([]string(nil), is.Assignees...)
 	c.Comments = append([]string(nil), is.Comments...)
+	c.commentIDs = append([]int64(nil), is.commentIDs...)
 	return c
 }
 
@@ -540,6 +546,10 @@ func (s *Server) route(r *http.Request, segs []string, raw []byte) reply {
 			return reply{status: 204}
 		}
 		return reply{status: 404, body: msg("Not Found")}
+	case rest[0] == "pulls" && len(rest) == 1 && m == "GET":
+		return s.listPulls(r)
+	case rest[0] == "issues" && len(rest) == 3 && rest[1] == "comments":
+		return s.comment(m, rest[2], raw)
 	case rest[0] == "issues" && len(rest) >= 2:
 		n, err := strconv.Atoi(rest[1])
 		is := s.issues[n]
@@ -564,9 +574,12 @@ func (s *Server) route(r *http.Request, segs []string, raw []byte) reply {
 			if len(*c.Body) > 65536 {
 				return invalid("IssueComment", "body", "custom", "body is too long (maximum is 65536 characters)")
 			}
+			s.commentIDs(is)
 			is.Comments = append(is.Comments, *c.Body)
+			s.nextComment++
+			is.commentIDs = append(is.commentIDs, s.nextComment)
 			is.UpdatedAt = s.now()
-			return reply{status: 201, body: s.commentJSON(n, len(is.Comments), *c.Body)}
+			return reply{status: 201, body: s.commentJSON(is, len(is.Comments)-1)}
 		case len(rest) == 3 && rest[2] == "comments" && m == "GET":
 			return s.listComments(r, is)
 		case len(rest) == 3 && rest[2] == "labels" && m == "POST":
@@ -804,55 +817,6 @@ func (s *Server) list(r *http.Request) reply {
 		}
 		q2.Set("page", strconv.Itoa(p))
 		return fmt.Sprintf(`<%s?%s>; rel="%s"`, s.api("issues"), q2.Encode(), rel)
-	}
-	var links []string
-	if page < last {
-		links = append(links, link(page+1, "next"), link(last, "last"))
-	}
-	if page > 1 {
-		links = append(links, link(1, "first"), link(page-1, "prev"))
-	}
-	h := map[string]string{}
-	if len(links) > 0 {
-		h["Link"] = strings.Join(links, ", ")
-	}
-	return reply{status: 200, header: h, body: body}
-}
-
-// commentJSON is the i-th (1-based) comment of issue n, as GitHub shows an
-// issue comment.
-func (s *Server) commentJSON(n, i int, body string) map[string]any {
-	id := n*1000 + i
-	return map[string]any{"id": id, "node_id": "IC_x", "body": body,
-		"url": s.api("issues/comments/%d", id), "html_url": s.html("issues/%d#issuecomment-%d", n, id),
-		"issue_url": s.api("issues/%d", n), "user": user("github-actions[bot]"), "created_at": s.now().UTC(), "updated_at": s.now().UTC(), "author_association": "NONE"}
-}
-
-// listComments lists an issue's comments, oldest first, paginated with
-// per_page (default 30, at most 100) and page, and Link headers
-// (https://docs.github.com/en/rest/issues/comments#list-issue-comments).
-func (s *Server) listComments(r *http.Request, is *Issue) reply {
-	q := r.URL.Query()
-	per, _ := strconv.Atoi(q.Get("per_page"))
-	if per <= 0 {
-		per = 30
-	}
-	per = min(per, 100)
-	page, _ := strconv.Atoi(q.Get("page"))
-	page = max(page, 1)
-	last := max(1, (len(is.Comments)+per-1)/per)
-	lo, hi := min((page-1)*per, len(is.Comments)), min(page*per, len(is.Comments))
-	body := make([]any, 0, hi-lo)
-	for i := lo; i < hi; i++ {
-		body = append(body, s.commentJSON(is.Number, i+1, is.Comments[i]))
-	}
-	link := func(p int, rel string) string {
-		q2 := url.Values{}
-		for k, v := range q {
-			q2[k] = v
-		}
-		q2.Set("page", strconv.Itoa(p))
-		return fmt.Sprintf(`<%s?%s>; rel="%s"`, s.api("issues/%d/comments", is.Number), q2.Encode(), rel)
 	}
 	var links []string
 	if page < last {

@@ -244,3 +244,22 @@ func TestDaily(t *testing.T) {
 		t.Errorf("no counts gave a chart")
 	}
 }
+
+func TestRateText(t *testing.T) {
+	for _, c := range []struct {
+		h      *History
+		branch string
+		want   string
+	}{
+		{nil, "main", ""},
+		{&History{}, "main", "unknown history on main"},
+		{&History{Runs: 50, Failed: 3, Flaky: 1}, "", "failed 4 of the last 50 runs"},
+		{&History{Runs: 50, Failed: 3, Flaky: 1}, "main", "failed 4 of the last 50 runs on main"},
+		{&History{Runs: 1, Failed: 1}, "", "failed 1 of the last run"},
+		{&History{Runs: 20, Passed: 20}, "main", "never failed in the last 20 runs on main"},
+	} {
+		if got := RateText(c.h, c.branch); got != c.want {
+			t.Errorf("RateText(%+v, %q) = %q, want %q", c.h, c.branch, got, c.want)
+		}
+	}
+}

@@ -78,6 +78,10 @@ type State struct {
 	// Priority is the priority label the tool set itself on the issue
 	// (priority setting), to tell it from one a person set.
 	Priority string `json:"priority,omitempty"`
+	// Lifted is the run in which the tool commented that the test's
+	// quarantine can be lifted, so that it says so once per passing
+	// streak (see plan.LiftQuarantine).
+	Lifted *Occurrence `json:"lifted,omitempty"`
 }
 
 // An Identity names a test within a run, as the reports do: its innermost

@@ -88,14 +88,15 @@ func orNone(s string) string {
 // closing plans the closing of open issue is, whose test has no finding
 // in this run, when its ledger window on the run's branch ends in at
 // least close-after passing runs and the test last failed on that branch.
-// Quiet, ignored and quarantined issues are never closed. ok is false
-// when the issue stays open.
+// Quiet and ignored issues are never closed; a quarantined one gets the
+// comment that its quarantine can be lifted instead (LiftQuarantine). ok
+// is false when nothing is done.
 func closing(id string, is parsedIssue, p Policy, run Run) (a Action, ok bool) {
 	l := run.Ledger
 	if p.CloseAfter <= 0 || l == nil || l.Windows == nil || run.Ledger.Recorded {
 		return Action{}, false
 	}
-	if hasLabel(is.Labels, p.QuietLabel) || hasLabel(is.Labels, p.IgnoreLabel) || hasLabel(is.Labels, p.QuarantineLabel) {
+	if hasLabel(is.Labels, p.QuietLabel) || hasLabel(is.Labels, p.IgnoreLabel) {
 		return Action{}, false
 	}
 	w := l.Windows[id]
@@ -108,6 +109,14 @@ func closing(id string, is parsedIssue, p Policy, run Run) (a Action, ok bool) {
 		return Action{}, false
 	}
 	first := w[n-1]
+	if hasLabel(is.Labels, p.QuarantineLabel) {
+		// A quarantined issue is never closed: it gets the one comment
+		// saying that the quarantine can be lifted.
+		since := &health.Point{Run: first.Run, Attempt: first.Attempt, SHA: first.SHA, Time: first.Time, URL: first.URL}
+		a, ok := LiftQuarantine(is.Issue, p.QuarantineLabel, p.CloseAfter, n, since, run)
+		a.Pass = ok
+		return a, ok
+	}
 	var links []string
 	for i := n - 1; i >= 0 && len(links) < 10; i-- {
 		o := w[i]

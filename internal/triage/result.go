@@ -20,6 +20,26 @@ type Result struct {
 	Errors []string `json:"errors"`
 	// Prow is the Prow job run triaged, absent for other CI.
 	Prow *Prow `json:"prow,omitempty"`
+	// Quarantined are the tests people quarantined (the quarantine label
+	// on their open issues), as `flake-triage quarantined` lists them;
+	// empty when the issues were not read.
+	Quarantined []Quarantined `json:"quarantined"`
+}
+
+// A Quarantined is a quarantined test: its issue and the test's identity
+// as the issue's state block records it.
+type Quarantined struct {
+	Number int          `json:"number"`
+	URL    string       `json:"url"`
+	ID     string       `json:"id"`
+	Test   TestIdentity `json:"test"`
+}
+
+// A TestIdentity names a test as its report did.
+type TestIdentity struct {
+	Name      string `json:"name"`
+	Classname string `json:"classname"`
+	Suite     string `json:"suite"`
 }
 
 // InfraTests are the tests folded into the run's infrastructure failures

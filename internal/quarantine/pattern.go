@@ -1,0 +1,193 @@
+package quarantine
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/flake-triage/flake-triage/internal/issue"
+)
+
+// Formats of `flake-triage quarantined --format`.
+var Formats = []string{"json", "go", "ginkgo", "pytest"}
+
+// GoName returns the top-level Go test function that t names (TestX of
+// TestX/case): go test matches -skip against each level of a subtest
+// name separately, split at slashes, so only a top-level name can be
+// skipped exactly. ok is false when t is not a Go test (its top-level
+// name is not a Go identifier starting with Test, Benchmark, Fuzz or
+// Example).
+func GoName(t Identity) (name string, ok bool) {
+	top, _, _ := strings.Cut(t.Name, "/")
+	if !isIdent(top) {
+		return "", false
+	}
+	for _, p := range []string{"Test", "Benchmark", "Fuzz", "Example"} {
+		if strings.HasPrefix(top, p) {
+			return top, true
+		}
+	}
+	return "", false
+}
+
+func isIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		if r == '_' || unicode.IsLetter(r) || i > 0 && unicode.IsDigit(r) {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// GoSkip returns the value for `go test -skip` that skips exactly the Go
+// tests among tests: their top-level names, escaped and anchored, as one
+// alternation (`^(?:TestA|TestB)$`). It skips the whole top-level test
+// (its subtests too) in every package that has a test of that name. It
+// returns "" when no test is a Go test: an empty -skip skips nothing.
+func GoSkip(tests []Test) string {
+	var names []string
+	for _, t := range tests {
+		if n, ok := GoName(t.Test); ok {
+			names = append(names, regexp.QuoteMeta(n))
+		}
+	}
+	return alternation(names)
+}
+
+// alternation anchors the sorted, distinct alternatives as one regexp.
+func alternation(alts []string) string {
+	if len(alts) == 0 {
+		return ""
+	}
+	sort.Strings(alts)
+	alts = compact(alts)
+	return "^(?:" + strings.Join(alts, "|") + ")$"
+}
+
+func compact(s []string) []string {
+	out := s[:0]
+	for i, v := range s {
+		if i == 0 || v != s[i-1] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// ginkgoLeaf is how Ginkgo's JUnit reporter starts the name of an It
+// spec: "[It] " followed by the spec's full text (container texts and
+// the leaf text joined by spaces), then its labels and version
+// constraints, each list as " [a, b]".
+const ginkgoLeaf = "[It] "
+
+// maxGinkgoSuffixes is how many trailing bracketed lists a Ginkgo JUnit
+// name may carry after the spec text: labels, semantic version
+// constraints and component version constraints.
+const maxGinkgoSuffixes = 3
+
+// GinkgoText returns what Ginkgo v2 matches --skip against for the spec
+// that t names (its suite description, a space, and the spec's full text:
+// containers and leaf, labels excluded) as a regexp, and whether t is a
+// Ginkgo spec at all (its JUnit name starts with "[It] ").
+//
+// The JUnit name appends the spec's labels as " [a, b]", which cannot be
+// told apart from a spec text that itself ends in brackets (Kubernetes
+// writes "[Slow]" and "[Conformance]" into texts). So the trailing
+// bracketed lists (at most three) are optional in the regexp, nested so
+// that only the text, or the text followed by its first lists in order,
+// matches.
+func GinkgoText(t Identity) (re string, ok bool) {
+	// Names read back from an issue are valid UTF-8 already (invalid
+	// bytes recorded as U+FFFD); a regexp must be.
+	text, ok := strings.CutPrefix(issue.CanonicalID(t.Name), ginkgoLeaf)
+	if !ok || strings.TrimSpace(text) == "" {
+		return "", false
+	}
+	var groups []string
+	core := text
+	for len(groups) < maxGinkgoSuffixes && strings.HasSuffix(core, "]") {
+		i := strings.LastIndex(core, " [")
+		if i < 0 || strings.Contains(core[i+2:len(core)-1], "]") {
+			break
+		}
+		groups = append([]string{core[i:]}, groups...)
+		core = core[:i]
+	}
+	desc := issue.CanonicalID(t.Classname)
+	if desc == "" {
+		desc = issue.CanonicalID(t.Suite)
+	}
+	suffix := ""
+	for i := len(groups) - 1; i >= 0; i-- {
+		suffix = "(?:" + regexp.QuoteMeta(groups[i]) + suffix + ")?"
+	}
+	return regexp.QuoteMeta(desc+" "+core) + suffix, true
+}
+
+// GinkgoSkip returns the value for `ginkgo --skip` that skips exactly the
+// Ginkgo specs among tests, anchored at both ends; "" when there are
+// none.
+func GinkgoSkip(tests []Test) string {
+	var alts []string
+	for _, t := range tests {
+		if re, ok := GinkgoText(t.Test); ok {
+			alts = append(alts, re)
+		}
+	}
+	return alternation(alts)
+}
+
+// PytestNodeID returns the pytest node id of the test t names, rebuilt
+// from the classname pytest's JUnit XML writes (the node id's path with
+// "/" and ".py" turned into dots, then its classes): the trailing
+// components that start with an upper-case letter are classes (Python
+// names classes in CapWords and modules in lower case, and pytest's
+// default python_classes start with "Test"), the rest the module's path
+// relative to the rootdir. ok is false when t does not look like a pytest
+// test (no classname, a classname without a module, or a name that does
+// not start with "test").
+func PytestNodeID(t Identity) (id string, ok bool) {
+	if t.Classname == "" || !strings.HasPrefix(t.Name, "test") {
+		return "", false
+	}
+	parts := strings.Split(t.Classname, ".")
+	for _, p := range parts {
+		if p == "" {
+			return "", false
+		}
+	}
+	n := len(parts)
+	for n > 0 && unicode.IsUpper([]rune(parts[n-1])[0]) {
+		n--
+	}
+	if n == 0 {
+		// Classes only (unittest's XML runners write the class alone):
+		// the module is unknown.
+		return "", false
+	}
+	id = strings.Join(parts[:n], "/") + ".py"
+	for _, c := range parts[n:] {
+		id += "::" + c
+	}
+	return id + "::" + t.Name, true
+}
+
+// PytestDeselect returns the node ids for pytest's --deselect, one per
+// quarantined pytest test, sorted and distinct. pytest deselects every
+// collected test whose node id starts with one of them: pass each as its
+// own argument (`--deselect ID`), never through a shell word split.
+func PytestDeselect(tests []Test) []string {
+	out := []string{}
+	for _, t := range tests {
+		if id, ok := PytestNodeID(t.Test); ok {
+			out = append(out, id)
+		}
+	}
+	sort.Strings(out)
+	return compact(out)
+}
