@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/flake-triage/flake-triage/internal/prcomment"
 	"github.com/flake-triage/flake-triage/internal/tracker"
@@ -68,7 +69,10 @@ func (t *run) prComment(ctx context.Context) error {
 		t.res.Errors = append(t.res.Errors, "pr-comment: needs a token with pull-requests: write and the repository")
 		return nil
 	}
-	job := prcomment.Job{Name: t.info.Job, Key: t.cfg.JobKey, RunURL: t.info.URL, Base: base}
+	// The run ledger's stage shows the job key's values next to the job
+	// in the issues; the comment's section names the job and key apart.
+	name := strings.TrimSpace(strings.TrimSuffix(t.info.Job, jobKeyLabel(t.cfg.JobKey)))
+	job := prcomment.Job{Name: name, Key: t.cfg.JobKey, RunURL: t.info.URL, Base: base}
 	sec := prcomment.Section{Key: prcomment.Key(job.Name, job.Key), Text: prcomment.SectionText(job, t.res.Findings)}
 	if _, err := prcomment.Post(ctx, t.client.PullComments(), pr, sec, len(t.res.Findings) > 0); err != nil {
 		msg := fmt.Sprintf("pr-comment on #%d: %v", pr, err)
