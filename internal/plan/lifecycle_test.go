@@ -109,3 +109,20 @@ func TestPrioritise(t *testing.T) {
 		t.Errorf("without a ledger: state %q, action %+v; want unchanged", st.Priority, a)
 	}
 }
+
+// TestClosingQuarantined: a quarantined issue whose test passed
+// close-after runs in a row is not closed: it gets the one comment that
+// its quarantine can be lifted, listed as a pass.
+func TestClosingQuarantined(t *testing.T) {
+	p := DefaultPolicy()
+	p.CloseAfter = 3
+	p.QuarantineLabel = "flake-triage/quarantine"
+	body := issue.Render(issue.DefaultHuman, issue.Content{Finding: triage.Finding{ID: "x"}, State: issue.State{ID: "x", Count: 1}})
+	l := &Ledger{Branch: "main", Windows: map[string]Window{"x": window("FPPP")}}
+	run := Run{Repo: "o/r", ServerURL: "https://github.com", ID: 9, Attempt: 1, Started: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), Ledger: l}
+	is := parsedIssue{Issue: Issue{Number: 7, State: "open", Body: body, Labels: []string{"flake-triage/quarantine"}}}
+	a, ok := closing("x", is, p, run)
+	if !ok || a.Kind != Update || !a.Pass || !strings.Contains(a.Comment, "quarantine can be lifted") {
+		t.Errorf("quarantined: %v %+v, want the lift comment", ok, a)
+	}
+}
