@@ -340,7 +340,7 @@ func TestHealthPriority(t *testing.T) {
 	})
 	cfg := filepath.Join(h.dir, ".github", "flake-triage.yaml")
 	old, _ := os.ReadFile(cfg)
-	conf := string(old) + "priority:\n  - {label: priority/critical-urgent, rate: 0.5}\n  - {label: priority/important-soon, rate: 0.1}\n"
+	conf := string(old) + "priority:\n  - {label: priority/critical-urgent, rate: 0.5}\n  - {label: priority/important-soon, rate: 0.3}\n"
 	if err := os.WriteFile(cfg, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -365,10 +365,18 @@ func TestHealthPriority(t *testing.T) {
 	if got := labels(n); !slices.Equal(got, []string{"priority/important-soon"}) {
 		t.Errorf("run 4 (rate 40%%): priority labels %v", got)
 	}
-	// A person decides: the tool's label goes, theirs comes.
-	h.gh.Edit(n, func(is *fakegithub.Issue) { is.Labels = []string{"kind/failing-test", "priority/backlog"} })
-	h.run(5, "failed")
-	h.run(6, "failed") // 4 of 7: 57%, the critical level
+	h.run(5, "passed") // 2 of 6: 33%
+	if got := labels(n); !slices.Equal(got, []string{"priority/important-soon"}) {
+		t.Errorf("run 5 (rate 33%%): priority labels %v", got)
+	}
+	h.run(6, "passed") // 2 of 7: 29%, under every level: the tool's label goes
+	if got := labels(n); len(got) != 0 {
+		t.Errorf("run 6 (rate 29%%): priority labels %v, want none", got)
+	}
+	// A person decides: their label stays, and the tool adds none.
+	h.gh.Edit(n, func(is *fakegithub.Issue) { is.Labels = append(is.Labels, "priority/backlog") })
+	h.run(7, "failed")
+	h.run(8, "failed") // 4 of 9: 44%, the important level
 	if got := labels(n); !slices.Equal(got, []string{"priority/backlog"}) {
 		t.Errorf("after a person's label: priority labels %v, want theirs alone", got)
 	}

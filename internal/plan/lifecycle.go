@@ -149,3 +149,21 @@ func short(sha string) string {
 	}
 	return sha
 }
+
+// passPriority keeps the priority label of an open issue whose test passed
+// in this run from its ledger window's failure rate, which passes lower:
+// a label the tool set itself goes, or steps down, when the rate falls.
+// changed is false when the labels stay as they are.
+func passPriority(a *Action, id string, labels []string, st issue.State, p Policy, run Run) (issue.State, bool) {
+	if len(p.Priority) == 0 || run.Ledger == nil || run.Ledger.Windows == nil || st.Priority == "" {
+		return st, false
+	}
+	w, ok := run.Ledger.Windows[id]
+	if !ok || len(w) == 0 {
+		return st, false
+	}
+	h := &health.History{Runs: len(w), Failed: w.failing(), Rate: float64(w.failing()) / float64(len(w))}
+	before := len(a.Labels) + len(a.RemoveLabels)
+	st = prioritise(a, triage.Finding{ID: id, History: h}, labels, st, p)
+	return st, len(a.Labels)+len(a.RemoveLabels) != before
+}

@@ -506,16 +506,23 @@ func passes(open map[string][]parsedIssue, seen map[string]bool, p Policy, run R
 		}
 		st := prev.Pass(run.occurrence("pass", ""))
 		turnBack := prev.Consistent && st.Streak < p.ConsistentAfter
-		if st.Streak == prev.Streak && !turnBack {
+		var pa Action
+		st, reprio := passPriority(&pa, id, is.Labels, st, p, run)
+		if st.Streak == prev.Streak && !turnBack && !reprio {
 			continue
 		}
 		a := Action{Kind: Update, FindingID: id, Number: is.Number, URL: is.URL, Pass: true,
 			Reason: fmt.Sprintf("passed on every attempt in run %d: the streak of %d failing runs of #%d ends", run.ID, prev.Streak, is.Number)}
+		if st.Streak == prev.Streak {
+			a.Reason = fmt.Sprintf("passed on every attempt in run %d", run.ID)
+		}
 		if turnBack {
 			st.Consistent = false
 			unmark(&a, is, p)
 			a.Reason += "; no longer consistently failing"
 		}
+		a.Labels, a.RemoveLabels = union(a.Labels, pa.Labels), union(a.RemoveLabels, pa.RemoveLabels)
+		a.Reason += pa.Reason
 		body, err := issue.Restate(is.Body, st)
 		if err != nil {
 			a.Kind, a.Labels, a.RemoveLabels, a.Title = None, nil, nil, ""
