@@ -235,7 +235,22 @@ func TestHealthSuspects(t *testing.T) {
 	)
 	h.run(0, "passed")
 	h.shas[1] = more[1]
+	h.gh.ResetLog()
 	res := h.run(1, "failed")
+	// One compare call for the range; the path histories are the experts
+	// stage's (one commits call per path), none read again.
+	compares, commits := 0, 0
+	for _, r := range h.gh.Requests() {
+		switch {
+		case r.Method == "GET" && strings.Contains(r.Path, "/compare/"):
+			compares++
+		case r.Method == "GET" && strings.HasSuffix(r.Path, "/commits"):
+			commits++
+		}
+	}
+	if compares != 1 || commits != len(triage.ExpertPaths(*findingOf(res, "TestA"))) {
+		t.Errorf("%d compare and %d commits calls, want 1 and one per path (%d)", compares, commits, len(triage.ExpertPaths(*findingOf(res, "TestA"))))
+	}
 	f := findingOf(res, "TestA")
 	if f == nil || f.History == nil || f.History.Suspects == nil {
 		t.Fatalf("no suspects: %+v, errors %v", f, res.Errors)
@@ -479,5 +494,32 @@ func TestHealthInfraSkipped(t *testing.T) {
 	}
 	if o := r.Outcome(triage.ID("example.com/m/pkg/foo", "example.com/m/pkg/foo", "TestB")); o != ledger.Passed {
 		t.Errorf("TestB recorded %s, want passed", o)
+	}
+}
+
+// TestHealthSuspectsWithoutExperts: with expert-window 0 the experts
+// stage reads no history, and the suspects stage lists each path itself,
+// at this run's commit since the last pass.
+func TestHealthSuspectsWithoutExperts(t *testing.T) {
+	h := newHealthRepo(t, 1, func(i int) fakegithub.SeedCommit { return fakegithub.SeedCommit{Login: "base", Date: ledgerT0.Add(-time.Hour)} })
+	more := h.gh.Seed("main",
+		fakegithub.SeedCommit{Login: "alice", Date: ledgerT0.Add(time.Hour), Message: "foo: change the test", Files: []string{healthTestFile}},
+		fakegithub.SeedCommit{Login: "bob", Date: ledgerT0.Add(2 * time.Hour), Message: "bar: unrelated", Files: []string{"pkg/bar/bar.go"}},
+	)
+	h.run(0, "passed", "INPUT_EXPERT-WINDOW", "0")
+	h.shas = append(h.shas, more[1])
+	h.gh.ResetLog()
+	res := h.run(1, "failed", "INPUT_EXPERT-WINDOW", "0")
+	f := findingOf(res, "TestA")
+	if f == nil || f.History == nil || f.History.Suspects == nil {
+		t.Fatalf("no suspects; errors %v", res.Errors)
+	}
+	if s := f.History.Suspects.Commits; len(s) != 1 || s[0].SHA != more[0] {
+		t.Errorf("suspects %+v, want alice's commit only", s)
+	}
+	for _, r := range h.gh.Requests() {
+		if r.Method == "GET" && strings.HasSuffix(r.Path, "/commits") && r.Query.Get("sha") != more[1] {
+			t.Errorf("commits listed at %q, want this run's commit", r.Query.Get("sha"))
+		}
 	}
 }
