@@ -501,7 +501,9 @@ func TestHealthInfraSkipped(t *testing.T) {
 // stage reads no history, and the suspects stage lists each path itself,
 // at this run's commit since the last pass.
 func TestHealthSuspectsWithoutExperts(t *testing.T) {
-	h := newHealthRepo(t, 1, func(i int) fakegithub.SeedCommit { return fakegithub.SeedCommit{Login: "base", Date: ledgerT0.Add(-time.Hour)} })
+	h := newHealthRepo(t, 1, func(i int) fakegithub.SeedCommit {
+		return fakegithub.SeedCommit{Login: "base", Date: ledgerT0.Add(-time.Hour)}
+	})
 	more := h.gh.Seed("main",
 		fakegithub.SeedCommit{Login: "alice", Date: ledgerT0.Add(time.Hour), Message: "foo: change the test", Files: []string{healthTestFile}},
 		fakegithub.SeedCommit{Login: "bob", Date: ledgerT0.Add(2 * time.Hour), Message: "bar: unrelated", Files: []string{"pkg/bar/bar.go"}},
