@@ -68,6 +68,34 @@ func TestPacingWrites(t *testing.T) {
 	}
 }
 
+// TestLedgerWritesAreNotPaced: after the burst, issue writes wait but the
+// run ledger's Git database writes do not, so a ledger update is never
+// stretched across seconds of pacing while other jobs race for its ref.
+func TestLedgerWritesAreNotPaced(t *testing.T) {
+	e := newEnv(t)
+	c, waits, _ := pacedClient(t, e, tracker.WithWriteRate(1))
+	ctx := context.Background()
+	for range tracker.WriteBurst {
+		if _, _, err := c.REST().Issues.Create(ctx, "kubernetes-sigs", "cluster-api", &github.IssueRequest{Title: github.String("x")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 10 {
+		if _, _, err := c.REST().Git.CreateBlob(ctx, "kubernetes-sigs", "cluster-api", &github.Blob{Content: github.String("record"), Encoding: github.String("utf-8")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(*waits) != 0 {
+		t.Fatalf("ledger writes waited %v", *waits)
+	}
+	if _, _, err := c.REST().Issues.Create(ctx, "kubernetes-sigs", "cluster-api", &github.IssueRequest{Title: github.String("y")}); err != nil {
+		t.Fatal(err)
+	}
+	if len(*waits) != 1 {
+		t.Errorf("the issue write after the burst waited %v, want once", *waits)
+	}
+}
+
 // TestNoPacing: write-rate 0 (and the default of New) never waits.
 func TestNoPacing(t *testing.T) {
 	for _, opts := range [][]tracker.Option{{tracker.WithWriteRate(0)}, nil} {
