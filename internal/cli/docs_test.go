@@ -183,3 +183,24 @@ func anchors(page string) []string {
 	}
 	return out
 }
+
+// TestDocsIndexLinksEveryPage: the index, docs/README.md, links every
+// page under docs/ and the schema, so that no page is left unreachable.
+func TestDocsIndexLinksEveryPage(t *testing.T) {
+	index := string(mustRead(t, filepath.Join(docsDir, "README.md")))
+	var linked []string
+	for _, m := range mdLink.FindAllStringSubmatch(index, -1) {
+		path, _, _ := strings.Cut(m[1], "#")
+		linked = append(linked, path)
+	}
+	pages, _ := filepath.Glob(filepath.Join(docsDir, "*"))
+	for _, p := range pages {
+		name := filepath.Base(p)
+		if name == "README.md" {
+			continue
+		}
+		if !slices.Contains(linked, name) {
+			t.Errorf("docs/README.md does not link %s", name)
+		}
+	}
+}
