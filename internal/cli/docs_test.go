@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -12,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/flake-triage/flake-triage/internal/config"
+	"github.com/flake-triage/flake-triage/internal/prow"
 )
 
 // docsDir holds the product's reference documentation.
@@ -201,6 +203,51 @@ func TestDocsIndexLinksEveryPage(t *testing.T) {
 		}
 		if !slices.Contains(linked, name) {
 			t.Errorf("docs/README.md does not link %s", name)
+		}
+	}
+}
+
+// TestConfigPageListsEveryKeyWithItsDefault: the "Every key" block of
+// docs/config.md is a config file that names every key and parses to
+// exactly config.Default(), so that the page's defaults are the code's.
+func TestConfigPageListsEveryKeyWithItsDefault(t *testing.T) {
+	page := string(mustRead(t, filepath.Join(docsDir, "config.md")))
+	_, rest, ok := strings.Cut(page, "## Every key")
+	if !ok {
+		t.Fatal("docs/config.md has no \"Every key\" section")
+	}
+	_, rest, _ = strings.Cut(rest, "```yaml\n")
+	block, _, ok := strings.Cut(rest, "```")
+	if !ok {
+		t.Fatal("docs/config.md: no yaml block under \"Every key\"")
+	}
+	got, err := config.Parse("docs/config.md", []byte(block))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// prow-url's default is applied where it is used: empty is Prow's own.
+	want := config.Default()
+	if want.ProwURL == "" {
+		want.ProwURL = prow.DefaultDeck
+	}
+	// Printed, an empty list and no list read the same, as they do in YAML.
+	if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
+		t.Errorf("docs/config.md's every-key block is not the defaults:\n got %+v\nwant %+v", got, want)
+	}
+	var tree map[string]any
+	if err := yaml.Unmarshal([]byte(block), &tree); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range configKeys(reflect.TypeFor[config.Config](), "") {
+		var node any = tree
+		for part := range strings.SplitSeq(k, ".") {
+			m, _ := node.(map[string]any)
+			v, found := m[part]
+			if !found {
+				t.Errorf("docs/config.md's every-key block lacks %s", k)
+				break
+			}
+			node = v
 		}
 	}
 }
