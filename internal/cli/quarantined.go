@@ -99,18 +99,28 @@ func runQuarantined(ctx context.Context, args []string, env Env) error {
 // quarantinedUsage is the help of `flake-triage quarantined`.
 const quarantinedUsage = `Usage: flake-triage quarantined [flags]
 
-Prints the quarantined tests: the open issues flake-triage filed that carry
-the quarantine label, read with one listing.
+Print the quarantined tests: the open issues flake-triage filed that carry
+the quarantine label, read with one listing; or a skip pattern for a test
+runner.
 
-  --format FORMAT          json (default): [{number, url, id, test}];
-                           go: a go test -skip regexp; ginkgo: a ginkgo --skip regexp;
-                           pytest: node ids for --deselect, one a line
-  --repo OWNER/NAME        the repository (default $GITHUB_REPOSITORY)
-  --token TOKEN            a token with issues: read (default $GITHUB_TOKEN)
-  --api-url URL            REST API base URL (default $GITHUB_API_URL or https://api.github.com)
-  --config FILE            the repository config file (default .github/flake-triage.yaml)
-  --repo-root DIR          the checkout the config file is in (default $GITHUB_WORKSPACE or .)
-  --quarantine-label LABEL the label that quarantines a test (default flake-triage/quarantine)
+Flags:
+  --format json|go|ginkgo|pytest
+        json (default): [{number, url, id, test}]; go: a go test -skip
+        regexp; ginkgo: a ginkgo --skip regexp; pytest: node ids for
+        --deselect, one a line
+  --repo OWNER/NAME
+        the repository (default $GITHUB_REPOSITORY)
+  --token TOKEN
+        a token with issues: read (default $GITHUB_TOKEN); never printed
+  --api-url URL
+        REST API base URL (default $GITHUB_API_URL or https://api.github.com)
+  --config FILE
+        the repository config file, for its quarantine-label (default
+        .github/flake-triage.yaml when it exists)
+  --repo-root DIR
+        the checkout the config file is in (default $GITHUB_WORKSPACE or .)
+  --quarantine-label LABEL
+        the label that quarantines a test (default flake-triage/quarantine)
 `
 
 // printQuarantined writes the list in the format asked for, and says on

@@ -22,23 +22,32 @@ var flagGroups = map[string]string{
 	"reports": "inputs", "repo-root": "inputs", "repo": "inputs", "token": "inputs", "api-url": "inputs",
 	"config": "inputs", "logs": "inputs", "from-run": "inputs", "path-prefix": "inputs",
 	"annotations": "output", "json": "output", "check-name": "output",
+	"from-prow": "inputs", "prow-url": "inputs",
+	"history": "history", "history-window": "history", "history-days": "history", "job-key": "history",
+	"file-after": "history", "close-after": "history", "consistent-after": "history",
+	"pr-comment": "output",
 }
 
 // groupTitles are the usage text's groups, in order.
 var groupTitles = []struct{ key, title string }{
 	{"inputs", "Inputs (what to read):"},
 	{"policy", "Policy (what to do):"},
+	{"history", "History (the run ledger, rates and verdicts):"},
 	{"output", "Output (where results go):"},
 }
 
-// placeholders name the value a flag takes in the usage text; a flag not
-// listed shows its name in capitals. Flags that are true or false take
-// none.
+// placeholders name the value a flag takes in the usage text (every flag
+// that takes a value has one; TestHelp checks). Flags that are true or
+// false take none.
 var placeholders = map[string]string{
 	"reports": "GLOB", "repo-root": "DIR", "repo": "OWNER/NAME", "token": "TOKEN", "api-url": "URL",
 	"config": "FILE", "logs": "GLOB", "from-run": "RUN-ID", "path-prefix": "PATH", "mode": "auto|file|annotate",
 	"max-new-issues": "N", "max-assignees": "N", "comment-interval": "DURATION", "reopen-window": "DURATION",
 	"write-rate": "PER-SECOND", "expert-window": "DURATION", "max-mentions": "N", "annotations": "commands|checks|off", "json": "FILE", "check-name": "NAME",
+	"infra-threshold": "FRACTION", "from-prow": "URL", "prow-url": "URL",
+	"history": "branch:NAME|dir:PATH|off", "history-window": "N", "history-days": "N", "job-key": "KEY",
+	"file-after": "N", "close-after": "N", "consistent-after": "N",
+	"quarantine-label": "LABEL", "fail-on": "never|new|any",
 }
 
 // triageUsage writes the usage of `flake-triage triage`: every flag in
@@ -67,10 +76,11 @@ func triageFlags(w io.Writer) {
 		}
 	}
 	fmt.Fprint(w, `
-Exit codes: 0 triage done, whatever the tests did; 1 it ran but something
-failed (an API write, an unreadable report with --fail-on-report-error, no
-report with --require-reports); 2 usage or configuration error, nothing
-was done.
+Exit codes: 0 triage done, whatever the tests did (unless --fail-on says
+otherwise); 1 it ran but something failed (an API write, an unreadable
+report with --fail-on-report-error, no report with --require-reports, a
+failure --fail-on names); 2 usage or configuration error, nothing was
+done.
 `)
 }
 

@@ -31,9 +31,17 @@ func TestHelp(t *testing.T) {
 	}
 	_, stdout, _ := runCLI(t, nil, "triage", "--help")
 	for _, want := range []string{"Inputs (what to read):", "Policy (what to do):", "Output (where results go):",
+		"History (the run ledger, rates and verdicts):", "  --history-window N\n", "  --fail-on never|new|any\n",
 		"  --reports GLOB\n", "  --dry-run\n", "  --require-reports\n", "  --write-rate PER-SECOND\n", "  --check-name NAME\n", "Exit codes:"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("triage --help lacks %q:\n%s", want, stdout)
+		}
+	}
+	// Every flag that takes a value names it: no placeholder made of the
+	// flag's own name in capitals (--history-window HISTORY-WINDOW).
+	for _, name := range inputNames {
+		if !boolNames[name] && placeholders[name] == "" {
+			t.Errorf("--%s has no placeholder in the usage", name)
 		}
 	}
 	// Every input is in the usage, once.
