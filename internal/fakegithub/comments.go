@@ -2,12 +2,9 @@ package fakegithub
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
-	"net/url"
 	"sort"
 	"strconv"
-	"strings"
 )
 
 // commentIDs gives the comments that a test stored on is (Issue.Comments)
@@ -59,25 +56,7 @@ func (s *Server) listComments(r *http.Request, is *Issue) reply {
 	for i := lo; i < hi; i++ {
 		body = append(body, s.commentJSON(is, i))
 	}
-	link := func(p int, rel string) string {
-		q2 := url.Values{}
-		for k, v := range q {
-			q2[k] = v
-		}
-		q2.Set("page", strconv.Itoa(p))
-		return fmt.Sprintf(`<%s?%s>; rel="%s"`, s.api("issues/%d/comments", is.Number), q2.Encode(), rel)
-	}
-	var links []string
-	if page < last {
-		links = append(links, link(page+1, "next"), link(last, "last"))
-	}
-	if page > 1 {
-		links = append(links, link(1, "first"), link(page-1, "prev"))
-	}
-	h := map[string]string{}
-	if len(links) > 0 {
-		h["Link"] = strings.Join(links, ", ")
-	}
+	h := s.pageLinks(q, s.api("issues/%d/comments", is.Number), page, last)
 	return reply{status: 200, header: h, body: body}
 }
 

@@ -810,25 +810,7 @@ func (s *Server) list(r *http.Request) reply {
 	for _, is := range out[lo:hi] {
 		body = append(body, s.issueJSON(is))
 	}
-	link := func(p int, rel string) string {
-		q2 := url.Values{}
-		for k, v := range q {
-			q2[k] = v
-		}
-		q2.Set("page", strconv.Itoa(p))
-		return fmt.Sprintf(`<%s?%s>; rel="%s"`, s.api("issues"), q2.Encode(), rel)
-	}
-	var links []string
-	if page < last {
-		links = append(links, link(page+1, "next"), link(last, "last"))
-	}
-	if page > 1 {
-		links = append(links, link(1, "first"), link(page-1, "prev"))
-	}
-	h := map[string]string{}
-	if len(links) > 0 {
-		h["Link"] = strings.Join(links, ", ")
-	}
+	h := s.pageLinks(q, s.api("issues"), page, last)
 	return reply{status: 200, header: h, body: body}
 }
 

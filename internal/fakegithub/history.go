@@ -2,6 +2,7 @@ package fakegithub
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"path"
@@ -297,13 +298,19 @@ func (s *Server) paginate(q url.Values, n, def, most int, api string) (lo, hi in
 	page = max(page, 1)
 	last := max(1, (n+per-1)/per)
 	lo, hi = min((page-1)*per, n), min(page*per, n)
+	h = s.pageLinks(q, s.api("%s", api), page, last)
+	return lo, hi, h, false
+}
+
+// pageLinks is the Link header of page of last pages of the list at
+// list, whose query was q: next and last, first and prev, as GitHub
+// gives them; empty when there is one page.
+func (s *Server) pageLinks(q url.Values, list string, page, last int) map[string]string {
 	link := func(p int, rel string) string {
 		q2 := url.Values{}
-		for k, v := range q {
-			q2[k] = v
-		}
+		maps.Copy(q2, q)
 		q2.Set("page", strconv.Itoa(p))
-		return fmt.Sprintf(`<%s?%s>; rel="%s"`, s.api("%s", api), q2.Encode(), rel)
+		return fmt.Sprintf(`<%s?%s>; rel="%s"`, list, q2.Encode(), rel)
 	}
 	var links []string
 	if page < last {
@@ -312,11 +319,11 @@ func (s *Server) paginate(q url.Values, n, def, most int, api string) (lo, hi in
 	if page > 1 {
 		links = append(links, link(1, "first"), link(page-1, "prev"))
 	}
-	h = map[string]string{}
+	h := map[string]string{}
 	if len(links) > 0 {
 		h["Link"] = strings.Join(links, ", ")
 	}
-	return lo, hi, h, false
+	return h
 }
 
 // routeHistory answers GET .../commits, .../commits/{ref},
