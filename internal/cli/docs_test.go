@@ -251,3 +251,45 @@ func TestConfigPageListsEveryKeyWithItsDefault(t *testing.T) {
 		}
 	}
 }
+
+// readmeFlagRow matches a row of the README's flag table: the flag, the
+// *config* mark of the flags that are also config keys, the default.
+var readmeFlagRow = regexp.MustCompile("(?m)^\\| `--([a-z-]+)`( \\(\\*config\\*\\))? \\| ([^|]*) \\|")
+
+// TestReadmeTablesMatchTheAction: the README's flag table has one row per
+// action input (each a flag), marks *config* exactly the flags that are
+// also config keys, and its outputs table names every action output.
+func TestReadmeTablesMatchTheAction(t *testing.T) {
+	readme := string(mustRead(t, "../../README.md"))
+	var action struct {
+		Inputs  map[string]any `yaml:"inputs"`
+		Outputs map[string]any `yaml:"outputs"`
+	}
+	if err := yaml.Unmarshal(mustRead(t, "../../action.yml"), &action); err != nil {
+		t.Fatalf("action.yml: %v", err)
+	}
+	keys := configKeys(reflect.TypeFor[config.Config](), "")
+	rows := map[string]int{}
+	for _, m := range readmeFlagRow.FindAllStringSubmatch(readme, -1) {
+		name, marked := m[1], m[2] != ""
+		rows[name]++
+		if _, ok := action.Inputs[name]; !ok {
+			t.Errorf("README: flag --%s is not an action input", name)
+		}
+		if isKey := slices.Contains(keys, name); marked != isKey {
+			t.Errorf("README: --%s marked *config* %v, but it is a config key: %v", name, marked, isKey)
+		}
+	}
+	for name := range action.Inputs {
+		if rows[name] != 1 {
+			t.Errorf("README: input %s has %d rows in the flag table, want 1", name, rows[name])
+		}
+	}
+	_, outputs, _ := strings.Cut(readme, "### Outputs")
+	outputs, _, _ = strings.Cut(outputs, "\n### ")
+	for name := range action.Outputs {
+		if !strings.Contains(outputs, "| `"+name+"` |") {
+			t.Errorf("README: output %s is not in the outputs table", name)
+		}
+	}
+}
