@@ -293,3 +293,28 @@ func TestReadmeTablesMatchTheAction(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeConfigExampleIsValid: the README's config file example is a
+// valid config file that shows every top-level key.
+func TestReadmeConfigExampleIsValid(t *testing.T) {
+	readme := string(mustRead(t, "../../README.md"))
+	_, rest, ok := strings.Cut(readme, "### The config file")
+	if !ok {
+		t.Fatal("README has no config file section")
+	}
+	_, rest, _ = strings.Cut(rest, "```yaml\n")
+	block, _, _ := strings.Cut(rest, "```")
+	if _, err := config.Parse("README.md", []byte(block)); err != nil {
+		t.Fatal(err)
+	}
+	var tree map[string]any
+	if err := yaml.Unmarshal([]byte(block), &tree); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range configKeys(reflect.TypeFor[config.Config](), "") {
+		top, _, _ := strings.Cut(k, ".")
+		if _, ok := tree[top]; !ok {
+			t.Errorf("README's config example lacks %s", top)
+		}
+	}
+}
