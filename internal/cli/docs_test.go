@@ -318,3 +318,26 @@ func TestReadmeConfigExampleIsValid(t *testing.T) {
 		}
 	}
 }
+
+// fuzzTarget matches a fuzz target's declaration.
+var fuzzTarget = regexp.MustCompile(`(?m)^func (Fuzz\w+)\(`)
+
+// TestReadmeListsEveryFuzzTarget: the README's fuzzing table names every
+// fuzz target in the row of its package.
+func TestReadmeListsEveryFuzzTarget(t *testing.T) {
+	readme := string(mustRead(t, "../../README.md"))
+	tests, err := filepath.Glob("../../internal/*/*_test.go")
+	if err != nil || len(tests) == 0 {
+		t.Fatalf("no tests found: %v", err)
+	}
+	for _, file := range tests {
+		pkg := "internal/" + filepath.Base(filepath.Dir(file))
+		_, row, ok := strings.Cut(readme, "\n| `"+pkg+"` |")
+		row, _, _ = strings.Cut(row, "\n")
+		for _, m := range fuzzTarget.FindAllStringSubmatch(string(mustRead(t, file)), -1) {
+			if !ok || !strings.Contains(row, "`"+m[1]+"`") {
+				t.Errorf("README's fuzzing table lacks %s of %s", m[1], pkg)
+			}
+		}
+	}
+}
