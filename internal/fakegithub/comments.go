@@ -80,16 +80,11 @@ func (s *Server) comment(method, rawID string, raw []byte) reply {
 			}
 			switch method {
 			case "PATCH":
-				var c struct {
-					Body *string `json:"body"`
+				body, bad, ok := commentBody(raw)
+				if !ok {
+					return bad
 				}
-				if json.Unmarshal(raw, &c) != nil || c.Body == nil {
-					return invalid("IssueComment", "body", "missing_field", "")
-				}
-				if len(*c.Body) > 65536 {
-					return invalid("IssueComment", "body", "custom", "body is too long (maximum is 65536 characters)")
-				}
-				is.Comments[i] = *c.Body
+				is.Comments[i] = body
 				return reply{status: 200, body: s.commentJSON(is, i)}
 			case "DELETE":
 				is.Comments = append(is.Comments[:i:i], is.Comments[i+1:]...)
@@ -100,4 +95,20 @@ func (s *Server) comment(method, rawID string, raw []byte) reply {
 		}
 	}
 	return reply{status: 404, body: msg("Not Found")}
+}
+
+// commentBody reads the body of a comment that is created or edited, as
+// GitHub checks it: present, and at most 65,536 characters; otherwise
+// the 422 to answer.
+func commentBody(raw []byte) (string, reply, bool) {
+	var c struct {
+		Body *string `json:"body"`
+	}
+	if json.Unmarshal(raw, &c) != nil || c.Body == nil {
+		return "", invalid("IssueComment", "body", "missing_field", ""), false
+	}
+	if len(*c.Body) > 65536 {
+		return "", invalid("IssueComment", "body", "custom", "body is too long (maximum is 65536 characters)"), false
+	}
+	return *c.Body, reply{}, true
 }

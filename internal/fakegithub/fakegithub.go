@@ -565,17 +565,12 @@ func (s *Server) route(r *http.Request, segs []string, raw []byte) reply {
 		case len(rest) == 2 && m == "PATCH":
 			return s.edit(is, raw)
 		case len(rest) == 3 && rest[2] == "comments" && m == "POST":
-			var c struct {
-				Body *string `json:"body"`
-			}
-			if json.Unmarshal(raw, &c) != nil || c.Body == nil {
-				return invalid("IssueComment", "body", "missing_field", "")
-			}
-			if len(*c.Body) > 65536 {
-				return invalid("IssueComment", "body", "custom", "body is too long (maximum is 65536 characters)")
+			body, bad, ok := commentBody(raw)
+			if !ok {
+				return bad
 			}
 			s.commentIDs(is)
-			is.Comments = append(is.Comments, *c.Body)
+			is.Comments = append(is.Comments, body)
 			s.nextComment++
 			is.commentIDs = append(is.commentIDs, s.nextComment)
 			is.UpdatedAt = s.now()

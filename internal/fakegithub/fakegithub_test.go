@@ -239,3 +239,27 @@ func TestListComments(t *testing.T) {
 		t.Errorf("page 2: %s %+v, Link %q", resp.Status, got, resp.Header.Get("Link"))
 	}
 }
+
+// TestCommentBodyTooLong: creating and editing a comment refuse a body
+// over 65,536 characters with GitHub's 422, and keep the comment as it was.
+func TestCommentBodyTooLong(t *testing.T) {
+	s := New(t, "o", "r", "tok")
+	n := s.AddIssue(Issue{Title: "t"})
+	long := fmt.Sprintf(`{"body":%q}`, strings.Repeat("x", 65537))
+	if resp, body := do(t, s, "POST", fmt.Sprintf("repos/o/r/issues/%d/comments", n), long); resp.StatusCode != 422 || !strings.Contains(body, "too long") {
+		t.Errorf("create: %s %s, want 422 too long", resp.Status, body)
+	}
+	resp, body := do(t, s, "POST", fmt.Sprintf("repos/o/r/issues/%d/comments", n), `{"body":"short"}`)
+	var c struct {
+		ID int64 `json:"id"`
+	}
+	if resp.StatusCode != 201 || json.Unmarshal([]byte(body), &c) != nil {
+		t.Fatalf("create: %s %s", resp.Status, body)
+	}
+	if resp, body := do(t, s, "PATCH", fmt.Sprintf("repos/o/r/issues/comments/%d", c.ID), long); resp.StatusCode != 422 || !strings.Contains(body, "too long") {
+		t.Errorf("edit: %s %s, want 422 too long", resp.Status, body)
+	}
+	if got := s.Issue(n).Comments; len(got) != 1 || got[0] != "short" {
+		t.Errorf("comments %q, want the short one unchanged", got)
+	}
+}
