@@ -283,6 +283,25 @@ func parseTriage(args []string, getenv func(string) string, _ io.Writer) (Option
 	if len(o.Reports) == 0 {
 		o.Reports = []string{"**/junit*.xml"}
 	}
+	o.environmentDefaults(getenv)
+	if o.Mode == "" {
+		o.Mode = "auto"
+	}
+	if o.Annotations == "" {
+		o.Annotations = "commands"
+	}
+	if o.JSON == "" && getenv("GITHUB_ACTIONS") == "true" {
+		// In Actions the result always lands in the workspace, so that
+		// the result-json output names a file later steps can read.
+		o.JSON = DefaultJSON
+	}
+	return o, o.Validate()
+}
+
+// environmentDefaults fills the settings that the commands reading a
+// repository share, when they were not given, from the environment as
+// docs/commands.md lists it: repo-root, repo, token, api-url and config.
+func (o *Options) environmentDefaults(getenv func(string) string) {
 	if o.RepoRoot == "" {
 		o.RepoRoot = getenv("GITHUB_WORKSPACE")
 	}
@@ -301,21 +320,9 @@ func parseTriage(args []string, getenv func(string) string, _ io.Writer) (Option
 	if o.APIURL == "" {
 		o.APIURL = "https://api.github.com"
 	}
-	if o.Mode == "" {
-		o.Mode = "auto"
-	}
 	if o.Config == "" {
 		o.Config = config.DefaultPath
 	}
-	if o.Annotations == "" {
-		o.Annotations = "commands"
-	}
-	if o.JSON == "" && getenv("GITHUB_ACTIONS") == "true" {
-		// In Actions the result always lands in the workspace, so that
-		// the result-json output names a file later steps can read.
-		o.JSON = DefaultJSON
-	}
-	return o, o.Validate()
 }
 
 // Validate checks the options with sentences that name the input.

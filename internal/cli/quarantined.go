@@ -11,7 +11,6 @@ import (
 
 	"github.com/sethvargo/go-githubactions"
 
-	"github.com/flake-triage/flake-triage/internal/config"
 	"github.com/flake-triage/flake-triage/internal/quarantine"
 )
 
@@ -55,20 +54,7 @@ func runQuarantined(ctx context.Context, args []string, env Env) error {
 	o := Options{Repo: value("repo"), Token: value("token"), APIURL: value("api-url"), Config: value("config"),
 		RepoRoot: value("repo-root"), QuarantineLabel: value("quarantine-label")}
 	o.ConfigSet = o.Config != ""
-	for dst, v := range map[*string]string{&o.Repo: "GITHUB_REPOSITORY", &o.Token: "GITHUB_TOKEN", &o.APIURL: "GITHUB_API_URL", &o.RepoRoot: "GITHUB_WORKSPACE"} {
-		if *dst == "" {
-			*dst = env.Getenv(v)
-		}
-	}
-	if o.APIURL == "" {
-		o.APIURL = "https://api.github.com"
-	}
-	if o.RepoRoot == "" {
-		o.RepoRoot = "."
-	}
-	if o.Config == "" {
-		o.Config = config.DefaultPath
-	}
+	o.environmentDefaults(env.Getenv)
 	if o.Repo == "" || o.Token == "" {
 		return usagef("quarantined: needs the repository (--repo or GITHUB_REPOSITORY) and a token with issues: read (--token or GITHUB_TOKEN)")
 	}
