@@ -602,21 +602,10 @@ type expectedOwners struct {
 // workflow_dispatch and workflow_run workflows do, with a check run.
 func TestFromRun(t *testing.T) {
 	dir := extractSample(t)
-	var zipped bytes.Buffer
-	zw := zip.NewWriter(&zipped)
-	for _, name := range []string{"reports/ginkgo-e2e.xml", "../../escape.xml"} {
-		w, err := zw.Create(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write(mustRead(t, filepath.Join(dir, "reports/ginkgo-e2e.xml")))
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
+	zipped := artifactZip(t, mustRead(t, filepath.Join(dir, "reports/ginkgo-e2e.xml")), "reports/ginkgo-e2e.xml", "../../escape.xml")
 	gh := fakegithub.New(t, "acme", "capi-like", "ghs_secretvalue")
 	const sha = "fedcba9876543210fedcba9876543210fedcba98"
-	gh.AddRun(555, 2, sha, "main", "push", fakegithub.Artifact{Name: "junit-e2e", Zip: zipped.Bytes()})
+	gh.AddRun(555, 2, sha, "main", "push", fakegithub.Artifact{Name: "junit-e2e", Zip: zipped})
 
 	env := map[string]string{"GITHUB_API_URL": gh.URL, "GITHUB_TOKEN": "ghs_secretvalue", "GITHUB_REPOSITORY": "acme/capi-like"}
 	code, stdout, stderr := runCLI(t, env, "triage", "--from-run", "555", "--mode", "file", "--repo-root", dir, "--annotations", "checks", "--json", "-")
@@ -819,4 +808,23 @@ func TestPlanMessagesSayWhatFailed(t *testing.T) {
 			t.Errorf("%s: no message line in the plan:\n%s", glob, stdout)
 		}
 	}
+}
+
+// artifactZip is an artifact's zip archive holding data under each of
+// names, in order.
+func artifactZip(t *testing.T, data []byte, names ...string) []byte {
+	t.Helper()
+	var zipped bytes.Buffer
+	zw := zip.NewWriter(&zipped)
+	for _, name := range names {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(data)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return zipped.Bytes()
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -388,18 +387,9 @@ func addRecordIgnoringErrors(gh *fakegithub.Server) {
 // job of it recorded already adds no record and writes nothing.
 func TestLedgerFromRunOfARecordedRun(t *testing.T) {
 	dir := extractSample(t)
-	var zipped bytes.Buffer
-	zw := zip.NewWriter(&zipped)
-	w, err := zw.Create("reports/ginkgo-e2e.xml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.Write(mustRead(t, filepath.Join(dir, "reports/ginkgo-e2e.xml")))
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
+	zipped := artifactZip(t, mustRead(t, filepath.Join(dir, "reports/ginkgo-e2e.xml")), "reports/ginkgo-e2e.xml")
 	gh := fakegithub.New(t, "acme", "capi-like", "ghs_secretvalue")
-	gh.AddRun(555, 2, "fedcba9876543210fedcba9876543210fedcba98", "main", "push", fakegithub.Artifact{Name: "junit-e2e", Zip: zipped.Bytes()})
+	gh.AddRun(555, 2, "fedcba9876543210fedcba9876543210fedcba98", "main", "push", fakegithub.Artifact{Name: "junit-e2e", Zip: zipped})
 	env := pushEnv(t, gh, dir, 555, "e2e")
 	env["GITHUB_RUN_ATTEMPT"] = "2"
 	if code, _, stderr := runAt(t, env, ledgerT0, "triage"); code != ExitOK {

@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"archive/zip"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -179,19 +177,10 @@ func TestPRCommentOnlyOnPullRequests(t *testing.T) {
 // run, with the rates' base branch.
 func TestPRCommentFromRun(t *testing.T) {
 	dir := extractSample(t)
-	var zipped bytes.Buffer
-	zw := zip.NewWriter(&zipped)
-	w, err := zw.Create("reports/ginkgo-e2e.xml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.Write(mustRead(t, filepath.Join(dir, "reports/ginkgo-e2e.xml")))
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
+	zipped := artifactZip(t, mustRead(t, filepath.Join(dir, "reports/ginkgo-e2e.xml")), "reports/ginkgo-e2e.xml")
 	gh := fakegithub.New(t, "acme", "capi-like", "ghs_secretvalue")
 	pr := gh.AddIssue(fakegithub.Issue{Title: "Add a feature", PullRequest: true})
-	gh.AddRun(777, 1, "3333333333333333333333333333333333333333", "feature", "pull_request", fakegithub.Artifact{Name: "junit-e2e", Zip: zipped.Bytes()})
+	gh.AddRun(777, 1, "3333333333333333333333333333333333333333", "feature", "pull_request", fakegithub.Artifact{Name: "junit-e2e", Zip: zipped})
 	gh.SetRunPullRequest(777, pr, "main")
 	env := map[string]string{"GITHUB_API_URL": gh.URL, "GITHUB_TOKEN": "ghs_secretvalue", "GITHUB_REPOSITORY": "acme/capi-like", "GITHUB_JOB": "triage"}
 	code, _, stderr := runCLI(t, env, "triage", "--from-run", "777", "--mode", "annotate", "--repo-root", dir, "--pr-comment")
@@ -208,7 +197,7 @@ func TestPRCommentFromRun(t *testing.T) {
 	gh.SetPullRequestHead(fork, fakegithub.Head{Repo: "contributor/capi-like", Ref: "fix", SHA: "4444444444444444444444444444444444444444", Base: "release-1.9"})
 	other := gh.AddIssue(fakegithub.Issue{Title: "Same branch name, another fork", PullRequest: true})
 	gh.SetPullRequestHead(other, fakegithub.Head{Repo: "someone/capi-like", Ref: "fix", SHA: "4444444444444444444444444444444444444444"})
-	gh.AddRun(779, 1, "4444444444444444444444444444444444444444", "fix", "pull_request", fakegithub.Artifact{Name: "junit-e2e", Zip: zipped.Bytes()})
+	gh.AddRun(779, 1, "4444444444444444444444444444444444444444", "fix", "pull_request", fakegithub.Artifact{Name: "junit-e2e", Zip: zipped})
 	gh.SetRunHeadRepository(779, "contributor/capi-like")
 	if code, _, stderr := runCLI(t, env, "triage", "--from-run", "779", "--mode", "annotate", "--repo-root", dir, "--pr-comment"); code != ExitOK {
 		t.Fatalf("fork from-run: exit %d:\n%s", code, stderr)
@@ -227,7 +216,7 @@ func TestPRCommentFromRun(t *testing.T) {
 	}
 
 	// A from-run of a push run comments nowhere.
-	gh.AddRun(778, 1, "3333333333333333333333333333333333333333", "main", "push", fakegithub.Artifact{Name: "junit-e2e", Zip: zipped.Bytes()})
+	gh.AddRun(778, 1, "3333333333333333333333333333333333333333", "main", "push", fakegithub.Artifact{Name: "junit-e2e", Zip: zipped})
 	posts := gh.Count("POST", "/comments")
 	if code, _, stderr := runCLI(t, env, "triage", "--from-run", "778", "--mode", "annotate", "--repo-root", dir, "--pr-comment"); code != ExitOK {
 		t.Fatalf("push from-run: exit %d:\n%s", code, stderr)

@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"archive/zip"
-	"bytes"
 	"encoding/json"
 	"path/filepath"
 	"testing"
@@ -60,19 +58,10 @@ func TestNewSettingsPrecedence(t *testing.T) {
 // its name from check-name.
 func TestFromRunAsTheRunnerPassesInputs(t *testing.T) {
 	dir := extractSample(t)
-	var zipped bytes.Buffer
-	zw := zip.NewWriter(&zipped)
-	w, err := zw.Create("e2e/ginkgo-e2e.xml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.Write(mustRead(t, filepath.Join(dir, "reports/ginkgo-e2e.xml")))
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
+	zipped := artifactZip(t, mustRead(t, filepath.Join(dir, "reports/ginkgo-e2e.xml")), "e2e/ginkgo-e2e.xml")
 	gh := fakegithub.New(t, "acme", "capi-like", "ghs_secretvalue")
 	const sha = "fedcba9876543210fedcba9876543210fedcba98"
-	gh.AddRun(555, 1, sha, "main", "push", fakegithub.Artifact{Name: "junit-e2e", Zip: zipped.Bytes()})
+	gh.AddRun(555, 1, sha, "main", "push", fakegithub.Artifact{Name: "junit-e2e", Zip: zipped})
 	env := stepEnv(t, gh, dir, "workflow_run", 900)
 	env["INPUT_REPORTS"] = ""
 	env["INPUT_CONFIG"] = ""
