@@ -27,21 +27,7 @@ const samplePath = "../../testdata/capi-like.txtar"
 // directory, as a user's checkout would be.
 func extractSample(t *testing.T) string {
 	t.Helper()
-	a, err := txtar.ParseFile(samplePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	for _, f := range a.Files {
-		p := filepath.Join(dir, filepath.FromSlash(f.Name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
+	return extractTxtar(t, samplePath)
 }
 
 type expected struct {
