@@ -141,11 +141,7 @@ func newer(a, b Run) bool {
 // Compute returns the statistics of a window: at most size runs (the
 // newest), in any order. A size of 0 or less keeps them all.
 func Compute(window []Run, size int) History {
-	w := append([]Run(nil), window...)
-	Sort(w)
-	if size > 0 && len(w) > size {
-		w = w[:size]
-	}
+	w := newest(window, size)
 	var h History
 	h.Runs = len(w)
 	for _, r := range w {
@@ -186,6 +182,17 @@ const (
 	Unknown       = "unknown"
 )
 
+// newest is a sorted copy of window, newest first, cut to its size
+// newest runs when size is positive.
+func newest(window []Run, size int) []Run {
+	w := append([]Run(nil), window...)
+	Sort(w)
+	if size > 0 && len(w) > size {
+		w = w[:size]
+	}
+	return w
+}
+
 // BranchVerdict judges a finding of a run on a branch from its window,
 // which holds this run: broken when its last consistentAfter outcomes all
 // failed (a flake passed in the end, so it never counts toward broken);
@@ -193,11 +200,7 @@ const (
 // passed in between); new when its failures are all in the current
 // streak; unknown when the window is empty.
 func BranchVerdict(window []Run, size, consistentAfter int) string {
-	w := append([]Run(nil), window...)
-	Sort(w)
-	if size > 0 && len(w) > size {
-		w = w[:size]
-	}
+	w := newest(window, size)
 	if len(w) == 0 {
 		return Unknown
 	}
@@ -232,11 +235,7 @@ func BranchVerdict(window []Run, size, consistentAfter int) string {
 // never failed there, unknown when the window is empty (nothing is called
 // new without evidence).
 func PullRequestVerdict(base []Run, size int) string {
-	w := append([]Run(nil), base...)
-	Sort(w)
-	if size > 0 && len(w) > size {
-		w = w[:size]
-	}
+	w := newest(base, size)
 	if len(w) == 0 {
 		return Unknown
 	}
