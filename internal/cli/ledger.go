@@ -62,6 +62,9 @@ func (t *run) readLedger(ctx context.Context) error {
 	case "dir":
 		store = ledger.Dir{Path: arg}
 	}
+	if isPullRequest(t.info.Event) {
+		t.pullRequest(ctx) // its base branch is the window's
+	}
 	rec := t.record(job)
 	var ids []string
 	for _, f := range t.res.Findings {
@@ -96,7 +99,14 @@ func (t *run) windowBranch(rec *ledger.Record) string {
 	}
 	switch t.info.Event {
 	case "pull_request", "pull_request_target":
-		return t.env.Getenv("GITHUB_BASE_REF")
+		if b := t.env.Getenv("GITHUB_BASE_REF"); b != "" && t.past == nil {
+			return b
+		}
+		// A --from-run of a pull request's run (the fork path), or a run
+		// without GITHUB_BASE_REF: the pull request's own base branch.
+		if t.pr != nil {
+			return t.pr.base
+		}
 	}
 	return ""
 }
@@ -216,7 +226,7 @@ func planTally(tl ledger.Tally) plan.Tally {
 
 // writeLedger adds this run's record to the ledger, in file mode only: a
 // dry run and annotate mode (pull requests, merge groups) read it and
-// never write. A record already there changes nothing. When concurrent
+// never write, nor does a pull request's run in any mode. A record already there changes nothing. When concurrent
 // writers were merged on the way, the issues this run wrote are brought
 // back to the ledger's counts.
 func (t *run) writeLedger(ctx context.Context) error {
@@ -224,7 +234,7 @@ func (t *run) writeLedger(ctx context.Context) error {
 	// A run whose issues could not be read planned nothing, and one whose
 	// issue writes failed did not finish: recording either would make its
 	// rerun a no-op instead of filing what is missing.
-	if h == nil || t.res.Mode != "file" || t.plan.Mode != "file" || h.view.Recorded {
+	if h == nil || t.res.Mode != "file" || t.plan.Mode != "file" || h.view.Recorded || isPullRequest(t.info.Event) {
 		return nil
 	}
 	if len(h.record.Tests()) == 0 {
