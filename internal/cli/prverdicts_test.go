@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"archive/zip"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -83,7 +85,7 @@ func prScenario(t *testing.T) (h *healthRepo, issues map[string]int) {
 			o["TestB"] = "failed"
 		}
 		h.report = prReport(o)
-		res := h.run(i, "")
+		res := h.run(i, "", "GITHUB_WORKFLOW", "e2e")
 		for _, f := range res.Findings {
 			if f.Issue.Number == 0 {
 				t.Fatalf("main run %d: %s has no issue: %+v", i, f.Test.Name, f.Issue)
@@ -131,7 +133,7 @@ func prRun(t *testing.T, h *healthRepo, id int, outcomes map[string]string, extr
 	env["GITHUB_BASE_REF"] = "main"
 	env["GITHUB_HEAD_REF"] = "changes"
 	env["GITHUB_EVENT_PATH"] = prPayload(t)
-	env["GITHUB_WORKFLOW"] = "unit"
+	env["GITHUB_WORKFLOW"] = "e2e"
 	env["INPUT_REPORTS"] = "reports/junit.xml"
 	env["INPUT_FAIL-ON"] = "new"
 	for j := 0; j+1 < len(extra); j += 2 {
@@ -286,5 +288,137 @@ func TestPullRequestWithoutBaseLedger(t *testing.T) {
 	}
 	if n := h.gh.Writes(); n != 0 {
 		t.Errorf("the pull request run made %d write requests (the ledger branch must not be created), want none", n)
+	}
+}
+
+// forkArtifact is the artifact a fork's pull request run uploads: its
+// report, and files the fork planted to decide policy (a config that
+// turns the ledger and fail-on off, an OWNERS file naming its author),
+// which are never read.
+func forkArtifact(t *testing.T, report string) []byte {
+	t.Helper()
+	var zipped bytes.Buffer
+	zw := zip.NewWriter(&zipped)
+	for name, body := range map[string]string{
+		"reports/junit.xml":                 report,
+		".github/flake-triage.yaml":         "history: off\nfail-on: never\n",
+		"pkg/foo/OWNERS":                    "approvers:\n  - mallory\n",
+		"reports/.github/flake-triage.yaml": "history: off\n",
+	} {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(body))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return zipped.Bytes()
+}
+
+// TestPullRequestVerdictsFromAFork: the fork path. A fork's pull_request
+// run uploads its report; a workflow_run workflow in the base repository
+// (mode auto, the base branch checked out) triages it with --from-run.
+// It is a pull request run: the same verdicts from main's window, the
+// pull request (found by the fork's head repository and commit, since
+// GitHub lists none for a fork's run) gets the comment, fail-on new
+// fails on the new test, nothing is filed and no record is written.
+// Config and OWNERS come from the checkout, never from the fork's files.
+func TestPullRequestVerdictsFromAFork(t *testing.T) {
+	h, issues := prScenario(t)
+	writeFile(t, filepath.Join(h.dir, "pkg", "foo", "OWNERS"), "approvers:\n  - alice\n")
+	const head = "ec26c3e57ca3a959ca5aad62de7213c562f8c821"
+	pr := h.gh.AddIssue(fakegithub.Issue{Title: "Update the README", PullRequest: true, User: "contributor"})
+	h.gh.SetPullRequestHead(pr, fakegithub.Head{Repo: "contributor/capi-like", Ref: "changes", SHA: head, Base: "main"})
+	all := map[string]string{"TestN": "failed", "TestK": "failed", "TestB": "failed", "TestQ": "failed"}
+	h.gh.AddRun(3000, 1, head, "changes", "pull_request", fakegithub.Artifact{Name: "junit", Zip: forkArtifact(t, prReport(all))})
+	h.gh.SetRunHeadRepository(3000, "contributor/capi-like")
+
+	// The workflow_run event that started the triage: a fork's run lists
+	// no pull request.
+	var ev map[string]any
+	if err := json.Unmarshal(mustRead(t, "testdata/workflow_run.json"), &ev); err != nil {
+		t.Fatal(err)
+	}
+	wr := ev["workflow_run"].(map[string]any)
+	wr["id"], wr["event"], wr["head_sha"], wr["head_branch"], wr["pull_requests"], wr["name"] = 3000, "pull_request", head, "changes", []any{}, "e2e"
+	wr["head_repository"].(map[string]any)["full_name"] = "contributor/capi-like"
+	ev["repository"].(map[string]any)["full_name"] = "acme/capi-like"
+	payload, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventPath := filepath.Join(t.TempDir(), "event.json")
+	writeFile(t, eventPath, string(payload))
+
+	lines := ledgerLines(t, h.gh)
+	before := len(h.gh.Issues())
+	h.gh.ResetLog()
+	env := stepEnv(t, h.gh, h.dir, "workflow_run", 4000)
+	env["GITHUB_REF"] = "refs/heads/main"
+	env["GITHUB_WORKFLOW"] = "triage e2e"
+	env["GITHUB_JOB"] = "triage"
+	env["GITHUB_EVENT_PATH"] = eventPath
+	delete(env, "INPUT_REPORTS")
+	env["INPUT_FROM-RUN"] = "3000"
+	env["INPUT_PR-COMMENT"] = "true"
+	env["INPUT_FAIL-ON"] = "new"
+	now := ledgerT0.AddDate(0, 0, 10)
+	h.gh.SetClock(func() time.Time { return now })
+	code, stdout, stderr := runAt(t, env, now, "triage")
+	var res triage.Result
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatalf("exit %d: %v\n%s", code, err, stderr)
+	}
+	if res.Mode != "annotate" {
+		t.Errorf("mode %q for a from-run of a pull request's run, want annotate", res.Mode)
+	}
+	want := map[string]string{"TestN": health.New, "TestK": health.FlakyVerdict, "TestB": health.FailingOnBase, "TestQ": health.Quarantined}
+	for name, v := range want {
+		f := findingOf(res, name)
+		if f == nil {
+			t.Fatalf("no finding for %s: %+v\n%s", name, res.Findings, stderr)
+		}
+		if f.Verdict != v {
+			t.Errorf("%s: verdict %q, want %q (history %+v, errors %v)", name, f.Verdict, v, f.History, res.Errors)
+		}
+		if len(f.Owners.Approvers) != 1 || f.Owners.Approvers[0] != "alice" {
+			t.Errorf("%s: owners %v, want the checkout's alice (never the fork's)", name, f.Owners.Approvers)
+		}
+	}
+	if code != ExitFailed {
+		t.Errorf("fail-on new with a new failure: exit %d, want 1 (the fork's config does not decide)\n%s", code, stderr)
+	}
+	if got := output(string(mustRead(t, env["GITHUB_OUTPUT"])), "new-failures"); got != "1" {
+		t.Errorf("new-failures = %q, want 1", got)
+	}
+	k := annotationOf(stderr, "TestK")
+	if !strings.Contains(k, fmt.Sprintf("known flake #%d", issues["TestK"])) || !strings.Contains(k, "failed 2 of the last 8 runs on main") {
+		t.Errorf("TestK's annotation does not name its issue and rate on main:\n%s", k)
+	}
+	got := toolComments(h.gh, pr)
+	if len(got) != 1 {
+		t.Fatalf("%d comments of the tool on the fork's pull request, want 1", len(got))
+	}
+	for _, w := range []string{"**new**", "**flaky**", "**failing-on-base**", "**quarantined**", "on main", fmt.Sprintf("#%d", issues["TestK"]), "alice"} {
+		if !strings.Contains(got[0], w) {
+			t.Errorf("the comment lacks %q:\n%s", w, got[0])
+		}
+	}
+	if strings.Contains(got[0], "mallory") {
+		t.Errorf("the comment names the fork's OWNERS:\n%s", got[0])
+	}
+	// Its one write is the comment.
+	for _, r := range h.gh.Requests() {
+		if r.Method != "GET" && !strings.HasSuffix(r.Path, fmt.Sprintf("/issues/%d/comments", pr)) {
+			t.Errorf("the fork's triage wrote %s %s", r.Method, r.Path)
+		}
+	}
+	if got := ledgerLines(t, h.gh); len(got) != len(lines) {
+		t.Errorf("the ledger holds %d records after the fork's triage, want %d", len(got), len(lines))
+	}
+	if n := len(h.gh.Issues()); n != before {
+		t.Errorf("%d issues after the fork's triage, want %d", n, before)
 	}
 }
