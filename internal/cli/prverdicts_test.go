@@ -421,4 +421,30 @@ func TestPullRequestVerdictsFromAFork(t *testing.T) {
 	if n := len(h.gh.Issues()); n != before {
 		t.Errorf("%d issues after the fork's triage, want %d", n, before)
 	}
+
+	// The contributor fixes the new failure and pushes: the next run's
+	// triage passes and edits the comment in place.
+	delete(all, "TestN")
+	const head2 = "fc26c3e57ca3a959ca5aad62de7213c562f8c821"
+	h.gh.SetPullRequestHead(pr, fakegithub.Head{Repo: "contributor/capi-like", Ref: "changes", SHA: head2, Base: "main"})
+	h.gh.AddRun(3001, 1, head2, "changes", "pull_request", fakegithub.Artifact{Name: "junit", Zip: forkArtifact(t, prReport(all))})
+	h.gh.SetRunHeadRepository(3001, "contributor/capi-like")
+	wr["id"], wr["head_sha"] = 3001, head2
+	payload, _ = json.Marshal(ev)
+	writeFile(t, eventPath, string(payload))
+	env = stepEnv(t, h.gh, h.dir, "workflow_run", 4001)
+	env["GITHUB_REF"], env["GITHUB_WORKFLOW"], env["GITHUB_JOB"], env["GITHUB_EVENT_PATH"] = "refs/heads/main", "triage e2e", "triage", eventPath
+	delete(env, "INPUT_REPORTS")
+	env["INPUT_FROM-RUN"], env["INPUT_PR-COMMENT"], env["INPUT_FAIL-ON"] = "3001", "true", "new"
+	posts := h.gh.Count("POST", fmt.Sprintf("/issues/%d/comments", pr))
+	if code, _, stderr := runAt(t, env, now, "triage"); code != ExitOK {
+		t.Errorf("fail-on new without a new failure: exit %d, want 0\n%s", code, stderr)
+	}
+	if n := h.gh.Count("POST", fmt.Sprintf("/issues/%d/comments", pr)); n != posts {
+		t.Errorf("the second triage posted %d comments, want an edit", n-posts)
+	}
+	got = toolComments(h.gh, pr)
+	if len(got) != 1 || strings.Contains(got[0], "**new**") || !strings.Contains(got[0], "actions/runs/3001") {
+		t.Errorf("after the fix the comment should list no new failure and link run 3001:\n%s", strings.Join(got, "\n----\n"))
+	}
 }
