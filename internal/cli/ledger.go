@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/flake-triage/flake-triage/internal/adoption"
 	"github.com/flake-triage/flake-triage/internal/issue"
 	"github.com/flake-triage/flake-triage/internal/ledger"
 	"github.com/flake-triage/flake-triage/internal/plan"
@@ -28,12 +29,18 @@ type history struct {
 }
 
 // reportOptions asks the reading to keep every test's outcome when there
-// is a ledger to record them in.
+// is a ledger to record them in, and the names adoption needs.
 func (t *run) reportOptions() []report.Option {
-	if kind, _, err := ledger.Parse(t.cfg.History); err != nil || kind == "off" {
-		return nil
+	var opts []report.Option
+	if t.cfg.Adopt {
+		// Adoption asks whether a spec's It text or a pytest function
+		// names one test of the run, passing ones included.
+		opts = append(opts, report.WithNames(adoption.Distinctive))
 	}
-	return []report.Option{report.WithOutcomes(triage.ID)}
+	if kind, _, err := ledger.Parse(t.cfg.History); err != nil || kind == "off" {
+		return opts
+	}
+	return append(opts, report.WithOutcomes(triage.ID))
 }
 
 // readLedger reads the run ledger (--history): the tallies of the tests,
