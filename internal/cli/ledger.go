@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/flake-triage/flake-triage/internal/adoption"
 	"github.com/flake-triage/flake-triage/internal/issue"
 	"github.com/flake-triage/flake-triage/internal/ledger"
 	"github.com/flake-triage/flake-triage/internal/plan"
@@ -30,15 +31,22 @@ type history struct {
 }
 
 // reportOptions asks the reading to keep every test's outcome when there
-// is a ledger to record them in. With group-subtests a subtest or
-// parameter set is kept under its top-level test's id and its own
-// (outcomeKey), so that record folds the cases as findings fold them.
+// is a ledger to record them in, and the names adoption needs. With
+// group-subtests a subtest or parameter set is kept under its top-level
+// test's id and its own (outcomeKey), so that record folds the cases as
+// findings fold them.
 func (t *run) reportOptions() []report.Option {
+	var opts []report.Option
+	if t.cfg.Adopt {
+		// Adoption asks whether a spec's It text or a pytest function
+		// names one test of the run, passing ones included.
+		opts = append(opts, report.WithNames(adoption.Distinctive))
+	}
 	if kind, _, err := ledger.Parse(t.cfg.History); err != nil || kind == "off" {
-		return nil
+		return opts
 	}
 	group := t.cfg.GroupSubtests
-	return []report.Option{report.WithOutcomes(func(suite, classname, name string) string {
+	return append(opts, report.WithOutcomes(func(suite, classname, name string) string {
 		id := triage.ID(suite, classname, name)
 		if group {
 			if top, _, ok := triage.SplitCase(name); ok {
@@ -46,7 +54,7 @@ func (t *run) reportOptions() []report.Option {
 			}
 		}
 		return id
-	})}
+	}))
 }
 
 // outcomeKey splits a key of the reading's outcomes into the test id the
