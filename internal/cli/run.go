@@ -227,7 +227,7 @@ func (t *run) track(ctx context.Context) error {
 	// one that passed on every attempt ends its streak of failing runs.
 	set := t.set
 	if t.cfg.Adopt {
-		t.info.Tests = adoptionTests(t.res.Findings, t.repo.fsys)
+		t.info.Tests = adoptionTests(t.res.Findings, t.set, t.repo.fsys)
 	}
 	t.info.Passed = func(suite, classname, name string) bool {
 		ran, passed := set.Outcome(suite, classname, name)
