@@ -448,3 +448,44 @@ func TestPullRequestVerdictsFromAFork(t *testing.T) {
 		t.Errorf("after the fix the comment should list no new failure and link run 3001:\n%s", strings.Join(got, "\n----\n"))
 	}
 }
+
+// TestMergeQueueVerdicts: a merge queue's run is judged as a pull
+// request's, over the window of the queue's base branch (its payload
+// names it as a full ref; GITHUB_BASE_REF is not set), and writes
+// nothing.
+func TestMergeQueueVerdicts(t *testing.T) {
+	h, _ := prScenario(t)
+	payload := `{"action":"checks_requested","merge_group":{"head_sha":"ec26c3e57ca3a959ca5aad62de7213c562f8c821",
+		"head_ref":"refs/heads/gh-readonly-queue/main/pr-2-ec26c3e57ca3a959ca5aad62de7213c562f8c821",
+		"base_sha":"2222222222222222222222222222222222222222","base_ref":"refs/heads/main"},
+		"repository":{"full_name":"acme/capi-like"},"sender":{"login":"author"}}`
+	p := filepath.Join(t.TempDir(), "merge_group.json")
+	writeFile(t, p, payload)
+	h.gh.ResetLog()
+	code, res, stderr, _, _ := prRun(t, h, 2100, map[string]string{"TestN": "failed", "TestK": "failed", "TestB": "failed"},
+		"GITHUB_EVENT_NAME", "merge_group", "GITHUB_EVENT_PATH", p, "GITHUB_BASE_REF", "", "GITHUB_REF", "refs/heads/gh-readonly-queue/main/pr-2-ec26c3e57ca3a959ca5aad62de7213c562f8c821")
+	for name, v := range map[string]string{"TestN": health.New, "TestK": health.FlakyVerdict, "TestB": health.FailingOnBase} {
+		if f := findingOf(res, name); f == nil || f.Verdict != v {
+			t.Errorf("%s: finding %+v, want verdict %s", name, f, v)
+		}
+	}
+	if code != ExitFailed {
+		t.Errorf("fail-on new with a new failure in the queue: exit %d, want 1\n%s", code, stderr)
+	}
+	if n := h.gh.Writes(); n != 0 {
+		t.Errorf("the merge queue's run made %d write requests, want none", n)
+	}
+}
+
+func TestQueueBase(t *testing.T) {
+	for branch, want := range map[string]string{
+		"gh-readonly-queue/main/pr-2-ec26c3e57ca3a959ca5aad62de7213c562f8c821":         "main",
+		"gh-readonly-queue/release/1.9/pr-17-ec26c3e57ca3a959ca5aad62de7213c562f8c821": "release/1.9",
+		"feature/pr-2":               "",
+		"gh-readonly-queue/pr-2-abc": "",
+	} {
+		if got := queueBase(branch); got != want {
+			t.Errorf("queueBase(%q) = %q, want %q", branch, got, want)
+		}
+	}
+}

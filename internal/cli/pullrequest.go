@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/flake-triage/flake-triage/internal/action"
 )
@@ -33,7 +34,8 @@ func (t *run) pastPullRequest() {
 // pull request GitHub lists for it, else the one the workflow_run event
 // that started this run names, else (a fork's, which GitHub lists on
 // neither) the open pull request of the run's head repository, branch and
-// commit. 0 when the run is about none. It looks once per run.
+// commit. 0 when the run is about none; a merge queue's run gives 0 and
+// the queue's base branch. It looks once per run.
 func (t *run) pullRequest(ctx context.Context) (number int, base string) {
 	if t.pr == nil {
 		n, b := t.findPullRequest(ctx)
@@ -45,6 +47,9 @@ func (t *run) pullRequest(ctx context.Context) (number int, base string) {
 func (t *run) findPullRequest(ctx context.Context) (number int, base string) {
 	name, path := t.env.Getenv("GITHUB_EVENT_NAME"), t.env.Getenv("GITHUB_EVENT_PATH")
 	if t.past != nil {
+		if t.past.Event == "merge_group" {
+			return 0, queueBase(t.past.HeadBranch)
+		}
 		if !prEvents[t.past.Event] {
 			return 0, ""
 		}
@@ -65,12 +70,27 @@ func (t *run) findPullRequest(ctx context.Context) (number int, base string) {
 		}
 		return n, base
 	}
-	if !prEvents[name] || path == "" {
+	if !prEvents[name] && name != "merge_group" || path == "" {
 		return 0, ""
 	}
 	ev, err := readEvent(name, path)
 	if err != nil {
 		return 0, ""
 	}
-	return ev.PRNumber, ev.BaseRef
+	// A merge group names its base as a full ref, and no one pull request.
+	return ev.PRNumber, strings.TrimPrefix(ev.BaseRef, "refs/heads/")
+}
+
+// queueBase is the base branch of a merge queue's branch,
+// gh-readonly-queue/BASE/pr-N-SHA; "" for another branch.
+func queueBase(branch string) string {
+	rest, ok := strings.CutPrefix(branch, "gh-readonly-queue/")
+	if !ok {
+		return ""
+	}
+	i := strings.LastIndex(rest, "/pr-")
+	if i <= 0 {
+		return ""
+	}
+	return rest[:i]
 }
