@@ -489,3 +489,24 @@ func TestQueueBase(t *testing.T) {
 		}
 	}
 }
+
+// TestPullRequestInFileModeWritesNoRecord: a pull request's run whose
+// mode was set to file still writes no ledger record: its outcomes must
+// not move the base branch's statistics.
+func TestPullRequestInFileModeWritesNoRecord(t *testing.T) {
+	h, _ := prScenario(t)
+	lines := ledgerLines(t, h.gh)
+	h.gh.ResetLog()
+	_, res, stderr, _, _ := prRun(t, h, 2200, map[string]string{"TestN": "failed"}, "INPUT_MODE", "file")
+	if res.Mode != "file" {
+		t.Fatalf("mode %q, want file\n%s", res.Mode, stderr)
+	}
+	if got := ledgerLines(t, h.gh); len(got) != len(lines) {
+		t.Errorf("the ledger holds %d records after a pull request run in file mode, want %d", len(got), len(lines))
+	}
+	for _, r := range h.gh.Requests() {
+		if r.Method != "GET" && strings.Contains(r.Path, "/git/") {
+			t.Errorf("the pull request run wrote the ledger: %s %s", r.Method, r.Path)
+		}
+	}
+}
