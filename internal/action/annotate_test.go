@@ -411,9 +411,9 @@ func TestAnnotateResultWarnsOfUnreadableReports(t *testing.T) {
 func TestAnnotationNamesIssueAndRate(t *testing.T) {
 	f := triage.Finding{Kind: "failure", Test: triage.Test{Name: "TestA"},
 		Issue:   triage.Issue{Action: "known", Number: 123, URL: "https://github.com/o/r/issues/123"},
-		History: &health.History{Runs: 50, Failed: 3, Flaky: 1}, Verdict: "flaky"}
+		History: &health.History{Runs: 50, Failed: 3, Flaky: 1, Rate: 0.08}, Verdict: "flaky"}
 	got := Annotations([]triage.Finding{f})[0].Message
-	if want := "known flake #123 https://github.com/o/r/issues/123 · failed 4 of the last 50 runs"; !strings.HasSuffix(got, want) {
+	if want := "known flake #123 https://github.com/o/r/issues/123 · failed 4 of the last 50 runs (8%)"; !strings.HasSuffix(got, want) {
 		t.Errorf("annotation = %q, want it to end %q", got, want)
 	}
 	f.Verdict, f.History, f.Issue = "new", &health.History{Runs: 50, Passed: 50}, triage.Issue{}

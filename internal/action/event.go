@@ -60,7 +60,8 @@ type Event struct {
 	// Ref is the fully-formed ref of push and workflow_dispatch events.
 	Ref string
 	// HeadRef and BaseRef are the branches of a pull request or merge group
-	// (HeadRef is the triggering run's branch for workflow_run).
+	// (for workflow_run, the triggering run's branch and its first pull
+	// request's base).
 	HeadRef, BaseRef string
 	// Actor is the login of the user who triggered the event (sender).
 	Actor string
@@ -134,6 +135,9 @@ type eventPayload struct {
 		} `json:"head_repository"`
 		PullRequests []struct {
 			Number int `json:"number"`
+			Base   struct {
+				Ref string `json:"ref"`
+			} `json:"base"`
 		} `json:"pull_requests"`
 	} `json:"workflow_run"`
 	Inputs map[string]any `json:"inputs"`
@@ -197,6 +201,7 @@ func ReadEvent(name string, payload []byte) (Event, error) {
 		ev.HeadRef = wr.HeadBranch
 		if len(wr.PullRequests) > 0 {
 			ev.PRNumber = wr.PullRequests[0].Number
+			ev.BaseRef = wr.PullRequests[0].Base.Ref
 		}
 		ev.Fork = wr.HeadRepository.FullName != "" && ev.Repo != "" &&
 			!strings.EqualFold(wr.HeadRepository.FullName, ev.Repo)

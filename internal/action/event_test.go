@@ -77,7 +77,7 @@ func TestReadEvent(t *testing.T) {
 		{
 			name: "workflow_run", file: "events/workflow_run.pull_requests.json",
 			want: Event{Name: "workflow_run", Action: "completed", PRNumber: 2, HeadSHA: "3484a3fb816e0859fd6e1cea078d76385ff50625",
-				HeadRef: "master", Actor: "Codertocat", Repo: "octo-org/octo-repo",
+				HeadRef: "master", BaseRef: "master", Actor: "Codertocat", Repo: "octo-org/octo-repo",
 				Run: &Run{ID: 289782451, Attempt: 1, Number: 163, Event: "repository_dispatch", Conclusion: "success",
 					HeadSHA: "3484a3fb816e0859fd6e1cea078d76385ff50625", HeadBranch: "master", HeadRepo: "octo-org/octo-repo",
 					URL: "https://github.com/octo-org/octo-repo/actions/runs/289782451"}},

@@ -204,13 +204,27 @@ var genericGo = map[string]bool{
 func keysOf(tests []Test) []key {
 	// How many tests of the run share a pytest function name or contain a
 	// Ginkgo leaf text: a name that several tests share names none.
-	funcs := map[string]int{}
+	// A pytest function counts once per module (its parameters are one
+	// test), a spec text once however often it ran.
+	modules := map[string]map[string]bool{}
+	seen := map[string]bool{}
 	var fulls []string
 	for _, t := range tests {
 		if isPytest(t) {
-			funcs[pyFunc(t.Name)]++
+			f := pyFunc(t.Name)
+			if modules[f] == nil {
+				modules[f] = map[string]bool{}
+			}
+			modules[f][t.Classname] = true
 		}
-		fulls = append(fulls, normalize(stripLabels(t.Name)))
+		if full := normalize(stripLabels(t.Name)); !seen[full] {
+			seen[full] = true
+			fulls = append(fulls, full)
+		}
+	}
+	funcs := map[string]int{}
+	for f, m := range modules {
+		funcs[f] = len(m)
 	}
 	var keys []key
 	for i, t := range tests {
@@ -401,4 +415,11 @@ func namesIn(text string) int {
 		}
 	}
 	return len(seen) + strings.Count(text, "[It]")
+}
+
+// Distinctive reports whether a test of the run with this name could
+// make another test's name ambiguous: a Ginkgo spec (its It text) or a
+// pytest function. The reading keeps these names of passing tests too.
+func Distinctive(name string) bool {
+	return strings.Contains(name, "[It]") || strings.HasPrefix(name, "test")
 }

@@ -8,13 +8,16 @@ import (
 	"strings"
 
 	"github.com/flake-triage/flake-triage/internal/adoption"
+	"github.com/flake-triage/flake-triage/internal/report"
 	"github.com/flake-triage/flake-triage/internal/triage"
 )
 
-// adoptionTests are the run's failing tests as adoption matches them
-// against the issues people filed: names, packages, declaration files,
-// and a Ginkgo spec's own It text, read from the line that declares it.
-func adoptionTests(findings []triage.Finding, fsys fs.FS) []adoption.Test {
+// adoptionTests are the run's tests as adoption matches them against the
+// issues people filed: the failing ones with names, packages, declaration
+// files and a Ginkgo spec's own It text, read from the line that declares
+// it; then the names the reading kept of every other test of the run,
+// which tell whether a text names one test only.
+func adoptionTests(findings []triage.Finding, set *report.Set, fsys fs.FS) []adoption.Test {
 	out := make([]adoption.Test, 0, len(findings))
 	for _, f := range findings {
 		if f.Kind == "infra" {
@@ -29,6 +32,11 @@ func adoptionTests(findings []triage.Finding, fsys fs.FS) []adoption.Test {
 			}
 		}
 		out = append(out, t)
+	}
+	if set != nil {
+		for cls, name := range set.Names() {
+			out = append(out, adoption.Test{Name: name, Classname: cls})
+		}
 	}
 	return out
 }

@@ -3,6 +3,8 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -165,5 +167,56 @@ func TestAdoptOff(t *testing.T) {
 	}
 	if strings.Contains(gh.Issue(n).Body, "flake-triage") {
 		t.Errorf("adopt false adopted #%d", n)
+	}
+}
+
+// TestAdoptLeafSharedWithAPassingSpec: a spec's own It text identifies it
+// only when no other test of the run contains it, passing ones included.
+// The sample's passing spec is renamed to share the failing spec's It
+// text under another container: an issue naming only that text is then
+// not adopted; with the passing spec named otherwise, it is.
+func TestAdoptLeafSharedWithAPassingSpec(t *testing.T) {
+	const (
+		leaf    = "Should report the phase of a fourth machine"
+		passing = "[It] When following the Cluster API quick-start Should create a workload cluster [quick-start]"
+	)
+	for _, tc := range []struct {
+		name, rename string
+		adopt        bool
+	}{
+		{"unique It text", passing, true},
+		{"a passing spec shares it", "[It] When upgrading the management cluster " + leaf + " [upgrade]", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := extractSample(t)
+			p := filepath.Join(dir, "reports", "ginkgo-e2e.xml")
+			data := mustRead(t, p)
+			if !strings.Contains(string(data), `name="`+passing+`"`) {
+				t.Fatalf("the sample has no passing spec %q", passing)
+			}
+			data = []byte(strings.Replace(string(data), `name="`+passing+`"`, `name="`+tc.rename+`"`, 1))
+			if err := os.WriteFile(p, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			gh := fakegithub.New(t, "acme", "capi-like", "ghs_secretvalue")
+			n := gh.AddIssue(fakegithub.Issue{Title: "e2e: " + leaf + " panics"})
+			code, stdout, stderr := runCLI(t, stepEnv(t, gh, dir, "push", 100), "triage")
+			if code != ExitOK {
+				t.Fatalf("exit %d\n%s", code, stderr)
+			}
+			var res triage.Result
+			if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+				t.Fatal(err)
+			}
+			var got string
+			for _, f := range res.Findings {
+				if strings.Contains(f.Test.Name, leaf) {
+					got = fmt.Sprintf("%s #%d", f.Issue.Action, f.Issue.Number)
+				}
+			}
+			if adopted := got == fmt.Sprintf("adopt #%d", n); adopted != tc.adopt {
+				t.Errorf("the spec's issue action is %q; adopted #%d: %v, want %v", got, n, adopted, tc.adopt)
+			}
+		})
 	}
 }

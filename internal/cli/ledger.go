@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
+	"maps"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/flake-triage/flake-triage/internal/adoption"
 	"github.com/flake-triage/flake-triage/internal/issue"
 	"github.com/flake-triage/flake-triage/internal/ledger"
 	"github.com/flake-triage/flake-triage/internal/plan"
@@ -28,12 +31,62 @@ type history struct {
 }
 
 // reportOptions asks the reading to keep every test's outcome when there
-// is a ledger to record them in.
+// is a ledger to record them in, and the names adoption needs. With
+// group-subtests a subtest or parameter set is kept under its top-level
+// test's id and its own (outcomeKey), so that record folds the cases as
+// findings fold them.
 func (t *run) reportOptions() []report.Option {
-	if kind, _, err := ledger.Parse(t.cfg.History); err != nil || kind == "off" {
-		return nil
+	var opts []report.Option
+	if t.cfg.Adopt {
+		// Adoption asks whether a spec's It text or a pytest function
+		// names one test of the run, passing ones included.
+		opts = append(opts, report.WithNames(adoption.Distinctive))
 	}
-	return []report.Option{report.WithOutcomes(triage.ID)}
+	if kind, _, err := ledger.Parse(t.cfg.History); err != nil || kind == "off" {
+		return opts
+	}
+	group := t.cfg.GroupSubtests
+	return append(opts, report.WithOutcomes(func(suite, classname, name string) string {
+		id := triage.ID(suite, classname, name)
+		if group {
+			if top, _, ok := triage.SplitCase(name); ok {
+				return triage.ID(suite, classname, top) + " " + id
+			}
+		}
+		return id
+	}))
+}
+
+// outcomeKey splits a key of the reading's outcomes into the test id the
+// ledger records and the case's own id (the same for a test with no cases).
+func outcomeKey(k string) (test, own string) {
+	if g, c, ok := strings.Cut(k, " "); ok {
+		return g, c
+	}
+	return k, k
+}
+
+// fold is the outcome of a test from those of its cases: failed when one
+// failed, else flaky when one flaked, else passed when one passed, else
+// skipped.
+func fold(a, b ledger.Outcome) ledger.Outcome {
+	rank := func(o ledger.Outcome) int {
+		switch o {
+		case ledger.Skipped:
+			return 1
+		case ledger.Passed:
+			return 2
+		case ledger.Flaky:
+			return 3
+		case ledger.Failed:
+			return 4
+		}
+		return 0
+	}
+	if rank(b) > rank(a) {
+		return b
+	}
+	return a
 }
 
 // readLedger reads the run ledger (--history): the tallies of the tests,
@@ -61,6 +114,9 @@ func (t *run) readLedger(ctx context.Context) error {
 		store = ledger.Branch{Client: t.client.REST(), Owner: owner, Repo: name, Name: arg}
 	case "dir":
 		store = ledger.Dir{Path: arg}
+	}
+	if isPullRequest(t.info.Event) {
+		t.pullRequest(ctx) // its base branch is the window's
 	}
 	rec := t.record(job)
 	var ids []string
@@ -95,8 +151,15 @@ func (t *run) windowBranch(rec *ledger.Record) string {
 		return t.prow.BaseRef // a presubmit's base branch
 	}
 	switch t.info.Event {
-	case "pull_request", "pull_request_target":
-		return t.env.Getenv("GITHUB_BASE_REF")
+	case "pull_request", "pull_request_target", "merge_group":
+		if b := t.env.Getenv("GITHUB_BASE_REF"); b != "" && t.past == nil {
+			return b
+		}
+		// A --from-run of a pull request's run (the fork path), or a run
+		// without GITHUB_BASE_REF: the pull request's own base branch.
+		if t.pr != nil {
+			return t.pr.base
+		}
 	}
 	return ""
 }
@@ -104,24 +167,29 @@ func (t *run) windowBranch(rec *ledger.Record) string {
 // record is this run's record: its key, where and when it ran, and every
 // test's outcome from the reports.
 func (t *run) record(job string) *ledger.Record {
-	outcomes := func(yield func(string, ledger.Outcome) bool) {
-		for id, o := range t.set.Outcomes() {
-			var lo ledger.Outcome
-			switch o {
-			case "passed":
-				lo = ledger.Passed
-			case "failed":
-				lo = ledger.Failed
-			case "flaky":
-				lo = ledger.Flaky
-			case "skipped":
-				lo = ledger.Skipped
-			}
-			if !yield(id, lo) {
-				return
-			}
-		}
+	// The tests of an infrastructure failure did not fail: the
+	// environment did. They are recorded as skipped (infraSkipped, and
+	// here for a case of a grouped test).
+	infra := map[string]bool{}
+	for _, c := range t.res.InfraTests() {
+		infra[c.ID] = true
 	}
+	byTest := map[string]ledger.Outcome{}
+	for k, o := range t.set.Outcomes() {
+		test, own := outcomeKey(k)
+		lo := ledger.Skipped
+		switch {
+		case infra[own]:
+		case o == "passed":
+			lo = ledger.Passed
+		case o == "failed":
+			lo = ledger.Failed
+		case o == "flaky":
+			lo = ledger.Flaky
+		}
+		byTest[test] = fold(byTest[test], lo)
+	}
+	var outcomes iter.Seq2[string, ledger.Outcome] = maps.All(byTest)
 	outcomes = infraSkipped(t.res, outcomes)
 	id := strconv.FormatInt(t.info.ID, 10)
 	if t.info.ID == 0 {
@@ -216,7 +284,7 @@ func planTally(tl ledger.Tally) plan.Tally {
 
 // writeLedger adds this run's record to the ledger, in file mode only: a
 // dry run and annotate mode (pull requests, merge groups) read it and
-// never write. A record already there changes nothing. When concurrent
+// never write, nor does a pull request's run in any mode. A record already there changes nothing. When concurrent
 // writers were merged on the way, the issues this run wrote are brought
 // back to the ledger's counts.
 func (t *run) writeLedger(ctx context.Context) error {
@@ -224,7 +292,7 @@ func (t *run) writeLedger(ctx context.Context) error {
 	// A run whose issues could not be read planned nothing, and one whose
 	// issue writes failed did not finish: recording either would make its
 	// rerun a no-op instead of filing what is missing.
-	if h == nil || t.res.Mode != "file" || t.plan.Mode != "file" || h.view.Recorded {
+	if h == nil || t.res.Mode != "file" || t.plan.Mode != "file" || h.view.Recorded || isPullRequest(t.info.Event) {
 		return nil
 	}
 	if len(h.record.Tests()) == 0 {

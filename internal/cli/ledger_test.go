@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flake-triage/flake-triage/internal/config"
 	"github.com/flake-triage/flake-triage/internal/fakegithub"
 	"github.com/flake-triage/flake-triage/internal/issue"
 	"github.com/flake-triage/flake-triage/internal/ledger"
@@ -481,6 +482,49 @@ func TestLedgerRecordOfAProwRun(t *testing.T) {
 		}
 		if got := rec.Outcome(triage.ID("s", "c", "b")); got != ledger.Failed {
 			t.Errorf("%s: b %v, want failed", tc.typ, got)
+		}
+	}
+}
+
+// TestLedgerRecordFoldsCases: with group-subtests a record holds the
+// top-level test, its outcome folded from its cases as the finding folds
+// them (a failed case fails it, a pass and a flake make it flaky).
+func TestLedgerRecordFoldsCases(t *testing.T) {
+	xml := `<testsuite name="s">
+<testcase classname="p" name="TestX"><failure/></testcase>
+<testcase classname="p" name="TestX/a"/>
+<testcase classname="p" name="TestX/b"><failure/></testcase>
+<testcase classname="m" name="test_y[1]"/>
+<testcase classname="m" name="test_y[2]"><failure/></testcase>
+<testcase classname="m" name="test_y[2]"/>
+<testcase classname="m" name="test_z"><skipped/></testcase>
+</testsuite>`
+	for _, group := range []bool{true, false} {
+		r := &run{env: Env{Getenv: func(string) string { return "" }}, info: plan.Run{ID: 1, Attempt: 1, Job: "j", Started: ledgerT0}}
+		r.cfg = config.Default()
+		r.cfg.GroupSubtests = group
+		c := report.NewCollector(r.reportOptions()...)
+		if err := c.Add("r.xml", strings.NewReader(xml)); err != nil {
+			t.Fatal(err)
+		}
+		r.set = c.Set()
+		rec := r.record("j")
+		want := map[string]ledger.Outcome{
+			triage.ID("s", "p", "TestX"): ledger.Failed, triage.ID("s", "m", "test_y"): ledger.Flaky, triage.ID("s", "m", "test_z"): ledger.Skipped,
+		}
+		if !group {
+			want = map[string]ledger.Outcome{
+				triage.ID("s", "p", "TestX"): ledger.Failed, triage.ID("s", "p", "TestX/a"): ledger.Passed, triage.ID("s", "p", "TestX/b"): ledger.Failed,
+				triage.ID("s", "m", "test_y[1]"): ledger.Passed, triage.ID("s", "m", "test_y[2]"): ledger.Flaky, triage.ID("s", "m", "test_z"): ledger.Skipped,
+			}
+		}
+		if n := len(rec.Tests()); n != len(want) {
+			t.Errorf("group %v: %d tests recorded, want %d", group, n, len(want))
+		}
+		for id, o := range want {
+			if got := rec.Outcome(id); got != o {
+				t.Errorf("group %v: %s is %v, want %v", group, id, got, o)
+			}
 		}
 	}
 }

@@ -10,49 +10,6 @@ import (
 	"github.com/flake-triage/flake-triage/internal/tracker"
 )
 
-// prEvents are the events whose runs are about a pull request.
-var prEvents = map[string]bool{"pull_request": true, "pull_request_target": true}
-
-// pullRequest returns the pull request the run is about and its base
-// branch: from the event payload of a pull_request or pull_request_target
-// run, or, with --from-run, from the triaged run of such an event: the
-// pull request GitHub lists for it, else the one the workflow_run event
-// that started this run names, else (a fork's, which GitHub lists on
-// neither) the open pull request of the run's head repository, branch and
-// commit. 0 when the run is about none.
-func (t *run) pullRequest(ctx context.Context) (number int, base string) {
-	name, path := t.env.Getenv("GITHUB_EVENT_NAME"), t.env.Getenv("GITHUB_EVENT_PATH")
-	if t.past != nil {
-		if !prEvents[t.past.Event] {
-			return 0, ""
-		}
-		if t.past.PullRequest != 0 {
-			return t.past.PullRequest, t.past.BaseRef
-		}
-		if name == "workflow_run" && path != "" {
-			if ev, err := readEvent(name, path); err == nil && ev.Run != nil && ev.Run.ID == t.past.ID && ev.PRNumber != 0 {
-				return ev.PRNumber, ev.BaseRef
-			}
-		}
-		if t.client == nil {
-			return 0, ""
-		}
-		n, base, err := t.client.FindPullRequest(ctx, t.past.HeadRepo, t.past.HeadBranch, t.past.HeadSHA)
-		if err != nil {
-			t.res.Errors = append(t.res.Errors, fmt.Sprintf("pr-comment: find the pull request of run %d: %v", t.past.ID, err))
-		}
-		return n, base
-	}
-	if !prEvents[name] || path == "" {
-		return 0, ""
-	}
-	ev, err := readEvent(name, path)
-	if err != nil {
-		return 0, ""
-	}
-	return ev.PRNumber, ev.BaseRef
-}
-
 // prComment keeps the job's section of the tool's comment on the pull
 // request (pr-comment): each failure with its verdict, rate, issue and
 // owners. A dry run writes nothing. A token without pull-requests: write

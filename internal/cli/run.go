@@ -76,6 +76,8 @@ type run struct {
 	// issueHealth are the statistics of the tests of the tool's issues
 	// from the run ledger (verdicts.go), for the JSON's passed list.
 	issueHealth map[string]*health.History
+	// pr is the pull request the run is about, once looked up (pullrequest.go).
+	pr *pullRef
 }
 
 // newRun checks the options against the repository and builds the run's
@@ -154,7 +156,7 @@ func (t *run) readReports(ctx context.Context) error {
 	t.problems = append(t.problems, fetched.Problems...)
 	t.past = &fetched.Run
 	t.info = pastRun(t.info, fetched.Run)
-	t.past = &fetched.Run
+	t.pastPullRequest()
 	t.where.SHA, t.where.RunURL = t.info.SHA, t.info.URL
 	patterns := t.o.Reports
 	if !t.o.ReportsSet {
@@ -225,7 +227,7 @@ func (t *run) track(ctx context.Context) error {
 	// one that passed on every attempt ends its streak of failing runs.
 	set := t.set
 	if t.cfg.Adopt {
-		t.info.Tests = adoptionTests(t.res.Findings, t.repo.fsys)
+		t.info.Tests = adoptionTests(t.res.Findings, t.set, t.repo.fsys)
 	}
 	t.info.Passed = func(suite, classname, name string) bool {
 		ran, passed := set.Outcome(suite, classname, name)

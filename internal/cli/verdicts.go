@@ -45,6 +45,7 @@ func (t *run) judge(ctx context.Context) error {
 		h.Chart = health.Chart(runs, "Runs and failures per day")
 		f.History = &h
 		if pr {
+			h.Base = scope.Branch
 			f.Verdict = health.PullRequestVerdict(runs, scope.Size)
 		} else {
 			f.Verdict = health.BranchVerdict(runs, scope.Size, t.cfg.ConsistentAfter)

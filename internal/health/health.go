@@ -74,6 +74,10 @@ type History struct {
 	// Chart is the Mermaid chart of the window's runs and failures per
 	// day (Chart), for the issue body; not part of the JSON result.
 	Chart string `json:"-"`
+	// Base is the base branch whose window a pull request run's
+	// statistics describe, for the annotations ("on main"); "" on a
+	// branch run. Not part of the JSON result.
+	Base string `json:"-"`
 }
 
 // Sentence says the rate as the issue and the annotations show it:

@@ -52,6 +52,9 @@ type Collector struct {
 	outcomes map[string]uint8
 	// outcomesShared is set when a Set answers from outcomes.
 	outcomesShared bool
+	// keepName and names keep the names of the run's tests (WithNames).
+	keepName func(string) bool
+	names    map[string]struct{}
 }
 
 // NewCollector returns an empty Collector.
@@ -156,6 +159,12 @@ func (c *Collector) Set() *Set {
 		seeds:  c.seeds,
 	}
 	s.outcomes, c.outcomesShared = c.outcomes, c.outcomes != nil
+	if c.names != nil {
+		s.names = make(map[string]struct{}, len(c.names))
+		for n := range c.names {
+			s.names[n] = struct{}{}
+		}
+	}
 	for _, rs := range c.run.all() {
 		switch {
 		case rs.bits&bitFail != 0 && rs.bits&bitPass != 0:

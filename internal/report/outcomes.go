@@ -1,6 +1,9 @@
 package report
 
-import "iter"
+import (
+	"iter"
+	"strings"
+)
 
 // An Option adjusts what a reading keeps.
 type Option func(*Collector)
@@ -16,8 +19,36 @@ func WithOutcomes(id func(suite, classname, name string) string) Option {
 	}
 }
 
-// note records the outcome bits of one testcase of the file being read.
+// WithNames makes the reading keep the classname and name of every test
+// whose name keep accepts, passing ones too, once each: adoption asks
+// whether a text names one test of the run or several. keep bounds what
+// is kept (a suite of 50,000 tests keeps only the names that could be
+// matched).
+func WithNames(keep func(name string) bool) Option {
+	return func(c *Collector) {
+		c.keepName = keep
+		c.names = map[string]struct{}{}
+	}
+}
+
+// Names returns the classnames and names kept with WithNames, in no order.
+func (s *Set) Names() iter.Seq2[string, string] {
+	return func(yield func(string, string) bool) {
+		for n := range s.names {
+			cls, name, _ := strings.Cut(n, "\x00")
+			if !yield(cls, name) {
+				return
+			}
+		}
+	}
+}
+
+// note records the outcome bits of one testcase of the file being read,
+// and its name when names are kept.
 func (p *parser) note(c *Collector, suite string, classname, name []byte, bits uint8) {
+	if c.keepName != nil && c.keepName(string(name)) {
+		c.names[string(classname)+"\x00"+string(name)] = struct{}{}
+	}
 	if c.idOf == nil {
 		return
 	}

@@ -77,6 +77,8 @@ type Set struct {
 	seeds [2]maphash.Seed
 	// outcomes are every test's outcome bits by id (WithOutcomes).
 	outcomes map[string]uint8
+	// names are the kept names of the run's tests (WithNames).
+	names map[string]struct{}
 }
 
 // Outcome reports whether the test with this identity (its innermost
