@@ -139,7 +139,9 @@ const demoUsage = `Usage: flake-triage demo [flags]
 
 A dry run over the sample repository built into the binary (a Cluster-API-
 like monorepo with Ginkgo, gotestsum, go-junit-report, Jest, Mocha and
-pytest reports): no token, no network, no files needed.
+pytest reports), with a run ledger of three weeks of generated past runs
+(in a temporary directory, removed afterwards) that gives each failure its
+rate and verdict: no token, no network, no files needed.
 
 Flags:
   --json FILE
