@@ -341,3 +341,31 @@ func TestReadmeListsEveryFuzzTarget(t *testing.T) {
 		}
 	}
 }
+
+// usesLine matches an action or tool version in a workflow: uses:
+// owner/name@version or go run module@version.
+var usesLine = regexp.MustCompile(`(?:uses: |go run )([\w./-]+)@(v[0-9][\w.]*)`)
+
+// TestReadmeVersionsMatchTheExamples: an action or tool the README's
+// snippets use has the version examples/ use, so that a copied quick
+// start and a copied example agree.
+func TestReadmeVersionsMatchTheExamples(t *testing.T) {
+	examples, _ := filepath.Glob("../../examples/*.y*ml")
+	want := map[string]string{}
+	for _, f := range examples {
+		for _, m := range usesLine.FindAllStringSubmatch(string(mustRead(t, f)), -1) {
+			if v, ok := want[m[1]]; ok && v != m[2] {
+				t.Errorf("%s: %s@%s, another example has @%s", filepath.Base(f), m[1], m[2], v)
+			}
+			want[m[1]] = m[2]
+		}
+	}
+	if len(want) == 0 {
+		t.Fatal("no uses: lines in examples/")
+	}
+	for _, m := range usesLine.FindAllStringSubmatch(string(mustRead(t, "../../README.md")), -1) {
+		if v, ok := want[m[1]]; ok && v != m[2] {
+			t.Errorf("README: %s@%s, examples/ use @%s", m[1], m[2], v)
+		}
+	}
+}
