@@ -43,6 +43,7 @@ func (t *run) judge(ctx context.Context) error {
 		// The title names no test: a chart is Mermaid source, where a
 		// test's name could be read as markup.
 		h.Chart = health.Chart(runs, "Runs and failures per day")
+		h.Trend = health.Trend(runs, scope.Size)
 		f.History = &h
 		if pr {
 			h.Base = scope.Branch

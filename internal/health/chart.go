@@ -114,3 +114,23 @@ func Daily(counts map[time.Time]int, title, axis string) string {
 	b.WriteString("```\n")
 	return b.String()
 }
+
+// Trend returns the window run by run, oldest first, at most size runs
+// (the newest): "." a pass, "f" a flake, "F" a failure, so that a terminal
+// shows at a glance what the Mermaid chart shows in an issue. An empty
+// window gives "".
+func Trend(window []Run, size int) string {
+	w := newest(window, size)
+	b := make([]byte, len(w))
+	for i, r := range w {
+		c := byte('.')
+		switch r.Outcome {
+		case Failed:
+			c = 'F'
+		case Flaky:
+			c = 'f'
+		}
+		b[len(w)-1-i] = c
+	}
+	return string(b)
+}

@@ -74,6 +74,9 @@ type History struct {
 	// Chart is the Mermaid chart of the window's runs and failures per
 	// day (Chart), for the issue body; not part of the JSON result.
 	Chart string `json:"-"`
+	// Trend is the window run by run, oldest first, one character each
+	// (Trend), for the readable plan; not part of the JSON result.
+	Trend string `json:"-"`
 	// Base is the base branch whose window a pull request run's
 	// statistics describe, for the annotations ("on main"); "" on a
 	// branch run. Not part of the JSON result.

@@ -263,3 +263,17 @@ func TestRateText(t *testing.T) {
 		}
 	}
 }
+
+func TestTrend(t *testing.T) {
+	for s, want := range map[string]string{"": "", "p": ".", "pfkp": ".Ff.", "ppppf": "...F"} {
+		size := 50
+		if s == "ppppf" {
+			size = 4
+		}
+		w := seq(s)
+		rand.New(rand.NewPCG(1, 2)).Shuffle(len(w), func(i, j int) { w[i], w[j] = w[j], w[i] })
+		if got := Trend(w, size); got != want {
+			t.Errorf("Trend(%q, %d) = %q, want %q", s, size, got, want)
+		}
+	}
+}

@@ -93,6 +93,9 @@ func Text(w io.Writer, r triage.Result) {
 		row("verdict", f.Verdict)
 		if h := f.History; h != nil && h.Runs > 0 {
 			row("history", h.Sentence())
+			if h.Trend != "" {
+				row("runs", h.Trend+"  (oldest to newest: . passed, f flaky, F failed)")
+			}
 			if s := h.Suspects; s != nil && len(s.Commits) > 0 {
 				var cs []string
 				for _, c := range s.Commits {
