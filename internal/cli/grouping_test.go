@@ -3,8 +3,6 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -93,7 +91,6 @@ func isGo(top string) bool {
 // one helper with one message (the management cluster was gone): a dry run
 // plans one issue of kind infra, listing them, instead of six.
 func TestInfrastructureFailureEndToEnd(t *testing.T) {
-	dir := t.TempDir()
 	files := map[string]string{
 		"go.mod":                    "module example.com/m\n\ngo 1.26\n",
 		"OWNERS":                    "approvers: [root]\n",
@@ -112,15 +109,7 @@ func TestInfrastructureFailureEndToEnd(t *testing.T) {
 	}
 	report.WriteString(`</testsuite></testsuites>`)
 	files["junit.xml"] = report.String()
-	for name, data := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := writeRepo(t, files)
 	code, stdout, stderr := runCLI(t, nil, "triage", "--dry-run", "--repo-root", dir, "--reports", "junit.xml", "--json", "-")
 	if code != ExitOK {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
