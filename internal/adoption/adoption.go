@@ -16,8 +16,8 @@ import (
 	"path"
 	"sort"
 	"strings"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/flake-triage/flake-triage/internal/testname"
 )
 
 // MaxNamesPerSegment is how many tests a paragraph or form answer may name
@@ -211,7 +211,7 @@ func keysOf(tests []Test) []key {
 	var fulls []string
 	for _, t := range tests {
 		if isPytest(t) {
-			f := pyFunc(t.Name)
+			f := testname.PytestFunc(t.Name)
 			if modules[f] == nil {
 				modules[f] = map[string]bool{}
 			}
@@ -242,7 +242,7 @@ func keysOf(tests []Test) []key {
 				keys = append(keys, key{test: i, phrase: t.Name, rule: "Go subtest name", check: check})
 			}
 		case isPytest(t):
-			f := pyFunc(t.Name)
+			f := testname.PytestFunc(t.Name)
 			for _, id := range nodeIDs(t) {
 				keys = append(keys, key{test: i, phrase: id, rule: "pytest node id"})
 			}
@@ -263,7 +263,7 @@ func keysOf(tests []Test) []key {
 			if len(strings.Fields(full)) >= 4 {
 				keys = append(keys, key{test: i, phrase: full, rule: "test name"})
 			}
-			if cls := lastDot(t.Classname); cls != "" && isIdent(t.Name) {
+			if cls := lastDot(t.Classname); cls != "" && testname.IsIdentifier(t.Name) {
 				keys = append(keys, key{test: i, phrase: cls + "." + t.Name, rule: "test name"},
 					key{test: i, phrase: cls + "#" + t.Name, rule: "test name"})
 			}
@@ -283,28 +283,12 @@ func containing(names []string, phrase string) int {
 	return n
 }
 
-// isGoTest reports whether name is a Go test ("TestX" or "TestX/sub"): Test
-// followed by an upper-case letter, a digit or an underscore, or nothing.
+// isGoTest reports whether name is a Go test ("TestX" or "TestX/sub"), a
+// Test function only: keys are not made for examples, fuzz targets and
+// benchmarks.
 func isGoTest(name string) bool {
-	top, _, _ := strings.Cut(name, "/")
-	if !strings.HasPrefix(top, "Test") || !isIdent(top) {
-		return false
-	}
-	// As go test decides: the rune after "Test" must not be lower case.
-	r, _ := utf8.DecodeRuneInString(top[4:])
-	return !unicode.IsLower(r)
-}
-
-func isIdent(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, r := range s {
-		if !isWord(r) {
-			return false
-		}
-	}
-	return true
+	top, ok := testname.GoTop(name)
+	return ok && strings.HasPrefix(top, "Test")
 }
 
 // qualified returns the check that a Go name written with a package
@@ -344,39 +328,23 @@ func samePackage(q string, t Test) bool {
 // isPytest reports whether t is a pytest case: a test_ function (or a
 // test method) with a dotted module classname, or declared in a .py file.
 func isPytest(t Test) bool {
-	f := pyFunc(t.Name)
-	if !strings.HasPrefix(f, "test") || !isIdent(f) {
+	f := testname.PytestFunc(t.Name)
+	if !strings.HasPrefix(f, "test") || !testname.IsIdentifier(f) {
 		return false
 	}
 	return strings.HasSuffix(t.File, ".py") || strings.Contains(t.Classname, ".") && !strings.Contains(t.Classname, "/")
 }
 
-func pyFunc(name string) string {
-	f, _, _ := strings.Cut(name, "[")
-	return f
-}
-
 // nodeIDs are the pytest node ids of t ("tests/test_x.py::TestC::test_f"),
 // without and with its parameters.
 func nodeIDs(t Test) []string {
-	parts := strings.Split(t.Classname, ".")
-	var mod, cls []string
-	for i, p := range parts {
-		if p != "" && p[0] >= 'A' && p[0] <= 'Z' {
-			mod, cls = parts[:i], parts[i:]
-			break
-		}
+	f := testname.PytestFunc(t.Name)
+	id, ok := testname.PytestNodeID(t.File, t.Classname, f)
+	if !ok {
+		return nil
 	}
-	if mod == nil {
-		mod = parts
-	}
-	file := strings.Join(mod, "/") + ".py"
-	if strings.HasSuffix(t.File, ".py") {
-		file = t.File
-	}
-	id := strings.Join(append(append([]string{file}, cls...), pyFunc(t.Name)), "::")
-	if p := strings.TrimPrefix(t.Name, pyFunc(t.Name)); p != "" {
-		return []string{id, id + p}
+	if full, _ := testname.PytestNodeID(t.File, t.Classname, t.Name); full != id {
+		return []string{id, full}
 	}
 	return []string{id}
 }
@@ -385,7 +353,7 @@ func lastDot(s string) string {
 	if i := strings.LastIndexByte(s, '.'); i >= 0 {
 		s = s[i+1:]
 	}
-	if !isIdent(s) {
+	if !testname.IsIdentifier(s) {
 		return ""
 	}
 	return s
@@ -393,13 +361,8 @@ func lastDot(s string) string {
 
 // stripLabels drops the "[label, …]" list Ginkgo appends to a spec's name.
 func stripLabels(name string) string {
-	s := strings.TrimRight(name, " ")
-	if strings.HasSuffix(s, "]") {
-		if i := strings.LastIndex(s, " ["); i > 0 && !strings.Contains(s[i+2:len(s)-1], "[") {
-			return s[:i]
-		}
-	}
-	return s
+	text, _ := testname.CutGinkgoLists(strings.TrimRight(name, " "), 1)
+	return text
 }
 
 // namesIn counts the tests a text names, as a person would list them: Go

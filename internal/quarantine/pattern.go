@@ -4,9 +4,9 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"unicode"
 
 	"github.com/flake-triage/flake-triage/internal/issue"
+	"github.com/flake-triage/flake-triage/internal/testname"
 )
 
 // Formats of `flake-triage quarantined --format`.
@@ -16,32 +16,9 @@ var Formats = []string{"json", "go", "ginkgo", "pytest"}
 // TestX/case): go test matches -skip against each level of a subtest
 // name separately, split at slashes, so only a top-level name can be
 // skipped exactly. ok is false when t is not a Go test (its top-level
-// name is not a Go identifier starting with Test, Benchmark, Fuzz or
-// Example).
+// name is not one go test runs: see testname.IsGoTop).
 func GoName(t Identity) (name string, ok bool) {
-	top, _, _ := strings.Cut(t.Name, "/")
-	if !isIdent(top) {
-		return "", false
-	}
-	for _, p := range []string{"Test", "Benchmark", "Fuzz", "Example"} {
-		if strings.HasPrefix(top, p) {
-			return top, true
-		}
-	}
-	return "", false
-}
-
-func isIdent(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i, r := range s {
-		if r == '_' || unicode.IsLetter(r) || i > 0 && unicode.IsDigit(r) {
-			continue
-		}
-		return false
-	}
-	return true
+	return testname.GoTop(t.Name)
 }
 
 // GoSkip returns the value for `go test -skip` that skips exactly the Go
@@ -108,16 +85,7 @@ func GinkgoText(t Identity) (re string, ok bool) {
 	if !ok || strings.TrimSpace(text) == "" {
 		return "", false
 	}
-	var groups []string
-	core := text
-	for len(groups) < maxGinkgoSuffixes && strings.HasSuffix(core, "]") {
-		i := strings.LastIndex(core, " [")
-		if i < 0 || strings.Contains(core[i+2:len(core)-1], "]") {
-			break
-		}
-		groups = append([]string{core[i:]}, groups...)
-		core = core[:i]
-	}
+	core, groups := testname.CutGinkgoLists(text, maxGinkgoSuffixes)
 	desc := issue.CanonicalID(t.Classname)
 	if desc == "" {
 		desc = issue.CanonicalID(t.Suite)
@@ -143,38 +111,11 @@ func GinkgoSkip(tests []Test) string {
 }
 
 // PytestNodeID returns the pytest node id of the test t names, rebuilt
-// from the classname pytest's JUnit XML writes (the node id's path with
-// "/" and ".py" turned into dots, then its classes): the trailing
-// components that start with an upper-case letter are classes (Python
-// names classes in CapWords and modules in lower case, and pytest's
-// default python_classes start with "Test"), the rest the module's path
-// relative to the rootdir. ok is false when t does not look like a pytest
-// test (no classname, a classname without a module, or a name that does
-// not start with "test").
+// from its classname alone (see testname.PytestNodeID). ok is false when
+// t does not look like a pytest test (no classname, a classname without
+// a module, or a name that does not start with "test").
 func PytestNodeID(t Identity) (id string, ok bool) {
-	if t.Classname == "" || !strings.HasPrefix(t.Name, "test") {
-		return "", false
-	}
-	parts := strings.Split(t.Classname, ".")
-	for _, p := range parts {
-		if p == "" {
-			return "", false
-		}
-	}
-	n := len(parts)
-	for n > 0 && unicode.IsUpper([]rune(parts[n-1])[0]) {
-		n--
-	}
-	if n == 0 {
-		// Classes only (unittest's XML runners write the class alone):
-		// the module is unknown.
-		return "", false
-	}
-	id = strings.Join(parts[:n], "/") + ".py"
-	for _, c := range parts[n:] {
-		id += "::" + c
-	}
-	return id + "::" + t.Name, true
+	return testname.PytestNodeID("", t.Classname, t.Name)
 }
 
 // PytestDeselect returns the node ids for pytest's --deselect, one per

@@ -5,13 +5,12 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/flake-triage/flake-triage/internal/config"
 	"github.com/flake-triage/flake-triage/internal/locate"
 	"github.com/flake-triage/flake-triage/internal/owners"
 	"github.com/flake-triage/flake-triage/internal/report"
+	"github.com/flake-triage/flake-triage/internal/testname"
 )
 
 // MinInfraTests is the fewest tests of one report that make an
@@ -19,47 +18,11 @@ import (
 // one helper are four findings, however small the report.
 const MinInfraTests = 5
 
-// SplitCase splits a test name into its top-level test and its case: a Go
-// subtest ("TestX/case", the case keeping any further "/", since go test
-// prints a "/" inside a subtest's name as it prints a nested level) or a
-// pytest parameter set ("test_x[param]", brackets inside the parameters
-// included). ok is false, and top the whole name, for any other name.
+// SplitCase splits a test name into its top-level test and its case, as
+// testname.SplitCase does: the cases of one top-level test fold into one
+// finding.
 func SplitCase(name string) (top, cse string, ok bool) {
-	if t, c, found := strings.Cut(name, "/"); found && isGoTop(t) && c != "" {
-		return t, c, true
-	}
-	if i := strings.IndexByte(name, '['); i > 0 && strings.HasSuffix(name, "]") && len(name) > i+2 && isIdentifier(name[:i]) {
-		return name[:i], name[i+1 : len(name)-1], true
-	}
-	return name, "", false
-}
-
-// isGoTop reports whether name is a top-level Go test, example, fuzz
-// target or benchmark: the prefix, then nothing or a word whose first
-// rune is not a lower-case letter (go test's rule).
-func isGoTop(name string) bool {
-	for _, p := range []string{"Test", "Example", "Fuzz", "Benchmark"} {
-		rest, ok := strings.CutPrefix(name, p)
-		if !ok {
-			continue
-		}
-		if rest == "" {
-			return true
-		}
-		r, _ := utf8.DecodeRuneInString(rest)
-		return !unicode.IsLower(r) && isIdentifier(rest)
-	}
-	return false
-}
-
-// isIdentifier reports whether s is a Go or Python identifier.
-func isIdentifier(s string) bool {
-	for i, r := range s {
-		if !(r == '_' || unicode.IsLetter(r) || i > 0 && unicode.IsDigit(r)) {
-			return false
-		}
-	}
-	return s != ""
+	return testname.SplitCase(name)
 }
 
 // A unit is what becomes one finding: a test, or the failing cases of one
@@ -183,7 +146,7 @@ func pureParents(tests []report.Test) []bool {
 	kids := map[string][]int{} // suite, classname, parent name -> failing descendants
 	for i, t := range tests {
 		name := t.Name
-		if top, _, ok := strings.Cut(name, "/"); !ok || !isGoTop(top) {
+		if top, _, ok := strings.Cut(name, "/"); !ok || !testname.IsGoTop(top) {
 			continue
 		}
 		for j := strings.LastIndexByte(name, '/'); j > 0; j = strings.LastIndexByte(name[:j], '/') {

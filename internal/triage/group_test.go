@@ -15,37 +15,6 @@ import (
 	"github.com/flake-triage/flake-triage/internal/report"
 )
 
-func TestSplitCase(t *testing.T) {
-	for _, tc := range []struct {
-		name, top, cse string
-		ok             bool
-	}{
-		{"TestX/case", "TestX", "case", true},
-		{"TestX/a/b", "TestX", "a/b", true}, // a "/" in a subtest name reads as a level
-		{"TestX/dup#01", "TestX", "dup#01", true},
-		{"TestÜber/ünï_☃", "TestÜber", "ünï_☃", true},
-		{"Test/x", "Test", "x", true},
-		{"ExampleFoo/x", "ExampleFoo", "x", true},
-		{"Testing/x", "Testing/x", "", false}, // not a test: lower-case after Test
-		{"TestX", "TestX", "", false},
-		{"TestX/", "TestX/", "", false},
-		{"test_x[param]", "test_x", "param", true},
-		{"test_x[a[1]-b]", "test_x", "a[1]-b", true},
-		{"test_x[[]]", "test_x", "[]", true},
-		{"test_ü[ü]", "test_ü", "ü", true},
-		{"test_x[]", "test_x[]", "", false},
-		{"[It] spec [label]", "[It] spec [label]", "", false},
-		{"a spec [slow]", "a spec [slow]", "", false},
-		{"test_x[a", "test_x[a", "", false},
-		{"", "", "", false},
-	} {
-		top, cse, ok := SplitCase(tc.name)
-		if top != tc.top || cse != tc.cse || ok != tc.ok {
-			t.Errorf("SplitCase(%q) = %q, %q, %v; want %q, %q, %v", tc.name, top, cse, ok, tc.top, tc.cse, tc.ok)
-		}
-	}
-}
-
 // groupRepo holds a table-driven Go test whose subtests are named with
 // "/", a duplicate (go test's "#01") and unicode, a Go test failing on
 // its own as well as through a subtest, and a parametrised pytest test.
@@ -270,32 +239,6 @@ func TestInfrastructureThresholds(t *testing.T) {
 			}
 		})
 	}
-}
-
-// FuzzSplitCase holds SplitCase to its contract on any name: a case
-// rebuilds the name with its top-level test, and a top-level test is no
-// case itself.
-//
-//	go test ./internal/triage -run '^$' -fuzz FuzzSplitCase -fuzztime 60s
-func FuzzSplitCase(f *testing.F) {
-	for _, s := range []string{"TestX/case", "TestX/a/b", "TestX/dup#01", "TestÜber/ünï", "test_x[a[1]-b]", "test_x[]", "[It] a [b]", "Testing/x", "", "Test/", "t[", "x]"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, name string) {
-		top, cse, ok := SplitCase(name)
-		if !ok {
-			if top != name || cse != "" {
-				t.Fatalf("SplitCase(%q) = %q, %q, false", name, top, cse)
-			}
-			return
-		}
-		if top == "" || cse == "" || (top+"/"+cse != name && top+"["+cse+"]" != name) {
-			t.Fatalf("SplitCase(%q) = %q, %q: does not rebuild the name", name, top, cse)
-		}
-		if _, _, again := SplitCase(top); again {
-			t.Fatalf("SplitCase(%q): top-level %q splits again", name, top)
-		}
-	})
 }
 
 // BenchmarkGroup groups a broken table-driven run: 10,000 failing
