@@ -25,6 +25,8 @@ type history struct {
 	store  ledger.Store
 	view   *ledger.View
 	record *ledger.Record
+	// scope is the window the run read: its branch, size and since.
+	scope ledger.Scope
 	// anyJob: a re-triage adds no record when any job of its run and
 	// attempt is recorded.
 	anyJob bool
@@ -132,7 +134,7 @@ func (t *run) readLedger(ctx context.Context) error {
 		t.warn(fmt.Sprintf("%v; this run uses the issues' own state and records nothing", err))
 		return nil
 	}
-	t.hist = &history{store: store, view: view, record: rec, anyJob: q.AnyJob}
+	t.hist = &history{store: store, view: view, record: rec, scope: q.Scope, anyJob: q.AnyJob}
 	l := &plan.Ledger{Recorded: view.Recorded, Tests: map[string]plan.Tally{}}
 	for id, tl := range view.Tests {
 		l.Tests[id] = planTally(tl)

@@ -74,8 +74,7 @@ func (t *run) judge(ctx context.Context) error {
 // first, and the scope of those windows: what the run read of the ledger
 // and, on a branch run it does not hold yet, this run's own record.
 func (t *run) windowRecords() ([]*ledger.Record, ledger.Scope) {
-	rec := t.hist.record
-	scope := ledger.Scope{Branch: t.windowBranch(rec), Size: t.cfg.HistoryWindow, Since: rec.Time.AddDate(0, 0, -t.cfg.HistoryDays)}
+	rec, scope := t.hist.record, t.hist.scope
 	records := t.hist.view.Records
 	if !t.hist.view.Recorded && !isPullRequest(t.info.Event) && rec.Branch == scope.Branch && len(rec.Tests()) > 0 {
 		records = append([]*ledger.Record{rec}, records...)
