@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"iter"
 	"time"
 
 	"github.com/flake-triage/flake-triage/internal/health"
@@ -178,29 +177,4 @@ func trackedIssue(is triage.Issue) bool {
 		return true
 	}
 	return false
-}
-
-// infraSkipped records as skipped the outcomes of the tests folded into
-// the run's infrastructure failures (findings of kind "infra": most of a
-// report's tests failing at one location with one signature), so that a
-// broken environment neither makes every test flaky, nor breaks a passing
-// streak, nor counts toward closing anything.
-func infraSkipped(res triage.Result, outcomes iter.Seq2[string, ledger.Outcome]) iter.Seq2[string, ledger.Outcome] {
-	infra := map[string]bool{}
-	for _, c := range res.InfraTests() {
-		infra[c.ID] = true
-	}
-	if len(infra) == 0 {
-		return outcomes
-	}
-	return func(yield func(string, ledger.Outcome) bool) {
-		for id, o := range outcomes {
-			if infra[id] {
-				o = ledger.Skipped
-			}
-			if !yield(id, o) {
-				return
-			}
-		}
-	}
 }
