@@ -151,8 +151,7 @@ func (t *run) windowBranch(rec *ledger.Record) string {
 	if t.prow != nil {
 		return t.prow.BaseRef // a presubmit's base branch
 	}
-	switch t.info.Event {
-	case "pull_request", "pull_request_target", "merge_group":
+	if isPullRequest(t.info.Event) {
 		if b := t.env.Getenv("GITHUB_BASE_REF"); b != "" && t.past == nil {
 			return b
 		}
