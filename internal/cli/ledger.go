@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"iter"
 	"maps"
 	"sort"
 	"strconv"
@@ -25,6 +24,8 @@ type history struct {
 	store  ledger.Store
 	view   *ledger.View
 	record *ledger.Record
+	// scope is the window the run read: its branch, size and since.
+	scope ledger.Scope
 	// anyJob: a re-triage adds no record when any job of its run and
 	// attempt is recorded.
 	anyJob bool
@@ -132,7 +133,7 @@ func (t *run) readLedger(ctx context.Context) error {
 		t.warn(fmt.Sprintf("%v; this run uses the issues' own state and records nothing", err))
 		return nil
 	}
-	t.hist = &history{store: store, view: view, record: rec, anyJob: q.AnyJob}
+	t.hist = &history{store: store, view: view, record: rec, scope: q.Scope, anyJob: q.AnyJob}
 	l := &plan.Ledger{Recorded: view.Recorded, Tests: map[string]plan.Tally{}}
 	for id, tl := range view.Tests {
 		l.Tests[id] = planTally(tl)
@@ -150,8 +151,7 @@ func (t *run) windowBranch(rec *ledger.Record) string {
 	if t.prow != nil {
 		return t.prow.BaseRef // a presubmit's base branch
 	}
-	switch t.info.Event {
-	case "pull_request", "pull_request_target", "merge_group":
+	if isPullRequest(t.info.Event) {
 		if b := t.env.Getenv("GITHUB_BASE_REF"); b != "" && t.past == nil {
 			return b
 		}
@@ -167,9 +167,12 @@ func (t *run) windowBranch(rec *ledger.Record) string {
 // record is this run's record: its key, where and when it ran, and every
 // test's outcome from the reports.
 func (t *run) record(job string) *ledger.Record {
-	// The tests of an infrastructure failure did not fail: the
-	// environment did. They are recorded as skipped (infraSkipped, and
-	// here for a case of a grouped test).
+	// The tests of an infrastructure failure (findings of kind "infra":
+	// most of a report's tests failing at one location with one
+	// signature) did not fail: the environment did. They are recorded as
+	// skipped, a test or a case of a grouped test, so that a broken
+	// environment neither makes every test flaky, nor breaks a passing
+	// streak, nor counts toward closing anything.
 	infra := map[string]bool{}
 	for _, c := range t.res.InfraTests() {
 		infra[c.ID] = true
@@ -179,7 +182,7 @@ func (t *run) record(job string) *ledger.Record {
 		test, own := outcomeKey(k)
 		lo := ledger.Skipped
 		switch {
-		case infra[own]:
+		case infra[own] || infra[test]:
 		case o == "passed":
 			lo = ledger.Passed
 		case o == "failed":
@@ -189,14 +192,12 @@ func (t *run) record(job string) *ledger.Record {
 		}
 		byTest[test] = fold(byTest[test], lo)
 	}
-	var outcomes iter.Seq2[string, ledger.Outcome] = maps.All(byTest)
-	outcomes = infraSkipped(t.res, outcomes)
 	id := strconv.FormatInt(t.info.ID, 10)
 	if t.info.ID == 0 {
 		// Outside Actions a run has no id: each triage is its own run.
 		id = "local-" + t.info.Started.UTC().Format("20060102T150405.000000000Z")
 	}
-	r := ledger.NewRecord(ledger.Key{Run: id, Attempt: t.info.Attempt, Job: job, JobKey: t.cfg.JobKey}, outcomes)
+	r := ledger.NewRecord(ledger.Key{Run: id, Attempt: t.info.Attempt, Job: job, JobKey: t.cfg.JobKey}, maps.All(byTest))
 	for _, f := range t.res.Findings {
 		r = r.WithSignature(f.ID, f.Signature)
 	}

@@ -45,7 +45,7 @@ func (t *run) pullRequest(ctx context.Context) (number int, base string) {
 }
 
 func (t *run) findPullRequest(ctx context.Context) (number int, base string) {
-	name, path := t.env.Getenv("GITHUB_EVENT_NAME"), t.env.Getenv("GITHUB_EVENT_PATH")
+	name, ev := t.env.Getenv("GITHUB_EVENT_NAME"), t.event
 	if t.past != nil {
 		if t.past.Event == "merge_group" {
 			return 0, queueBase(t.past.HeadBranch)
@@ -56,10 +56,8 @@ func (t *run) findPullRequest(ctx context.Context) (number int, base string) {
 		if t.past.PullRequest != 0 {
 			return t.past.PullRequest, t.past.BaseRef
 		}
-		if name == "workflow_run" && path != "" {
-			if ev, err := readEvent(name, path); err == nil && ev.Run != nil && ev.Run.ID == t.past.ID && ev.PRNumber != 0 {
-				return ev.PRNumber, ev.BaseRef
-			}
+		if name == "workflow_run" && ev != nil && ev.Run != nil && ev.Run.ID == t.past.ID && ev.PRNumber != 0 {
+			return ev.PRNumber, ev.BaseRef
 		}
 		if t.client == nil {
 			return 0, ""
@@ -70,11 +68,7 @@ func (t *run) findPullRequest(ctx context.Context) (number int, base string) {
 		}
 		return n, base
 	}
-	if !prEvents[name] && name != "merge_group" || path == "" {
-		return 0, ""
-	}
-	ev, err := readEvent(name, path)
-	if err != nil {
+	if !prEvents[name] && name != "merge_group" || ev == nil {
 		return 0, ""
 	}
 	// A merge group names its base as a full ref, and no one pull request.

@@ -78,6 +78,9 @@ type run struct {
 	issueHealth map[string]*health.History
 	// pr is the pull request the run is about, once looked up (pullrequest.go).
 	pr *pullRef
+	// event is the payload of the event that started the workflow, read
+	// once by newRun; nil outside Actions or when it could not be read.
+	event *action.Event
 }
 
 // newRun checks the options against the repository and builds the run's
@@ -116,8 +119,11 @@ func newRun(o Options, r repo, env Env) (*run, error) {
 		// links and check runs land on the PR's own commit.
 		if ev, err := readEvent(env.Getenv("GITHUB_EVENT_NAME"), p); err != nil {
 			t.problems = append(t.problems, err.Error())
-		} else if ev.HeadSHA != "" {
-			t.info.SHA = ev.HeadSHA
+		} else {
+			t.event = &ev
+			if ev.HeadSHA != "" {
+				t.info.SHA = ev.HeadSHA
+			}
 		}
 	}
 	t.where = action.SummaryRun{ServerURL: t.info.ServerURL, Repo: o.Repo, SHA: t.info.SHA}

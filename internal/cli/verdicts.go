@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"iter"
 	"time"
 
 	"github.com/flake-triage/flake-triage/internal/health"
@@ -74,8 +73,7 @@ func (t *run) judge(ctx context.Context) error {
 // first, and the scope of those windows: what the run read of the ledger
 // and, on a branch run it does not hold yet, this run's own record.
 func (t *run) windowRecords() ([]*ledger.Record, ledger.Scope) {
-	rec := t.hist.record
-	scope := ledger.Scope{Branch: t.windowBranch(rec), Size: t.cfg.HistoryWindow, Since: rec.Time.AddDate(0, 0, -t.cfg.HistoryDays)}
+	rec, scope := t.hist.record, t.hist.scope
 	records := t.hist.view.Records
 	if !t.hist.view.Recorded && !isPullRequest(t.info.Event) && rec.Branch == scope.Branch && len(rec.Tests()) > 0 {
 		records = append([]*ledger.Record{rec}, records...)
@@ -179,29 +177,4 @@ func trackedIssue(is triage.Issue) bool {
 		return true
 	}
 	return false
-}
-
-// infraSkipped records as skipped the outcomes of the tests folded into
-// the run's infrastructure failures (findings of kind "infra": most of a
-// report's tests failing at one location with one signature), so that a
-// broken environment neither makes every test flaky, nor breaks a passing
-// streak, nor counts toward closing anything.
-func infraSkipped(res triage.Result, outcomes iter.Seq2[string, ledger.Outcome]) iter.Seq2[string, ledger.Outcome] {
-	infra := map[string]bool{}
-	for _, c := range res.InfraTests() {
-		infra[c.ID] = true
-	}
-	if len(infra) == 0 {
-		return outcomes
-	}
-	return func(yield func(string, ledger.Outcome) bool) {
-		for id, o := range outcomes {
-			if infra[id] {
-				o = ledger.Skipped
-			}
-			if !yield(id, o) {
-				return
-			}
-		}
-	}
 }

@@ -54,7 +54,8 @@ func BenchmarkJudge(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		r := &run{cfg: cfg, res: res, info: plan.Run{Event: "push", Ledger: &plan.Ledger{}},
-			hist: &history{view: &ledger.View{Records: past, Tests: tallies}, record: own}}
+			hist: &history{view: &ledger.View{Records: past, Tests: tallies}, record: own,
+				scope: ledger.Scope{Branch: own.Branch, Size: cfg.HistoryWindow, Since: own.Time.AddDate(0, 0, -cfg.HistoryDays)}}}
 		r.res.Findings = append([]triage.Finding(nil), res.Findings...)
 		if err := r.judge(context.Background()); err != nil {
 			b.Fatal(err)

@@ -270,18 +270,6 @@ func IssueVerdict(tracked, quarantined bool) string {
 	return Unknown
 }
 
-// PassingStreak counts the consecutive passes, newest back, of a window:
-// close-after compares it with its threshold.
-func PassingStreak(window []Run) int {
-	w := append([]Run(nil), window...)
-	Sort(w)
-	n := 0
-	for n < len(w) && w[n].Outcome == Passed {
-		n++
-	}
-	return n
-}
-
 // Decides reports whether a verdict fails the job under fail-on: new and
 // broken failures do (a finding's kind decides whether it is a failure).
 func Decides(verdict string) bool { return verdict == New || verdict == Broken }

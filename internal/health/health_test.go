@@ -151,14 +151,6 @@ func TestIssueVerdictAndDecides(t *testing.T) {
 	}
 }
 
-func TestPassingStreak(t *testing.T) {
-	for s, want := range map[string]int{"": 0, "f": 0, "fp": 1, "fkppppp": 5, "ppfpp": 2} {
-		if got := PassingStreak(seq(s)); got != want {
-			t.Errorf("%q: %d, want %d", s, got, want)
-		}
-	}
-}
-
 func TestChart(t *testing.T) {
 	w := []Run{
 		{Time: day0, Outcome: Passed}, {Time: day0.Add(time.Hour), Outcome: Failed},

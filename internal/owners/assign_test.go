@@ -1,76 +1,11 @@
 package owners
 
 import (
-	"fmt"
-	"slices"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
-
-func TestAssignRules(t *testing.T) {
-	tests := []struct {
-		name          string
-		candidates    []string
-		max           int
-		wantAssignees int
-		wantMentions  []string // nil: not checked beyond the partition
-	}{
-		{"teams and e-mails are only mentioned", []string{"@org/team", "dev@example.com"}, 3, 0, []string{"org/team", "dev@example.com"}},
-		{"normalised and deduplicated", []string{"@Alice", "alice", "ALICE"}, 3, 1, []string{}},
-		{"at most max", []string{"a", "b", "c", "d", "e"}, 3, 3, nil},
-		{"max 0 assigns nobody", []string{"a", "b"}, 0, 0, []string{"a", "b"}},
-		{"fewer candidates than max", []string{"a", "@org/t"}, 3, 1, []string{"org/t"}},
-		{"no candidates", nil, 3, 0, []string{}},
-	}
-	for _, tc := range tests {
-		a, m := Assign(tc.candidates, "key", tc.max)
-		if len(a) != tc.wantAssignees {
-			t.Errorf("%s: Assign(%v) assignees = %v, want %d", tc.name, tc.candidates, a, tc.wantAssignees)
-		}
-		if tc.wantMentions != nil {
-			if diff := cmp.Diff(tc.wantMentions, m); diff != "" {
-				t.Errorf("%s: mentions (-want +got):\n%s", tc.name, diff)
-			}
-		}
-		// Every normalised candidate is either assigned or mentioned, once.
-		all := append(slices.Clone(a), m...)
-		slices.Sort(all)
-		if len(slices.Compact(slices.Clone(all))) != len(all) {
-			t.Errorf("%s: a name is both assigned and mentioned: %v %v", tc.name, a, m)
-		}
-		if a == nil || m == nil {
-			t.Errorf("%s: nil slice", tc.name)
-		}
-	}
-}
-
-// TestAssignSpreadsLoad checks that across findings each expert gets a fair
-// share of assignments (not always the first names) and that one finding
-// always gets the same people.
-func TestAssignSpreadsLoad(t *testing.T) {
-	experts := []string{"alice", "bob", "carol", "dave", "erin", "frank"}
-	count := map[string]int{}
-	const n = 3000
-	for i := range n {
-		key := fmt.Sprintf("finding-%d", i)
-		a, m := Assign(experts, key, 2)
-		a2, m2 := Assign(experts, key, 2)
-		if !slices.Equal(a, a2) || !slices.Equal(m, m2) {
-			t.Fatalf("Assign(%q) not deterministic: %v then %v", key, a, a2)
-		}
-		for _, x := range a {
-			count[x]++
-		}
-	}
-	// Each of 6 experts expects n*2/6 = 1000 assignments.
-	for _, e := range experts {
-		if c := count[e]; c < 850 || c > 1150 {
-			t.Errorf("%s assigned %d times of %d, want about 1000: %v", e, c, n, count)
-		}
-	}
-}
 
 func TestOnDuty(t *testing.T) {
 	members := []string{"ann", "ben", "cat"}

@@ -106,7 +106,7 @@ const (
 // From OWNERS they are the nearest approvers then the nearest reviewers (the
 // people of the directory rather than every inherited maintainer); from
 // CODEOWNERS the matching rule's owners as written (teams and e-mails
-// included: Assign never assigns those).
+// included: Notify never assigns those).
 func (o Owners) Experts(mode Mode) ([]string, string) {
 	if mode != ModeCodeOwners && o.Covered() {
 		var out []string

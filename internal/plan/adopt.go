@@ -17,15 +17,15 @@ type humanIssues struct {
 }
 
 // humans matches the run's tests against the issues that do not carry the
-// tool's marker.
-func humans(issues []Issue, p Policy, run Run) humanIssues {
+// tool's marker (marked, aligned with issues, says which do: see index).
+func humans(issues []Issue, marked []bool, p Policy, run Run) humanIssues {
 	h := humanIssues{byNumber: map[int]Issue{}}
 	if !p.Adopt || len(run.Tests) == 0 {
 		return h
 	}
 	var in []adoption.Issue
-	for _, is := range issues {
-		if pi, _ := issue.Parse(is.Body); pi.Found {
+	for i, is := range issues {
+		if marked[i] {
 			continue
 		}
 		h.byNumber[is.Number] = is

@@ -217,13 +217,13 @@ type Plan struct {
 // nothing.
 func Make(findings []triage.Finding, issues []Issue, p Policy, run Run, mode string) Plan {
 	pl := Plan{Mode: mode, Run: run, Actions: make([]Action, 0, len(findings))}
-	open, closed := index(issues)
+	open, closed, marked := index(issues)
 	restoreAll(open, closed, issues, run.Ledger)
 	if run.Ledger != nil && run.Ledger.Recorded && mode == "file" {
 		pl.Actions = recorded(findings, open, p, run)
 		return pl
 	}
-	human := humans(issues, p, run)
+	human := humans(issues, marked, p, run)
 	// Fold in duplicates closed by concurrent runs, in case their
 	// occurrences were lost on the kept issue.
 	for id, l := range closed {
@@ -303,10 +303,15 @@ type parsedIssue struct {
 	garbled bool
 }
 
-func index(issues []Issue) (open, closed map[string][]parsedIssue) {
+// index parses each issue once: the tool's issues by test id, open and
+// closed, and which issues carry the tool's marker (marked[i] for
+// issues[i]), so that adoption looks only at the others.
+func index(issues []Issue) (open, closed map[string][]parsedIssue, marked []bool) {
 	open, closed = map[string][]parsedIssue{}, map[string][]parsedIssue{}
-	for _, is := range issues {
+	marked = make([]bool, len(issues))
+	for i, is := range issues {
 		p, err := issue.Parse(is.Body)
+		marked[i] = p.Found
 		if !p.Found || err != nil && p.ID == "" {
 			continue
 		}
@@ -326,7 +331,7 @@ func index(issues []Issue) (open, closed map[string][]parsedIssue) {
 	for _, l := range closed {
 		sort.Slice(l, func(i, j int) bool { return l[i].ClosedAt.After(l[j].ClosedAt) })
 	}
-	return open, closed
+	return open, closed, marked
 }
 
 func hasLabel(labels []string, name string) bool {

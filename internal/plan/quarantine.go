@@ -11,7 +11,7 @@ import (
 // LiftQuarantine decides the one comment on a quarantined test's issue
 // saying that the quarantine can be lifted. A quarantined issue is never
 // closed by close-after; instead, once its test has passed closeAfter
-// runs in a row (passingStreak, from the ledger: health.PassingStreak
+// runs in a row (passingStreak, from the ledger: Window.passing
 // over the test's window on the branch where it last failed), the issue
 // gets one comment with the evidence: the number of runs, and the first
 // passing run when since is given. The comment is recorded in the issue's
