@@ -76,6 +76,13 @@ func (p *pacer) reserve() (time.Duration, bool) {
 // nobody, and pacing them would widen the window between reading the
 // ledger's branch and its fast-forward-only ref update, so that writers
 // of concurrent jobs would lose the race again and again.
+// It reads the path after /repos/{owner}/{repo}/, so that a repository
+// named "git" is no exception.
 func gitDatabase(req *http.Request) bool {
-	return strings.Contains(req.URL.Path, "/git/")
+	_, rest, ok := strings.Cut(req.URL.Path, "/repos/")
+	if !ok {
+		return false
+	}
+	parts := strings.SplitN(rest, "/", 4)
+	return len(parts) == 4 && parts[2] == "git"
 }

@@ -96,6 +96,22 @@ func TestLedgerWritesAreNotPaced(t *testing.T) {
 	}
 }
 
+// TestRepositoryNamedGitIsPaced: only the Git database's own paths are
+// unpaced, not every path that holds "/git/", such as the issues of a
+// repository named git.
+func TestRepositoryNamedGitIsPaced(t *testing.T) {
+	e := newEnv(t)
+	c, waits, _ := pacedClient(t, e, tracker.WithWriteRate(1))
+	for range tracker.WriteBurst + 1 {
+		// The fake serves one repository: the requests' answers do not
+		// matter, only whether they waited their turn.
+		c.REST().Issues.Create(context.Background(), "kubernetes-sigs", "git", &github.IssueRequest{Title: github.String("x")})
+	}
+	if len(*waits) != 1 {
+		t.Errorf("issue writes to a repository named git waited %v, want once after the burst", *waits)
+	}
+}
+
 // TestNoPacing: write-rate 0 (and the default of New) never waits.
 func TestNoPacing(t *testing.T) {
 	for _, opts := range [][]tracker.Option{{tracker.WithWriteRate(0)}, nil} {
